@@ -1,0 +1,1 @@
+"""pmo — a Program Management Office system."""

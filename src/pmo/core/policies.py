@@ -1,0 +1,46 @@
+"""The policy base: one place per model that answers who may see and do what.
+
+``visible(user, qs)`` narrows a queryset to what the user may see; ``can(user, action, obj)``
+answers whether they may act. :meth:`Policy.get` turns "not visible" into 404 and
+:meth:`Policy.require` turns "visible but not permitted" into 403, so pages, API endpoints,
+commands and jobs all behave the same.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import Http404
+
+
+class Policy:
+    model: ClassVar[type[models.Model]]
+    #: action name -> method name; subclasses fill it so unknown actions fail loudly
+    actions: ClassVar[tuple[str, ...]] = ("view", "create", "change", "delete")
+
+    def visible(self, user, queryset: models.QuerySet | None = None) -> models.QuerySet:
+        raise NotImplementedError
+
+    def can(self, user, action: str, obj=None) -> bool:
+        if action not in self.actions:
+            raise ValueError(f"{type(self).__name__} knows no action {action!r}")
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return False
+        return getattr(self, f"can_{action}")(user, obj)
+
+    def can_view(self, user, obj) -> bool:
+        return self.visible(user, self.model.objects.filter(pk=obj.pk)).exists()
+
+    def get(self, user, queryset: models.QuerySet | None = None, **lookup) -> models.Model:
+        """The visible object matching ``lookup``, or 404 (also when it exists but is out of scope)."""
+        try:
+            return self.visible(user, queryset).get(**lookup)
+        except (self.model.DoesNotExist, ValueError, TypeError) as exc:
+            raise Http404(f"no {self.model._meta.verbose_name} matches {lookup}") from exc
+
+    def require(self, user, action: str, obj=None, message: str | None = None) -> None:
+        if not self.can(user, action, obj):
+            what = self.model._meta.verbose_name
+            raise PermissionDenied(message or f"you may not {action} this {what}")

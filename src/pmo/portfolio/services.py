@@ -1,0 +1,81 @@
+"""Every write to programs and projects: policy check, validation, save and audit in one transaction."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from pmo.core.services import create_audited, delete_versioned, update_versioned
+
+from .models import Program, Project
+from .policies import program_policy, project_policy
+
+PROGRAM_FIELDS = (
+    "code", "name", "description", "strategic_objectives", "sponsor", "program_manager", "status", "phase",
+    "start", "end", "currency", "schedule_tolerance_days", "cost_tolerance_pct",
+)
+PROJECT_FIELDS = ("program", "code", "name", "description", "project_manager", "status", "phase", "start", "finish")
+#: project fields only the program level may set (a project manager edits the rest of their project)
+PROJECT_PROGRAM_LEVEL_FIELDS = ("program", "code", "project_manager")
+
+
+def _unknown_fields(changes: dict, allowed: tuple[str, ...]) -> None:
+    unknown = sorted(set(changes) - set(allowed))
+    if unknown:
+        raise ValidationError({name: "unknown or read-only field" for name in unknown})
+
+
+def _target_program(actor, program: Program | None) -> Program:
+    """A program the actor may place projects in; out-of-scope programs are refused as unknown."""
+    if program is None:
+        raise ValidationError({"program": "this field is required"})
+    if not program_policy.can(actor, "view", program):
+        raise ValidationError({"program": f"no program with id {program.pk}"})
+    if not program_policy.can(actor, "manage_projects", program):
+        raise PermissionDenied(f"program: you may not place projects in {program.code}")
+    return program
+
+
+def program_create(*, actor, **fields) -> Program:
+    _unknown_fields(fields, PROGRAM_FIELDS)
+    program_policy.require(actor, "create", message="only the PMO Director starts new programs")
+    return create_audited(actor=actor, obj=Program(**fields))
+
+
+def program_update(*, actor, program: Program, expected_version: int, **changes) -> Program:
+    _unknown_fields(changes, PROGRAM_FIELDS)
+    program_policy.require(actor, "change", program)
+    if "status" in changes and changes["status"] != program.status:
+        program_policy.require(actor, "change_status", program,
+                               "status: starting, holding and closing a program is the PMO Director's decision")
+    return update_versioned(actor=actor, obj=program, changes=changes, expected_version=expected_version)
+
+
+def program_delete(*, actor, program: Program, expected_version: int) -> None:
+    program_policy.require(actor, "delete", program)
+    delete_versioned(actor=actor, obj=program, expected_version=expected_version)
+
+
+def project_create(*, actor, program: Program | None, **fields) -> Project:
+    _unknown_fields({"program": program, **fields}, PROJECT_FIELDS)
+    _target_program(actor, program)
+    return create_audited(actor=actor, obj=Project(program=program, **fields))
+
+
+def project_update(*, actor, project: Project, expected_version: int, **changes) -> Project:
+    _unknown_fields(changes, PROJECT_FIELDS)
+    project_policy.require(actor, "change", project)
+    program_level = sorted(
+        name for name in PROJECT_PROGRAM_LEVEL_FIELDS
+        if name in changes and changes[name] != getattr(project, name)
+    )
+    if program_level:
+        project_policy.require(actor, "reassign", project,
+                               f"{', '.join(program_level)}: only the program level may change this")
+    if "program" in changes and changes["program"] != project.program:
+        _target_program(actor, changes["program"])
+    return update_versioned(actor=actor, obj=project, changes=changes, expected_version=expected_version)
+
+
+def project_delete(*, actor, project: Project, expected_version: int) -> None:
+    project_policy.require(actor, "delete", project)
+    delete_versioned(actor=actor, obj=project, expected_version=expected_version)

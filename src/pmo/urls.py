@@ -1,0 +1,13 @@
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from pmo.accounts.views import LoginView
+from pmo.api import api
+
+urlpatterns = [
+    path("login/", LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/", include("pmo.accounts.urls")),
+    path("api/v1/", api.urls),
+    path("", include("pmo.portfolio.urls")),
+]
