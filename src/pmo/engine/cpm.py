@@ -1,0 +1,686 @@
+"""Critical path method over an activity network, vectorised by topological level.
+
+All arithmetic is in working days on one :class:`~pmo.engine.calendar.WorkCalendar` (offsets from its
+origin); dates appear only at the edges. The network is split into topological levels once, then
+every level is one batch of numpy operations in each pass, so the Python overhead grows with the
+depth of the network, not with its size.
+
+Summary tasks become two zero-duration nodes, *summary start* and *summary finish*: links into the
+summary hold its start node, which every child follows (SS 0); every child feeds its finish node
+(FF 0), which links out of the summary leave from. That is how MS Project applies summary links to
+the children, including the "min of child starts" an SS link out of a summary needs.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+import numpy as np
+
+from pmo.engine.calendar import WorkCalendar
+from pmo.engine.network import CycleError, topological_order
+
+Moment = date | datetime
+
+EPS = 1e-9
+
+
+class ScheduleError(ValueError):
+    """The activities or links cannot form a schedulable network (unknown ids, bad summary links...)."""
+
+
+class LinkType(StrEnum):
+    FS = "FS"
+    SS = "SS"
+    FF = "FF"
+    SF = "SF"
+
+
+class Constraint(StrEnum):
+    ASAP = "ASAP"
+    ALAP = "ALAP"
+    SNET = "SNET"
+    SNLT = "SNLT"
+    FNET = "FNET"
+    FNLT = "FNLT"
+    MSO = "MSO"
+    MFO = "MFO"
+
+
+_DATED = {Constraint.SNET, Constraint.SNLT, Constraint.FNET, Constraint.FNLT, Constraint.MSO, Constraint.MFO}
+_FINISH_CONSTRAINTS = {Constraint.FNET, Constraint.FNLT, Constraint.MFO}
+# code >= 2: the link leaves from the predecessor's finish; odd code: it lands on the successor's finish
+_TYPE_CODE = {LinkType.SS: 0, LinkType.SF: 1, LinkType.FS: 2, LinkType.FF: 3}
+_TYPE_NAMES = np.array(["SS", "SF", "FS", "FF"])
+
+
+def _finite(value: float, what: str, owner: str) -> None:
+    if not isinstance(value, int | float) or not math.isfinite(value):
+        raise ScheduleError(f"{owner}: {what} must be a finite number, got {value!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class Activity:
+    """A task, milestone (duration 0) or summary (any activity that is someone's ``parent``).
+
+    ``duration`` and ``remaining`` are working days of the calendar, or calendar days when
+    ``elapsed``. ``percent_complete`` > 0 needs ``actual_start``; ``actual_finish`` completes it.
+    """
+
+    id: str
+    duration: float = 0.0
+    elapsed: bool = False
+    parent: str | None = None
+    constraint: Constraint = Constraint.ASAP
+    constraint_date: Moment | None = None
+    deadline: Moment | None = None
+    actual_start: Moment | None = None
+    actual_finish: Moment | None = None
+    percent_complete: float = 0.0
+    remaining: float | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.id, str) or not self.id:
+            raise ScheduleError(f"activity id must be a non-empty string, got {self.id!r}")
+        _finite(self.duration, "duration", self.id)
+        if self.duration < 0:
+            raise ScheduleError(f"{self.id}: duration must be >= 0, got {self.duration}")
+        try:
+            object.__setattr__(self, "constraint", Constraint(self.constraint))
+        except ValueError as exc:
+            raise ScheduleError(f"{self.id}: unknown constraint {self.constraint!r}") from exc
+        if (self.constraint in _DATED) != (self.constraint_date is not None):
+            raise ScheduleError(
+                f"{self.id}: constraint {self.constraint} "
+                + ("needs a constraint_date" if self.constraint in _DATED else "takes no constraint_date")
+            )
+        _finite(self.percent_complete, "percent_complete", self.id)
+        if not 0 <= self.percent_complete <= 100:
+            raise ScheduleError(
+                f"{self.id}: percent_complete must be within 0..100, got {self.percent_complete}"
+            )
+        if self.remaining is not None:
+            _finite(self.remaining, "remaining", self.id)
+            if self.remaining < 0:
+                raise ScheduleError(f"{self.id}: remaining must be >= 0, got {self.remaining}")
+        if (self.percent_complete > 0 or self.actual_finish is not None) and self.actual_start is None:
+            raise ScheduleError(
+                f"{self.id}: progress (percent complete or actual finish) needs an actual_start"
+            )
+        if self.actual_finish is not None and _key(self.actual_finish) < _key(self.actual_start):
+            raise ScheduleError(f"{self.id}: actual_finish {self.actual_finish} is before actual_start")
+        if self.parent == self.id:
+            raise ScheduleError(f"{self.id}: an activity cannot be its own parent")
+
+    @property
+    def complete(self) -> bool:
+        return self.actual_finish is not None or self.percent_complete >= 100
+
+
+def _key(moment: Moment | None) -> datetime:
+    return moment if isinstance(moment, datetime) else datetime.combine(moment, datetime.min.time())
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """``pred`` -> ``succ`` of ``type``; ``lag`` in working days (calendar days when ``elapsed``)."""
+
+    pred: str
+    succ: str
+    type: LinkType = LinkType.FS
+    lag: float = 0.0
+    elapsed: bool = False
+
+    def __post_init__(self) -> None:
+        try:
+            object.__setattr__(self, "type", LinkType(self.type))
+        except ValueError as exc:
+            raise ScheduleError(f"link {self.pred}->{self.succ}: unknown type {self.type!r}") from exc
+        _finite(self.lag, "lag", f"link {self.pred}->{self.succ}")
+        if self.pred == self.succ:
+            raise ScheduleError(f"link {self.pred}->{self.succ}: an activity cannot depend on itself")
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityTimes:
+    """One activity's row of a :class:`Schedule`: offsets in working days and their dates."""
+
+    id: str
+    early_start: float
+    early_finish: float
+    late_start: float
+    late_finish: float
+    start: float
+    finish: float
+    total_float: float
+    free_float: float
+    critical: bool
+    summary: bool
+    start_date: date
+    finish_date: date
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Schedule:
+    """CPM result. Arrays are aligned with ``ids`` (sorted, so independent of input order)."""
+
+    calendar: WorkCalendar
+    ids: tuple[str, ...]
+    index: dict[str, int]
+    duration: np.ndarray
+    early_start: np.ndarray
+    early_finish: np.ndarray
+    late_start: np.ndarray
+    late_finish: np.ndarray
+    start: np.ndarray
+    finish: np.ndarray
+    total_float: np.ndarray
+    free_float: np.ndarray
+    critical: np.ndarray
+    summary: np.ndarray
+    link_pred: np.ndarray
+    link_succ: np.ndarray
+    link_type: np.ndarray  # "FS"/"SS"/"FF"/"SF" per link
+    driving: np.ndarray
+    project_start: float
+    project_finish: float
+    status: float | None = None
+
+    def __getitem__(self, activity_id: str) -> ActivityTimes:
+        i = self.index[activity_id]
+        start, finish = self.start_dates()[i], self.finish_dates()[i]
+        return ActivityTimes(
+            activity_id,
+            *(float(a[i]) for a in (self.early_start, self.early_finish, self.late_start, self.late_finish)),
+            float(self.start[i]),
+            float(self.finish[i]),
+            float(self.total_float[i]),
+            float(self.free_float[i]),
+            bool(self.critical[i]),
+            bool(self.summary[i]),
+            start.item(),
+            finish.item(),
+        )
+
+    def start_dates(self, offsets: np.ndarray | None = None) -> np.ndarray:
+        """Scheduled start dates; a milestone on a day boundary after the project start shows on the
+        day whose work led to it (MS Project's 17:00 milestone), not on the next working day."""
+        offsets = self.start if offsets is None else offsets
+        whole = np.abs(offsets - np.round(offsets)) < EPS
+        as_finish = (self.duration == 0) & ~self.summary & whole & (offsets > self.project_start + EPS)
+        out = self.calendar.dates(offsets)
+        out[as_finish] = self.calendar.dates(np.round(offsets[as_finish]), finish=True)
+        return out
+
+    def finish_dates(self, offsets: np.ndarray | None = None) -> np.ndarray:
+        """Scheduled finish dates: the working day a finish offset ends (a milestone at the project
+        start stays on the start day)."""
+        offsets = self.finish if offsets is None else offsets
+        at_start = (self.duration == 0) & ~self.summary & (offsets <= self.project_start + EPS)
+        out = np.empty(len(offsets), dtype="datetime64[D]")
+        out[at_start] = self.calendar.dates(offsets[at_start])
+        out[~at_start] = self.calendar.dates(offsets[~at_start], finish=True)
+        return out
+
+    def driving_predecessors(self, activity_id: str) -> tuple[str, ...]:
+        """Predecessors whose link sets this activity's early start (all of them on a tie), sorted."""
+        i = self.index[activity_id]
+        found = self.link_pred[(self.link_succ == i) & self.driving]
+        return tuple(sorted(self.ids[p] for p in set(found.tolist())))
+
+    def critical_path(self) -> tuple[str, ...]:
+        """Critical non-summary activities ordered by early start, then id."""
+        rows = np.flatnonzero(self.critical & ~self.summary)
+        rows = rows[np.lexsort((rows, self.early_start[rows]))]
+        return tuple(self.ids[i] for i in rows.tolist())
+
+
+@dataclass(slots=True)
+class _Net:
+    """Compiled network: sorted activities plus two marker nodes per summary, and link arrays."""
+
+    ids: list[str]
+    n_act: int
+    dur: np.ndarray
+    elapsed: np.ndarray
+    lower: np.ndarray  # earliest start
+    upper: np.ndarray  # latest start the constraints allow the forward pass (SNLT/FNLT/...)
+    fixed_start: np.ndarray  # NaN unless MSO/MFO/progress pins the start
+    fixed_finish: np.ndarray
+    late_cap: np.ndarray  # latest finish from constraints and deadlines
+    alap: np.ndarray
+    done: np.ndarray
+    pred: np.ndarray
+    succ: np.ndarray
+    from_finish: np.ndarray
+    to_finish: np.ndarray
+    lag: np.ndarray
+    lag_elapsed: np.ndarray
+    user_links: int
+    summary_of: dict[int, int]  # summary activity index -> its finish marker node
+    rollup: tuple[np.ndarray, np.ndarray]  # (summary index, leaf index) pairs
+
+
+def schedule(
+    activities: Iterable[Activity],
+    links: Iterable[Link],
+    calendar: WorkCalendar,
+    *,
+    start: Moment,
+    status_date: Moment | None = None,
+    finish: Moment | None = None,
+) -> Schedule:
+    """Forward and backward pass. ``start`` is the project start; with ``status_date`` unfinished work
+    is not scheduled before it; ``finish`` (optional) is a project deadline for the backward pass
+    (default: the latest early finish)."""
+    start_at = calendar.offset(start)
+    activities = list(activities)
+    if not activities:
+        raise ScheduleError("nothing to schedule: no activities")
+    status = None if status_date is None else calendar.offset(status_date)
+    net = _compile(activities, list(links), calendar, start_at, status)
+    levels = _levels(net)
+    es, ef = _forward(net, calendar, levels)
+    project_finish = float(ef.max()) if finish is None else calendar.offset(finish, finish=True)
+    ls, lf = _backward(net, calendar, levels, es, ef, project_finish)
+    return _result(net, calendar, es, ef, ls, lf, start_at, project_finish, status)
+
+
+def _compile(
+    acts: list[Activity], links: list[Link], cal: WorkCalendar, start_at: float, status: float | None
+) -> _Net:
+    unsorted = [a.id for a in acts]
+    acts = [acts[k] for k in sorted(range(len(acts)), key=unsorted.__getitem__)]
+    ids = [a.id for a in acts]
+    n = len(ids)
+    index = {i: k for k, i in enumerate(ids)}
+    if len(index) != n:
+        dup = next(a for a, b in zip(ids, ids[1:], strict=False) if a == b)
+        raise ScheduleError(f"duplicate activity id {dup!r}")
+    special = [
+        k
+        for k, a in enumerate(acts)
+        if a.parent is not None or a.constraint is not Constraint.ASAP or a.deadline or a.actual_start
+    ]
+    parent = np.full(n, -1, dtype=np.int64)
+    for k in special:
+        a = acts[k]
+        if a.parent is not None:
+            if a.parent not in index:
+                raise ScheduleError(f"{a.id}: unknown parent {a.parent!r}")
+            parent[k] = index[a.parent]
+    _check_hierarchy(parent, ids)
+    summaries = np.unique(parent[parent >= 0])
+    summary_of = {int(s): n + j for j, s in enumerate(summaries.tolist())}
+    n_nodes = n + len(summary_of)
+
+    dur = np.zeros(n_nodes)
+    dur[:n] = [a.duration for a in acts]
+    elapsed = np.zeros(n_nodes, dtype=bool)
+    elapsed[:n] = [a.elapsed for a in acts]
+    if summary_of:
+        dur[summaries] = 0.0
+        elapsed[summaries] = False
+    lower = np.full(n_nodes, start_at)
+    upper = np.full(n_nodes, np.inf)
+    fixed_start = np.full(n_nodes, np.nan)
+    fixed_finish = np.full(n_nodes, np.nan)
+    late_cap = np.full(n_nodes, np.inf)
+    alap = np.zeros(n_nodes, dtype=bool)
+    done = np.zeros(n_nodes, dtype=bool)
+    if status is not None:
+        lower[:] = max(start_at, status)
+
+    def fin(s: float, k: int) -> float:
+        return float(cal.add_elapsed([s], [dur[k]])[0]) if elapsed[k] else s + dur[k]
+
+    def sta(f: float, k: int) -> float:
+        return float(cal.add_elapsed([f], [-dur[k]], finish=True)[0]) if elapsed[k] else f - dur[k]
+
+    for k in special:
+        a = acts[k]
+        node = k
+        if k in summary_of and (a.constraint in _FINISH_CONSTRAINTS):
+            node = summary_of[k]
+        if a.deadline is not None:
+            end = summary_of.get(k, k)
+            late_cap[end] = min(late_cap[end], cal.offset(a.deadline, finish=True))
+        if a.constraint_date is not None:
+            c = cal.offset(a.constraint_date, finish=a.constraint in _FINISH_CONSTRAINTS)
+            match a.constraint:
+                case Constraint.SNET:
+                    lower[node] = max(lower[node], c)
+                case Constraint.FNET:
+                    lower[node] = max(lower[node], sta(c, node))
+                case Constraint.SNLT:
+                    upper[node] = c
+                    late_cap[node] = min(late_cap[node], fin(c, node))
+                case Constraint.FNLT:
+                    upper[node] = sta(c, node)
+                    late_cap[node] = min(late_cap[node], c)
+                case Constraint.MSO:
+                    fixed_start[node] = c
+                    late_cap[node] = min(late_cap[node], fin(c, node))
+                case Constraint.MFO:
+                    fixed_start[node] = sta(c, node)
+                    fixed_finish[node] = c
+                    late_cap[node] = min(late_cap[node], c)
+        alap[k] = a.constraint is Constraint.ALAP
+        if a.actual_start is not None and k not in summary_of:
+            s = cal.offset(a.actual_start)
+            fixed_start[k] = s
+            if a.complete:
+                done[k] = True
+                fixed_finish[k] = cal.offset(a.actual_finish, finish=True) if a.actual_finish else fin(s, k)
+            else:
+                total = dur[k]
+                worked = total * a.percent_complete / 100
+                left = total - worked if a.remaining is None else a.remaining
+                resume = fin(s, k) if elapsed[k] and worked == total else s + worked
+                if status is not None:
+                    resume = max(resume, status)
+                fixed_finish[k] = float(cal.add_elapsed([resume], [left])[0]) if elapsed[k] else resume + left
+
+    m = len(links)
+    try:
+        pred = np.fromiter(map(index.__getitem__, [link.pred for link in links]), np.int64, m)
+        succ = np.fromiter(map(index.__getitem__, [link.succ for link in links]), np.int64, m)
+    except KeyError as exc:
+        raise ScheduleError(f"a link names an unknown activity {exc.args[0]!r}") from None
+    code = np.fromiter(map(_TYPE_CODE.__getitem__, [link.type for link in links]), np.int64, m)
+    from_finish, to_finish = code >= 2, (code % 2) == 1
+    lag = np.array([link.lag for link in links], dtype=np.float64)
+    lag_elapsed = np.array([link.elapsed for link in links], dtype=bool)
+
+    rollup: tuple[np.ndarray, np.ndarray] = (np.empty(0, np.int64), np.empty(0, np.int64))
+    if summary_of:
+        is_summary = np.zeros(n, dtype=bool)
+        is_summary[summaries] = True
+        bad = is_summary[succ] & to_finish
+        if bad.any():
+            j = int(np.flatnonzero(bad)[0])
+            raise ScheduleError(
+                f"link {links[j].pred}->{links[j].succ}: a summary task cannot be the successor of an "
+                f"{links[j].type} link (MS Project allows only FS and SS into a summary)"
+            )
+        marker = np.arange(n_nodes)
+        marker[summaries] = [summary_of[s] for s in summaries.tolist()]
+        pred = np.where(from_finish & is_summary[pred], marker[pred], pred)
+        children = np.flatnonzero(parent >= 0)
+        child_end = np.where(np.isin(children, summaries), marker[children], children)
+        pred = np.concatenate([pred, parent[children], child_end])
+        succ = np.concatenate([succ, children, marker[parent[children]]])
+        m = len(children)
+        from_finish = np.concatenate([from_finish, np.zeros(m, bool), np.ones(m, bool)])
+        to_finish = np.concatenate([to_finish, np.zeros(m, bool), np.ones(m, bool)])
+        lag = np.concatenate([lag, np.zeros(2 * m)])
+        lag_elapsed = np.concatenate([lag_elapsed, np.zeros(2 * m, bool)])
+        rollup = _rollup_pairs(parent, is_summary)
+    return _Net(
+        ids, n, dur, elapsed, lower, upper, fixed_start, fixed_finish, late_cap, alap, done,
+        pred, succ, from_finish, to_finish, lag, lag_elapsed, len(links), summary_of, rollup,
+    )  # fmt: skip
+
+
+def _check_hierarchy(parent: np.ndarray, ids: list[str]) -> None:
+    """Refuse a parent chain that comes back to itself, naming the activities on it."""
+    parent_list = parent.tolist()
+    cleared: set[int] = set()
+    for k in np.flatnonzero(parent >= 0).tolist():
+        chain: list[int] = []
+        while k >= 0 and k not in cleared:
+            if k in chain:
+                loop = chain[chain.index(k) :]
+                raise ScheduleError("summary hierarchy loops: " + " -> ".join(ids[i] for i in [*loop, k]))
+            chain.append(k)
+            k = parent_list[k]
+        cleared.update(chain)
+
+
+def _rollup_pairs(parent: np.ndarray, is_summary: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(summary, leaf) for every leaf under every summary, grouped by summary (loops already refused)."""
+    ancestors, leaves = [], []
+    parent_list = parent.tolist()
+    for leaf in np.flatnonzero(~is_summary & (parent >= 0)).tolist():
+        up = parent_list[leaf]
+        while up >= 0:
+            ancestors.append(up)
+            leaves.append(leaf)
+            up = parent_list[up]
+    a, b = np.asarray(ancestors, np.int64), np.asarray(leaves, np.int64)
+    order = np.lexsort((b, a))
+    return a[order], b[order]
+
+
+@dataclass(slots=True)
+class _Levels:
+    nodes: np.ndarray  # nodes sorted by (level, index)
+    node_bounds: list[int]
+    fwd: np.ndarray  # link indices sorted by (level of succ, succ)
+    fwd_bounds: list[int]
+    fwd_groups: list[np.ndarray]  # reduceat starts within each level's slice
+    bwd: np.ndarray  # link indices sorted by (level of pred, pred)
+    bwd_bounds: list[int]
+    bwd_groups: list[np.ndarray]
+    bwd_heads: list[np.ndarray]  # pred node of each group
+
+
+def _levels(net: _Net) -> _Levels:
+    """Kahn's algorithm one frontier at a time; every level is a batch for the passes."""
+    n = len(net.dur)
+    pred, succ = net.pred, net.succ
+    by_pred = np.argsort(pred, kind="stable")
+    out_start = np.searchsorted(pred[by_pred], np.arange(n + 1))
+    out_succ = succ[by_pred]
+    indeg = np.bincount(succ, minlength=n)
+    level = np.full(n, -1, dtype=np.int64)
+    frontier = np.flatnonzero(indeg == 0)
+    depth = 0
+    while frontier.size:
+        level[frontier] = depth
+        lo, hi = out_start[frontier], out_start[frontier + 1]
+        count = hi - lo
+        total = int(count.sum())
+        if not total:
+            break
+        offsets = np.repeat(lo - np.cumsum(count) + count, count) + np.arange(total)
+        targets = out_succ[offsets]
+        np.subtract.at(indeg, targets, 1)
+        targets = np.unique(targets)
+        frontier = targets[indeg[targets] == 0]
+        depth += 1
+    if (level < 0).any():
+        topological_order(n, pred, succ, [_node_name(net, i) for i in range(n)])
+        raise AssertionError(
+            "unreachable: Kahn found a cycle that topological_order did not"
+        )  # pragma: no cover
+    depth = int(level.max()) + 1 if n else 0
+    nodes = np.lexsort((np.arange(n), level))
+    node_bounds = np.searchsorted(level[nodes], np.arange(depth + 1)).tolist()
+
+    def grouped(end: np.ndarray) -> tuple[np.ndarray, list[int], list[np.ndarray], list[np.ndarray]]:
+        order = np.lexsort((end, level[end]))
+        lv = level[end[order]]
+        bounds = np.searchsorted(lv, np.arange(depth + 1)).tolist()
+        sorted_end = end[order]
+        groups, heads = [], []
+        for d in range(depth):
+            a, b = bounds[d], bounds[d + 1]
+            seg = sorted_end[a:b]
+            starts = np.flatnonzero(np.r_[True, seg[1:] != seg[:-1]]) if b > a else np.empty(0, np.int64)
+            groups.append(starts)
+            heads.append(seg[starts])
+        return order, bounds, groups, heads
+
+    fwd, fwd_bounds, fwd_groups, _ = grouped(succ)
+    bwd, bwd_bounds, bwd_groups, bwd_heads = grouped(pred)
+    return _Levels(nodes, node_bounds, fwd, fwd_bounds, fwd_groups, bwd, bwd_bounds, bwd_groups, bwd_heads)
+
+
+def _node_name(net: _Net, i: int) -> str:
+    if i < net.n_act:
+        return net.ids[i]
+    summary = next(s for s, m in net.summary_of.items() if m == i)
+    return f"{net.ids[summary]} (finish)"
+
+
+def _shift(
+    cal: WorkCalendar, x: np.ndarray, days: np.ndarray, elapsed: np.ndarray, finish: object
+) -> np.ndarray:
+    """``x + days``, in calendar days where ``elapsed`` (``finish`` says how to read whole offsets)."""
+    out = x + days
+    if elapsed.any():
+        fin = np.broadcast_to(np.asarray(finish), x.shape)
+        for flag in (False, True):
+            m = elapsed & (fin == flag)
+            if m.any():
+                out[m] = cal.add_elapsed(x[m], days[m], finish=flag)
+    return out
+
+
+def _forward(net: _Net, cal: WorkCalendar, lv: _Levels) -> tuple[np.ndarray, np.ndarray]:
+    es = net.lower.copy()
+    ef = np.zeros_like(es)
+    any_elapsed = bool(net.elapsed.any() or net.lag_elapsed.any())
+    pinned_start = ~np.isnan(net.fixed_start)
+    pinned_finish = ~np.isnan(net.fixed_finish)
+    fwd = lv.fwd
+    pred, succ = net.pred[fwd], net.succ[fwd]
+    from_finish, to_finish = net.from_finish[fwd], net.to_finish[fwd]
+    lag, lag_elapsed = net.lag[fwd], net.lag_elapsed[fwd]
+    back = np.where(to_finish, net.dur[succ], 0.0)  # finish-landing links become start candidates
+    for d in range(len(lv.node_bounds) - 1):
+        nodes = lv.nodes[lv.node_bounds[d] : lv.node_bounds[d + 1]]
+        a, b = lv.fwd_bounds[d], lv.fwd_bounds[d + 1]
+        s = es[nodes]
+        if b > a:
+            p = pred[a:b]
+            src = np.where(from_finish[a:b], ef[p], es[p])
+            if any_elapsed:
+                cand = _shift(cal, src, lag[a:b], lag_elapsed[a:b], from_finish[a:b])
+                cand = _shift(cal, cand, -back[a:b], net.elapsed[succ[a:b]] & to_finish[a:b], True)
+            else:
+                cand = src + lag[a:b] - back[a:b]
+            s = np.maximum(s, np.maximum.reduceat(cand, lv.fwd_groups[d]))
+        # a "no later than" constraint beats the links, but nothing starts before the project start
+        s = np.maximum(np.minimum(s, net.upper[nodes]), net.lower[nodes])
+        s = np.where(pinned_start[nodes], net.fixed_start[nodes], s)
+        es[nodes] = s
+        f = _shift(cal, s, net.dur[nodes], net.elapsed[nodes], False) if any_elapsed else s + net.dur[nodes]
+        ef[nodes] = np.where(pinned_finish[nodes], net.fixed_finish[nodes], f)
+    return es, ef
+
+
+def _backward(
+    net: _Net, cal: WorkCalendar, lv: _Levels, es: np.ndarray, ef: np.ndarray, project_finish: float
+) -> tuple[np.ndarray, np.ndarray]:
+    lf = np.minimum(net.late_cap, project_finish)
+    ls = np.zeros_like(lf)
+    any_elapsed = bool(net.elapsed.any() or net.lag_elapsed.any())
+    bwd = lv.bwd
+    pred, succ = net.pred[bwd], net.succ[bwd]
+    from_finish, to_finish = net.from_finish[bwd], net.to_finish[bwd]
+    lag, lag_elapsed = net.lag[bwd], net.lag_elapsed[bwd]
+    ahead = np.where(from_finish, 0.0, net.dur[pred])  # start-leaving links bound the finish by dur
+    for d in range(len(lv.node_bounds) - 2, -1, -1):
+        nodes = lv.nodes[lv.node_bounds[d] : lv.node_bounds[d + 1]]
+        a, b = lv.bwd_bounds[d], lv.bwd_bounds[d + 1]
+        if b > a:
+            s = succ[a:b]
+            tgt = np.where(to_finish[a:b], lf[s], ls[s])
+            if any_elapsed:
+                cand = _shift(cal, tgt, -lag[a:b], lag_elapsed[a:b], to_finish[a:b])
+                cand = _shift(cal, cand, ahead[a:b], net.elapsed[pred[a:b]] & ~from_finish[a:b], False)
+            else:
+                cand = tgt - lag[a:b] + ahead[a:b]
+            heads = lv.bwd_heads[d]
+            lf[heads] = np.minimum(lf[heads], np.minimum.reduceat(cand, lv.bwd_groups[d]))
+        f = lf[nodes]
+        ls[nodes] = (
+            _shift(cal, f, -net.dur[nodes], net.elapsed[nodes], True) if any_elapsed else f - net.dur[nodes]
+        )
+    return ls, lf
+
+
+def _result(
+    net: _Net,
+    cal: WorkCalendar,
+    es: np.ndarray,
+    ef: np.ndarray,
+    ls: np.ndarray,
+    lf: np.ndarray,
+    start_at: float,
+    project_finish: float,
+    status: float | None,
+) -> Schedule:
+    n = net.n_act
+    total = np.minimum(ls - es, lf - ef)
+    # link slack: how far each link's successor end sits beyond what the link demands
+    p, s = net.pred, net.succ
+    src = np.where(net.from_finish, ef[p], es[p])
+    reached = _shift(cal, src, net.lag, net.lag_elapsed, net.from_finish)
+    slack = np.where(net.to_finish, ef[s], es[s]) - reached
+    keep = np.arange(net.user_links)  # the summary scaffolding links say nothing about free float
+    link_min = np.full(len(es), np.inf)
+    np.minimum.at(link_min, p[keep], slack[keep])
+    free = np.minimum(link_min, total)
+    free = np.maximum(free, np.minimum(total, 0.0))
+    pinned = ~np.isnan(net.fixed_start)
+    driving = (np.abs(slack) < 1e-7) & ~pinned[s]
+
+    start, finish = es.copy(), ef.copy()
+    start[net.alap], finish[net.alap] = ls[net.alap], lf[net.alap]
+    summary = np.zeros(n, dtype=bool)
+    if net.summary_of:
+        heads, leaves = net.rollup
+        cuts = np.flatnonzero(np.r_[True, heads[1:] != heads[:-1]])
+        sums = heads[cuts]
+        summary[sums] = True
+        for arr in (es, ls, start, total, free):
+            arr[sums] = np.minimum.reduceat(arr[leaves], cuts)
+        for arr in (ef, lf, finish):
+            arr[sums] = np.maximum.reduceat(arr[leaves], cuts)
+    total, free = total[:n], free[:n]
+    done = net.done[:n]
+    if net.summary_of:
+        heads, leaves = net.rollup
+        all_done = np.ones(n, dtype=bool)
+        np.logical_and.at(all_done, heads, done[leaves])
+        done = np.where(summary, all_done, done)
+    critical = (total <= EPS) & ~done
+
+    # a link out of a summary leaves from its finish marker: report it against the summary
+    pred_ids = p[keep].copy()
+    for summary_index, marker in net.summary_of.items():
+        pred_ids[pred_ids == marker] = summary_index
+    return Schedule(
+        calendar=cal,
+        ids=tuple(net.ids),
+        index={i: k for k, i in enumerate(net.ids)},
+        duration=net.dur[:n].copy(),
+        early_start=es[:n],
+        early_finish=ef[:n],
+        late_start=ls[:n],
+        late_finish=lf[:n],
+        start=start[:n],
+        finish=finish[:n],
+        total_float=total,
+        free_float=free,
+        critical=critical,
+        summary=summary,
+        link_pred=pred_ids,
+        link_succ=s[keep],
+        link_type=_TYPE_NAMES[net.from_finish[keep] * 2 + net.to_finish[keep]],
+        driving=driving[keep],
+        project_start=start_at,
+        project_finish=project_finish,
+        status=status,
+    )
+
+
+__all__ = ["Activity", "ActivityTimes", "Constraint", "CycleError", "Link", "LinkType", "Schedule",
+           "ScheduleError", "schedule"]  # fmt: skip
