@@ -618,6 +618,8 @@ def _result(
     status: float | None,
 ) -> Schedule:
     n = net.n_act
+    # finished work has no float left: its late dates are its actual dates (as MS Project reports)
+    ls, lf = np.where(net.done, es, ls), np.where(net.done, ef, lf)
     total = np.minimum(ls - es, lf - ef)
     # link slack: how far each link's successor end sits beyond what the link demands
     p, s = net.pred, net.succ
