@@ -91,10 +91,22 @@ def normal_cdf(x: np.ndarray) -> np.ndarray:
     < 7.5e-8 in probability, far below the 1/sqrt(n) noise of any Monte Carlo estimate.
     """
     z = np.abs(x)
-    t = 1.0 / (1.0 + 0.2316419 * z)
-    poly = t * (0.319381530 + t * (-0.356563782 + t * (1.781477937 + t * (-1.821255978 + t * 1.330274429))))
-    tail = np.exp(-0.5 * z * z) * poly * (1.0 / math.sqrt(2.0 * math.pi))
-    return np.where(x >= 0.0, 1.0 - tail, tail)
+    t = z * 0.2316419
+    t += 1.0
+    np.reciprocal(t, out=t)
+    poly = t * 1.330274429
+    for coefficient in (-1.821255978, 1.781477937, -0.356563782, 0.319381530):
+        poly += coefficient
+        poly *= t
+    np.square(z, out=z)
+    z *= -0.5
+    np.exp(z, out=z)
+    z *= poly
+    z *= -1.0 / math.sqrt(2.0 * math.pi)  # minus the tail probability P(Z > |x|)
+    z += 0.5
+    np.copysign(z, x, out=z)  # Phi(x) = 1/2 + sign(x) (1/2 - tail)
+    z += 0.5
+    return z
 
 
 def beta_cdf(x: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
