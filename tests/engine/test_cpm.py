@@ -8,6 +8,7 @@ import pytest
 
 from pmo.engine.calendar import WorkCalendar
 from pmo.engine.cpm import Activity, Constraint, CycleError, Link, LinkType, ScheduleError, schedule
+from pmo.engine.network import topological_levels
 
 # a 7-day calendar makes offsets plain day numbers for textbook examples
 DAYS = WorkCalendar(weekmask="1111111", first_year=2023, last_year=2026)
@@ -329,3 +330,12 @@ def test_dates_and_rows():
     assert result["M"].start_date == result["M"].finish_date == day(1)
     assert result.start_dates().dtype == np.dtype("datetime64[D]")
     assert result.link_type.tolist() == ["FS"]
+
+
+def test_topological_levels_batch_the_network_and_name_cycles():
+    # 0 -> 1 -> 3, 0 -> 2 -> 3, 4 alone
+    level = topological_levels(5, np.array([0, 0, 1, 2]), np.array([1, 2, 3, 3]), list("abcde"))
+    assert level.tolist() == [0, 1, 1, 2, 0]
+    with pytest.raises(CycleError) as err:
+        topological_levels(4, np.array([0, 1, 2, 3]), np.array([1, 2, 1, 0]), list("abcd"))
+    assert sorted(err.value.cycle) == ["b", "c"]

@@ -22,7 +22,7 @@ from enum import StrEnum
 import numpy as np
 
 from pmo.engine.calendar import WorkCalendar
-from pmo.engine.network import CycleError, topological_order
+from pmo.engine.network import CycleError, topological_levels
 
 Moment = date | datetime
 
@@ -294,21 +294,21 @@ def _compile(
     acts: list[Activity], links: list[Link], cal: WorkCalendar, start_at: float, status: float | None
 ) -> _Net:
     unsorted = [a.id for a in acts]
-    acts = [acts[k] for k in sorted(range(len(acts)), key=unsorted.__getitem__)]
-    ids = [a.id for a in acts]
+    order = sorted(range(len(acts)), key=unsorted.__getitem__)  # activities are numbered by sorted id
+    ids = [unsorted[k] for k in order]
     n = len(ids)
     index = {i: k for k, i in enumerate(ids)}
     if len(index) != n:
         dup = next(a for a, b in zip(ids, ids[1:], strict=False) if a == b)
         raise ScheduleError(f"duplicate activity id {dup!r}")
     special = [
-        k
-        for k, a in enumerate(acts)
+        index[a.id]
+        for a in acts
         if a.parent is not None or a.constraint is not Constraint.ASAP or a.deadline or a.actual_start
     ]
     parent = np.full(n, -1, dtype=np.int64)
     for k in special:
-        a = acts[k]
+        a = acts[order[k]]
         if a.parent is not None:
             if a.parent not in index:
                 raise ScheduleError(f"{a.id}: unknown parent {a.parent!r}")
@@ -319,9 +319,9 @@ def _compile(
     n_nodes = n + len(summary_of)
 
     dur = np.zeros(n_nodes)
-    dur[:n] = [a.duration for a in acts]
+    dur[:n] = np.array([a.duration for a in acts], dtype=np.float64)[order]
     elapsed = np.zeros(n_nodes, dtype=bool)
-    elapsed[:n] = [a.elapsed for a in acts]
+    elapsed[:n] = np.array([a.elapsed for a in acts], dtype=bool)[order]
     if summary_of:
         dur[summaries] = 0.0
         elapsed[summaries] = False
@@ -342,7 +342,7 @@ def _compile(
         return float(cal.add_elapsed([f], [-dur[k]], finish=True)[0]) if elapsed[k] else f - dur[k]
 
     for k in special:
-        a = acts[k]
+        a = acts[order[k]]
         node = k
         if k in summary_of and (a.constraint in _FINISH_CONSTRAINTS):
             node = summary_of[k]
@@ -470,55 +470,42 @@ class _Levels:
 
 
 def _levels(net: _Net) -> _Levels:
-    """Kahn's algorithm one frontier at a time; every level is a batch for the passes."""
+    """Topological levels, and the links sorted so that each level's links are one contiguous slice."""
     n = len(net.dur)
     pred, succ = net.pred, net.succ
-    by_pred = np.argsort(pred, kind="stable")
-    out_start = np.searchsorted(pred[by_pred], np.arange(n + 1))
-    out_succ = succ[by_pred]
-    indeg = np.bincount(succ, minlength=n)
-    level = np.full(n, -1, dtype=np.int64)
-    frontier = np.flatnonzero(indeg == 0)
-    depth = 0
-    while frontier.size:
-        level[frontier] = depth
-        lo, hi = out_start[frontier], out_start[frontier + 1]
-        count = hi - lo
-        total = int(count.sum())
-        if not total:
-            break
-        offsets = np.repeat(lo - np.cumsum(count) + count, count) + np.arange(total)
-        targets = out_succ[offsets]
-        np.subtract.at(indeg, targets, 1)
-        targets = np.unique(targets)
-        frontier = targets[indeg[targets] == 0]
-        depth += 1
-    if (level < 0).any():
-        topological_order(n, pred, succ, [_node_name(net, i) for i in range(n)])
-        raise AssertionError(
-            "unreachable: Kahn found a cycle that topological_order did not"
-        )  # pragma: no cover
-    depth = int(level.max()) + 1 if n else 0
-    nodes = np.lexsort((np.arange(n), level))
+    level = topological_levels(n, pred, succ, _Names(net))
+    depth = int(level.max()) + 1
+    nodes = np.argsort(level, kind="stable")
     node_bounds = np.searchsorted(level[nodes], np.arange(depth + 1)).tolist()
 
     def grouped(end: np.ndarray) -> tuple[np.ndarray, list[int], list[np.ndarray], list[np.ndarray]]:
-        order = np.lexsort((end, level[end]))
-        lv = level[end[order]]
-        bounds = np.searchsorted(lv, np.arange(depth + 1)).tolist()
+        order = np.argsort(level[end] * n + end, kind="stable")
         sorted_end = end[order]
-        groups, heads = [], []
-        for d in range(depth):
-            a, b = bounds[d], bounds[d + 1]
-            seg = sorted_end[a:b]
-            starts = np.flatnonzero(np.r_[True, seg[1:] != seg[:-1]]) if b > a else np.empty(0, np.int64)
-            groups.append(starts)
-            heads.append(seg[starts])
+        bounds = np.searchsorted(level[sorted_end], np.arange(depth + 1)).tolist()
+        first = np.flatnonzero(
+            np.r_[True, sorted_end[1:] != sorted_end[:-1]]
+        )  # a new end node starts a group
+        cuts = np.searchsorted(first, bounds).tolist()
+        groups = [first[cuts[d] : cuts[d + 1]] - bounds[d] for d in range(depth)]
+        heads = [sorted_end[first[cuts[d] : cuts[d + 1]]] for d in range(depth)]
         return order, bounds, groups, heads
 
     fwd, fwd_bounds, fwd_groups, _ = grouped(succ)
     bwd, bwd_bounds, bwd_groups, bwd_heads = grouped(pred)
     return _Levels(nodes, node_bounds, fwd, fwd_bounds, fwd_groups, bwd, bwd_bounds, bwd_groups, bwd_heads)
+
+
+class _Names:
+    """Node names for cycle messages, built only when a cycle is reported."""
+
+    def __init__(self, net: _Net):
+        self.net = net
+
+    def __getitem__(self, i: int) -> str:
+        return _node_name(self.net, i)
+
+    def __len__(self) -> int:
+        return len(self.net.dur)
 
 
 def _node_name(net: _Net, i: int) -> str:

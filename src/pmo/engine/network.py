@@ -43,7 +43,43 @@ def topological_order(n: int, pred: np.ndarray, succ: np.ndarray, ids: Sequence[
     return np.asarray(order, dtype=np.int64)
 
 
-def _find_cycle(n: int, pred: np.ndarray, succ: np.ndarray, indeg: list[int], ids: Sequence[str]) -> list[str]:
+def topological_levels(n: int, pred: np.ndarray, succ: np.ndarray, ids: Sequence[str]) -> np.ndarray:
+    """Level of each activity: 0 without predecessors, else one more than its highest predecessor.
+
+    Kahn's algorithm one whole frontier at a time in numpy, so the Python overhead grows with the
+    depth of the network rather than its size; the activities of one level can be processed as a batch.
+    Raises :class:`CycleError` naming the activities of one cycle.
+    """
+    pred = np.asarray(pred, dtype=np.int64)
+    succ = np.asarray(succ, dtype=np.int64)
+    by_pred = np.argsort(pred, kind="stable")
+    out_start = np.searchsorted(pred[by_pred], np.arange(n + 1))
+    out_succ = succ[by_pred]
+    indeg = np.bincount(succ, minlength=n)
+    level = np.full(n, -1, dtype=np.int64)
+    frontier = np.flatnonzero(indeg == 0)
+    depth = 0
+    while frontier.size:
+        level[frontier] = depth
+        lo, hi = out_start[frontier], out_start[frontier + 1]
+        count = hi - lo
+        total = int(count.sum())
+        if not total:
+            break
+        # the positions lo..hi-1 of every frontier node, concatenated
+        targets = out_succ[np.repeat(lo - np.cumsum(count) + count, count) + np.arange(total)]
+        np.subtract.at(indeg, targets, 1)
+        targets = np.unique(targets)
+        frontier = targets[indeg[targets] == 0]
+        depth += 1
+    if (level < 0).any():
+        raise CycleError(_find_cycle(n, pred, succ, indeg.tolist(), ids))
+    return level
+
+
+def _find_cycle(
+    n: int, pred: np.ndarray, succ: np.ndarray, indeg: list[int], ids: Sequence[str]
+) -> list[str]:
     """Walk predecessor links among the activities Kahn could not order until a node repeats."""
     left = {i for i in range(n) if indeg[i] > 0}
     preds_of: dict[int, int] = {}
