@@ -17,8 +17,6 @@ from datetime import date, datetime, time, timedelta
 
 import numpy as np
 
-_WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-
 
 class CalendarError(ValueError):
     """A calendar definition is invalid, or a date falls outside the calendar's range."""
@@ -122,10 +120,6 @@ class WorkCalendar:
     @property
     def hours_per_day(self) -> float:
         return float(self._knots[1][-1])
-
-    @property
-    def working_day_count(self) -> int:
-        return int(self._cum[-1])
 
     def is_working(self, day: date) -> bool:
         return bool(self._working[self._day_index(day)])
@@ -234,10 +228,3 @@ class WorkCalendar:
             )
         worked = self._done((clock - whole * 86400) / 3600) / self.hours_per_day
         return self._cum[index] + self._working[index] * worked
-
-    # --- durations ---------------------------------------------------------------------------------
-
-
-def round_offsets(values: np.ndarray, minutes_per_day: float = 480.0) -> np.ndarray:
-    """Round working-day offsets to whole minutes, removing float noise before comparisons."""
-    return np.round(np.asarray(values) * minutes_per_day) / minutes_per_day
