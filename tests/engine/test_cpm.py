@@ -176,6 +176,8 @@ def test_alap_takes_its_late_dates():
         result.project_start + 3,
     )
     assert b.start_date == day(2)
+    assert result.start_dates("early_start")[result.index["B"]] == np.datetime64(day(0))
+    assert result.finish_dates("late_finish")[result.index["B"]] == np.datetime64(day(2))
 
 
 def test_deadlines_produce_negative_float_without_moving_early_dates():
@@ -200,11 +202,22 @@ def test_progress_from_a_status_date():
         Activity("D", 3, actual_start=day(0), percent_complete=25),  # behind: rest moves to the status date
         Activity("E", 4, actual_start=day(1), percent_complete=50, remaining=3),
         Activity("F", 1, actual_start=day(0), percent_complete=100),
+        Activity("G", 4, elapsed=True, actual_start=day(0), percent_complete=50),  # 2 calendar days done
     ]
     result = run(acts, [Link("A", "B"), Link("A", "C")], status_date=status)
     got = rows(result, "early_start", "early_finish")
-    assert got == {"A": (0, 3), "B": (3, 7), "C": (4, 6), "D": (0, 6.25), "E": (1, 7), "F": (0, 1)}
+    assert got == {
+        "A": (0, 3),
+        "B": (3, 7),
+        "C": (4, 6),
+        "D": (0, 6.25),
+        "E": (1, 7),
+        "F": (0, 1),
+        "G": (0, 6),
+    }
     assert not result["A"].critical and not result["F"].critical
+    assert result["A"].total_float == result["A"].free_float == 0  # finished work has no float
+    assert result["A"].late_finish == result["A"].early_finish
     assert result.status == DAYS.offset(status)
 
 

@@ -166,7 +166,10 @@ class ActivityTimes:
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Schedule:
-    """CPM result. Arrays are aligned with ``ids`` (sorted, so independent of input order)."""
+    """CPM result: arrays aligned with ``ids`` (sorted, so independent of input order), ``index``
+    maps an id to its row. Times are working-day offsets on ``calendar`` (a whole offset is the start
+    of a working day and the end of the previous one); floats are in working days. ``start`` and
+    ``finish`` are the scheduled dates (early, or late for ALAP). Links are aligned with the input."""
 
     calendar: WorkCalendar
     ids: tuple[str, ...]
@@ -192,7 +195,8 @@ class Schedule:
 
     def __getitem__(self, activity_id: str) -> ActivityTimes:
         i = self.index[activity_id]
-        start, finish = self.start_dates()[i], self.finish_dates()[i]
+        row = np.array([i])
+        start, finish = self.start_dates(rows=row)[0], self.finish_dates(rows=row)[0]
         return ActivityTimes(
             activity_id,
             *(float(a[i]) for a in (self.early_start, self.early_finish, self.late_start, self.late_finish)),
@@ -206,21 +210,25 @@ class Schedule:
             finish.item(),
         )
 
-    def start_dates(self, offsets: np.ndarray | None = None) -> np.ndarray:
-        """Scheduled start dates; a milestone on a day boundary after the project start shows on the
-        day whose work led to it (MS Project's 17:00 milestone), not on the next working day."""
-        offsets = self.start if offsets is None else offsets
+    def start_dates(self, field: str = "start", rows: np.ndarray | slice = slice(None)) -> np.ndarray:
+        """Dates of a start field (``start``, ``early_start``, ``late_start``) as ``datetime64[D]``.
+
+        A milestone on a day boundary after the project start shows on the day whose work led to it
+        (MS Project's 17:00 milestone), not on the next working day.
+        """
+        offsets = getattr(self, field)[rows]
         whole = np.abs(offsets - np.round(offsets)) < EPS
-        as_finish = (self.duration == 0) & ~self.summary & whole & (offsets > self.project_start + EPS)
+        milestone = (self.duration[rows] == 0) & ~self.summary[rows]
+        as_finish = milestone & whole & (offsets > self.project_start + EPS)
         out = self.calendar.dates(offsets)
         out[as_finish] = self.calendar.dates(np.round(offsets[as_finish]), finish=True)
         return out
 
-    def finish_dates(self, offsets: np.ndarray | None = None) -> np.ndarray:
-        """Scheduled finish dates: the working day a finish offset ends (a milestone at the project
+    def finish_dates(self, field: str = "finish", rows: np.ndarray | slice = slice(None)) -> np.ndarray:
+        """Dates of a finish field: the working day each finish ends (a milestone at the project
         start stays on the start day)."""
-        offsets = self.finish if offsets is None else offsets
-        at_start = (self.duration == 0) & ~self.summary & (offsets <= self.project_start + EPS)
+        offsets = getattr(self, field)[rows]
+        at_start = (self.duration[rows] == 0) & ~self.summary[rows] & (offsets <= self.project_start + EPS)
         out = np.empty(len(offsets), dtype="datetime64[D]")
         out[at_start] = self.calendar.dates(offsets[at_start])
         out[~at_start] = self.calendar.dates(offsets[~at_start], finish=True)
@@ -274,9 +282,17 @@ def schedule(
     status_date: Moment | None = None,
     finish: Moment | None = None,
 ) -> Schedule:
-    """Forward and backward pass. ``start`` is the project start; with ``status_date`` unfinished work
-    is not scheduled before it; ``finish`` (optional) is a project deadline for the backward pass
-    (default: the latest early finish)."""
+    """Forward and backward pass over the network.
+
+    ``start`` is the project start; nothing starts before it. With ``status_date`` no remaining work
+    is scheduled before it: unstarted activities start on or after it, and started ones resume their
+    remaining duration there (progress override: their actual start is kept and predecessors no
+    longer move them). Completed activities keep their actual dates and have no float. ``finish``
+    fixes the project finish for the backward pass (default: the latest early finish).
+
+    Constraints win over links, as in MS Project: a date the links cannot meet shows as negative
+    float on the chain that misses it. ALAP activities are scheduled on their late dates.
+    """
     start_at = calendar.offset(start)
     activities = list(activities)
     if not activities:
@@ -380,7 +396,7 @@ def _compile(
                 total = dur[k]
                 worked = total * a.percent_complete / 100
                 left = total - worked if a.remaining is None else a.remaining
-                resume = fin(s, k) if elapsed[k] and worked == total else s + worked
+                resume = float(cal.add_elapsed([s], [worked])[0]) if elapsed[k] else s + worked
                 if status is not None:
                     resume = max(resume, status)
                 fixed_finish[k] = float(cal.add_elapsed([resume], [left])[0]) if elapsed[k] else resume + left
