@@ -17,6 +17,7 @@ import argparse
 import resource
 import time
 import tracemalloc
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
@@ -153,10 +154,29 @@ def cpm_schedule_loop(inp: SimulationInput, durations: np.ndarray) -> np.ndarray
     return finishes
 
 
-def timed(fn, *args, **kwargs):
-    start = time.perf_counter()
-    value = fn(*args, **kwargs)
-    return time.perf_counter() - start, value
+@dataclass(frozen=True, slots=True)
+class Timing:
+    """Wall-clock and process CPU seconds; CPU time is the fairer ratio on a shared machine."""
+
+    wall: float
+    cpu: float
+
+    def scaled(self, factor: float) -> Timing:
+        return Timing(self.wall * factor, self.cpu * factor)
+
+    def ratio(self, other: Timing) -> str:
+        return f"x{self.wall / other.wall:.1f} wall, x{self.cpu / other.cpu:.1f} CPU"
+
+
+def timed(fn, *args, repeat: int = 1):
+    """Best of ``repeat`` runs (by wall time) and the last result."""
+    best = None
+    for _ in range(repeat):
+        wall, cpu = time.perf_counter(), time.process_time()
+        value = fn(*args)
+        timing = Timing(time.perf_counter() - wall, time.process_time() - cpu)
+        best = timing if best is None or timing.wall < best.wall else best
+    return best, value
 
 
 def main() -> None:
@@ -165,59 +185,51 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20240601)
     args = parser.parse_args()
     pert_ppf(np.full((1, 1), 0.5), np.full((1, 1), 0.5))  # one-off table build (~0.8 s per process)
-    rows: list[tuple[str, str, str]] = []
+    rows: list[tuple[str, Timing | None, str]] = []
 
     small = make_input(1_000, seed=args.seed)
     simulate(small)  # warm caches and allocator
-    engine, result = min((timed(simulate, small) for _ in range(3)), key=lambda r: r[0])
+    engine, result = timed(simulate, small, repeat=3)
     rows.append(
         (
-            "(a) vectorised engine, 1,000 tasks, 10,000 it.",
-            f"{engine:.3f} s",
+            "(a) engine: 1,000 tasks, 10,000 iterations",
+            engine,
             f"{len(small.links)} links, 50 risks; P50 {result.finish.p50:.1f} P80 {result.finish.p80:.1f}",
         )
     )
     correlated = make_input(1_000, seed=args.seed, correlation=0.5)
-    engine_c, _ = min((timed(simulate, correlated) for _ in range(3)), key=lambda r: r[0])
-    rows.append(("(a') same, correlation 0.5", f"{engine_c:.3f} s", "Gaussian copula: normals + Phi"))
+    engine_c, _ = timed(simulate, correlated, repeat=3)
+    rows.append(("(a) same with correlation 0.5", engine_c, "Gaussian copula: normals + Phi"))
 
     durations = presampled_durations(small, ITERATIONS, args.seed)
     sample = durations[: args.baseline_iterations]
     scale = ITERATIONS / args.baseline_iterations
-    loop, _ = timed(python_forward_pass, small, sample)
-    internal = np.ascontiguousarray(durations[:, small._network.order].T)  # the engine's row order
-    kernel, _ = min(
-        (timed(vectorised_forward_pass, small._network, internal) for _ in range(3)), key=lambda r: r[0]
-    )
-    rows.append(
-        (
-            "naive Python forward pass per iteration",
-            f"{loop * scale:.2f} s",
-            f"x{loop * scale / engine:.1f} the full engine (timed {args.baseline_iterations} it., scaled)",
-        )
-    )
-    rows.append(
-        (
-            "vectorised forward pass alone, same durations",
-            f"{kernel:.3f} s",
-            f"x{loop * scale / kernel:.0f} faster than the naive forward pass (like for like)",
-        )
-    )
+    scaled = f"timed on {args.baseline_iterations} iterations, scaled"
     try:
         cpm, _ = timed(cpm_schedule_loop, small, sample)
     except ImportError as exc:  # the CPM engine is developed alongside
-        rows.append(("pmo.engine.cpm.schedule per iteration", "n/a", str(exc)))
+        rows.append(("baseline: pmo.engine.cpm.schedule per iteration", None, str(exc)))
     else:
+        cpm = cpm.scaled(scale)
         rows.append(
-            (
-                "pmo.engine.cpm.schedule per iteration",
-                f"{cpm * scale:.2f} s",
-                f"x{cpm * scale / engine:.0f} the full engine (timed {args.baseline_iterations} it., scaled)",
-            )
+            ("baseline: pmo.engine.cpm.schedule per iteration", cpm, f"{cpm.ratio(engine)}; {scaled}")
         )
+    naive, naive_finish = timed(python_forward_pass, small, sample)
+    naive = naive.scaled(scale)
+    rows.append(("naive Python forward pass per iteration", naive, f"{naive.ratio(engine)}; {scaled}"))
+    internal = np.ascontiguousarray(durations[:, small._network.order].T)  # the engine's row order
+    kernel, finish = timed(vectorised_forward_pass, small._network, internal, repeat=3)
+    difference = np.abs(finish[: len(naive_finish)] - naive_finish).max()
+    rows.append(
+        (
+            "vectorised forward pass alone, same durations",
+            kernel,
+            f"naive is {naive.ratio(kernel)} (like for like); max |finish diff| {difference:g}",
+        )
+    )
 
     large = make_input(10_000, seed=args.seed)
-    big, result = timed(simulate, large)
+    big, _ = timed(simulate, large)
     tracemalloc.start()
     simulate(large)
     _, peak = tracemalloc.get_traced_memory()
@@ -225,16 +237,17 @@ def main() -> None:
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     rows.append(
         (
-            "(b) vectorised engine, 10,000 tasks, 10,000 it.",
-            f"{big:.2f} s",
+            "(b) engine: 10,000 tasks, 10,000 iterations",
+            big,
             f"{len(large.links)} links; peak traced {peak / 2**20:.0f} MiB, process max RSS {rss:.0f} MiB",
         )
     )
 
     width = max(len(r[0]) for r in rows)
-    print(f"{'case':<{width}}  {'time':>9}  notes")
-    for case, seconds, note in rows:
-        print(f"{case:<{width}}  {seconds:>9}  {note}")
+    print(f"{'case':<{width}}  {'wall s':>8}  {'CPU s':>8}  notes")
+    for case, timing, note in rows:
+        wall, cpu = (f"{timing.wall:.3f}", f"{timing.cpu:.3f}") if timing else ("n/a", "n/a")
+        print(f"{case:<{width}}  {wall:>8}  {cpu:>8}  {note}")
 
 
 if __name__ == "__main__":

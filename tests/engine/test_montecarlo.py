@@ -272,14 +272,14 @@ def test_same_seed_same_results_different_seed_different() -> None:
 
 def test_results_do_not_depend_on_the_chunk_size() -> None:
     """Random numbers come in fixed blocks per (seed, block), so memory tuning cannot change the
-    samples; the tornado's sums are only regrouped, so it agrees to rounding."""
+    samples; the tornado's float32 sums are only regrouped, so it agrees to float32 rounding."""
     inp = risky_network(7)
     *reference, bars = snapshot(inp)
     for chunk_size in (1, 256, 700, 3_000):
         *other, other_bars = snapshot(inp, chunk_size=chunk_size)
         assert_same(reference, other)
         assert [(b.kind, b.id) for b in bars] == [(b.kind, b.id) for b in other_bars]
-        np.testing.assert_allclose([b.rho for b in bars], [b.rho for b in other_bars], rtol=1e-12)
+        np.testing.assert_allclose([b.rho for b in bars], [b.rho for b in other_bars], rtol=1e-6)
 
 
 def test_seed_none_reports_the_seed_that_reproduces_the_run() -> None:
@@ -434,7 +434,7 @@ A = SimActivity("A", 1, 2, 3)
         (lambda: RiskEvent("R", 1.5, ("A",), 1, 2, 3), "probability", ["'R'", "fraction", "percentage"]),
         (lambda: RiskEvent("R", 30, ("A",), 1, 2, 3), "probability", ["'R'"]),
         (lambda: RiskEvent("R", 0.3, (), 1, 2, 3), "activity_ids", ["'R'"]),
-        (lambda: RiskEvent("R", 0.3, "A", 1, 2, 3), "activity_ids", ["sequence"]),
+        (lambda: RiskEvent("R", 0.3, "A", 1, 2, 3), "activity_ids", ["list or tuple"]),
         (lambda: RiskEvent("R", 0.3, ("A",), 3, 2, 1), "schedule_min", ["'R'"]),
         (lambda: RiskEvent("R", 0.3, ("A",), 1, 2, 3, kind="boon"), "kind", ["'boon'"]),
         (lambda: SimulationInput([]), "activities", ["at least one"]),
@@ -452,7 +452,8 @@ A = SimActivity("A", 1, 2, 3)
         (lambda: SimulationInput([A], correlation=1.2), "correlation", ["[0, 1]"]),
         (lambda: SimulationInput([A], milestones=("Z",)), "milestones", ["'Z'"]),
         (lambda: SimulationInput([A], targets=(Target(3, "A"),)), "targets[0].milestone", ["'A'"]),
-        (lambda: SimulationInput([A], targets=(Target(float("inf")),)), "targets[0].offset", ["finite"]),
+        (lambda: Target(float("inf")), "offset", ["finite"]),
+        (lambda: SimulationInput({A}), "activities", ["list or tuple"]),
         (lambda: SimulationInput([A], links=[("A", "B")]), "links[0]", ["SimLink"]),
     ],
 )
