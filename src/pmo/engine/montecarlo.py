@@ -492,10 +492,10 @@ class _Network:
             )
         return cls(n, order, tuple(levels))
 
-    def forward(self, durations: np.ndarray) -> np.ndarray:
+    def forward(self, durations: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
         """Early dates: the stacked [ES; EF] matrix, shape (2n, iterations), internal order."""
         n = self.n
-        dates = np.empty((2 * n, durations.shape[1]))
+        dates = np.empty((2 * n, durations.shape[1])) if out is None else out
         for level in self.levels:
             lo, hi = level.lo, level.hi
             if not level.counts:
@@ -512,10 +512,12 @@ class _Network:
             np.add(start, durations[lo:hi], out=dates[n + lo : n + hi])
         return dates
 
-    def backward(self, durations: np.ndarray, finish: np.ndarray) -> np.ndarray:
+    def backward(
+        self, durations: np.ndarray, finish: np.ndarray, out: np.ndarray | None = None
+    ) -> np.ndarray:
         """Late dates against ``finish`` per iteration: the stacked [LS; LF] matrix."""
         n = self.n
-        dates = np.empty((2 * n, durations.shape[1]))
+        dates = np.empty((2 * n, durations.shape[1])) if out is None else out
         late_finish = dates[n:]
         for level in reversed(self.levels):
             if level.without_succ.size:
@@ -623,9 +625,8 @@ class _Model:
     schedule: _Estimates
     risk_cost: _Estimates
     sign: np.ndarray  # (risks, 1): +1 threat, -1 opportunity
-    pair_risk: np.ndarray  # (risk, activity) impact pairs sorted by activity
-    pair_starts: np.ndarray
-    pair_activities: np.ndarray
+    hit: np.ndarray  # activities some risk affects
+    incidence: np.ndarray  # (hit, risks): 1 where the risk affects the activity
 
     @classmethod
     def of(cls, inp: SimulationInput, acts: Sequence[SimActivity], entropy: int) -> _Model:
@@ -633,8 +634,10 @@ class _Model:
         risks = inp.risks
         index = {a.id: i for i, a in enumerate(acts)}
         cost_acts = [a for a in acts if a.has_cost_range]
-        pairs = sorted((index[aid], r) for r, risk in enumerate(risks) for aid in risk.activity_ids)
-        pair_act = np.array([p[0] for p in pairs], dtype=np.intp)
+        hit = np.unique(np.array([index[aid] for risk in risks for aid in risk.activity_ids], dtype=np.intp))
+        incidence = np.zeros((hit.size, len(risks)))
+        for r, risk in enumerate(risks):
+            incidence[np.searchsorted(hit, [index[aid] for aid in risk.activity_ids]), r] = 1.0
         risk_dists = [r.distribution for r in risks]
         return cls(
             entropy=entropy,
@@ -658,9 +661,8 @@ class _Model:
                 [(r.cost_min, r.cost_most_likely, r.cost_max) for r in risks], risk_dists
             ),
             sign=np.array([[1.0 if r.kind == THREAT else -1.0] for r in risks]).reshape(-1, 1),
-            pair_risk=np.array([p[1] for p in pairs], dtype=np.intp),
-            pair_starts=_segment_starts(pair_act),
-            pair_activities=np.unique(pair_act),
+            hit=hit,
+            incidence=incidence,
         )
 
     def deterministic_cost(self) -> float:
@@ -708,11 +710,10 @@ class _Model:
             occurs, severity = self.risk_draws(blocks, size)
             signed = occurs * self.sign
             cost += (self.risk_cost.sample(severity) * signed).sum(axis=0)
-            if self.pair_risk.size:
-                impact = self.schedule.sample(severity) * signed
-                added = np.add.reduceat(impact[self.pair_risk], self.pair_starts, axis=0)
-                hit = self.pair_activities
-                durations[hit] = np.maximum(durations[hit] + added, 0.0)
+            if self.hit.size:  # each activity gets the sum of the impacts of its risks, floored at 0
+                added = self.incidence @ (self.schedule.sample(severity) * signed)
+                added += durations[self.hit]
+                durations[self.hit] = np.maximum(added, 0.0, out=added)
         return durations, cost
 
     def grades(self, blocks: range, size: int) -> np.ndarray:
@@ -760,16 +761,20 @@ def simulate(
     cost = np.empty(total)
     critical = np.zeros(n, dtype=np.int64)
     chunks = []
+    # reused between chunks: fresh 2n x chunk matrices would be page-faulted in every time
+    early_buffer = np.empty((2 * n, min(blocks_per_chunk * BLOCK, total)))
+    late_buffer = np.empty_like(early_buffer)
     for first_block in range(0, -(-total // BLOCK), blocks_per_chunk):
         start = first_block * BLOCK
         size = min(blocks_per_chunk * BLOCK, total - start)
         blocks = range(first_block, first_block + -(-size // BLOCK))
         chunks.append((blocks, start, size))
         durations, cost[start : start + size] = model.sample(blocks, size)
-        early = network.forward(durations)
+        full = size == early_buffer.shape[1]
+        early = network.forward(durations, early_buffer if full else None)
         early_finish = early[n:]
         end = early_finish.max(axis=0)
-        late_finish = network.backward(durations, end)[n:]
+        late_finish = network.backward(durations, end, late_buffer if full else None)[n:]
         late_finish -= early_finish  # total float
         tolerance = 1e-9 * max(1.0, float(np.abs(end).max()))
         critical += np.count_nonzero(late_finish <= tolerance, axis=1)
