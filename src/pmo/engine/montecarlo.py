@@ -626,7 +626,7 @@ class _Model:
     risk_cost: _Estimates
     sign: np.ndarray  # (risks, 1): +1 threat, -1 opportunity
     hit: np.ndarray  # activities some risk affects
-    incidence: np.ndarray  # (hit, risks): 1 where the risk affects the activity
+    risk_rows: tuple[np.ndarray, ...]  # per risk, the activities it affects
 
     @classmethod
     def of(cls, inp: SimulationInput, acts: Sequence[SimActivity], entropy: int) -> _Model:
@@ -634,10 +634,9 @@ class _Model:
         risks = inp.risks
         index = {a.id: i for i, a in enumerate(acts)}
         cost_acts = [a for a in acts if a.has_cost_range]
-        hit = np.unique(np.array([index[aid] for risk in risks for aid in risk.activity_ids], dtype=np.intp))
-        incidence = np.zeros((hit.size, len(risks)))
-        for r, risk in enumerate(risks):
-            incidence[np.searchsorted(hit, [index[aid] for aid in risk.activity_ids]), r] = 1.0
+        risk_rows = tuple(
+            np.array([index[aid] for aid in risk.activity_ids], dtype=np.intp) for risk in risks
+        )
         risk_dists = [r.distribution for r in risks]
         return cls(
             entropy=entropy,
@@ -661,8 +660,8 @@ class _Model:
                 [(r.cost_min, r.cost_most_likely, r.cost_max) for r in risks], risk_dists
             ),
             sign=np.array([[1.0 if r.kind == THREAT else -1.0] for r in risks]).reshape(-1, 1),
-            hit=hit,
-            incidence=incidence,
+            hit=np.unique(np.concatenate([np.zeros(0, dtype=np.intp), *risk_rows])),
+            risk_rows=risk_rows,
         )
 
     def deterministic_cost(self) -> float:
@@ -705,15 +704,19 @@ class _Model:
         cost = np.full(size, self.fixed_cost)
         if self.cost_rows.size:  # sum of low + width * q over rows, as one matrix-vector product
             q = self.costs.quantiles(self.uniforms(blocks, size, _COSTS, self.cost_rows.size))
-            cost += float(self.costs.low.sum()) + self.costs.width[:, 0].astype(np.float32) @ q
+            # einsum, not `@`: a vector-matrix product goes to threaded BLAS, 30x slower here
+            cost += float(self.costs.low.sum()) + np.einsum(
+                "i,ij->j", self.costs.width[:, 0].astype(np.float32), q
+            )
         if self.probability.size:
             occurs, severity = self.risk_draws(blocks, size)
             signed = occurs * self.sign
             cost += (self.risk_cost.sample(severity) * signed).sum(axis=0)
             if self.hit.size:  # each activity gets the sum of the impacts of its risks, floored at 0
-                added = self.incidence @ (self.schedule.sample(severity) * signed)
-                added += durations[self.hit]
-                durations[self.hit] = np.maximum(added, 0.0, out=added)
+                impact = self.schedule.sample(severity) * signed
+                for rows, row_impact in zip(self.risk_rows, impact, strict=True):
+                    durations[rows] += row_impact
+                durations[self.hit] = np.maximum(durations[self.hit], 0.0)
         return durations, cost
 
     def grades(self, blocks: range, size: int) -> np.ndarray:
@@ -832,10 +835,9 @@ def _tornado(
     sum_gr = np.zeros(len(labels))
     for blocks, start, size in chunks:
         grades = model.grades(blocks, size)
-        sum_g += grades.sum(axis=1, dtype=np.float64)
+        sum_g += np.einsum("ij->i", grades, dtype=np.float64)
         sum_gr += grades @ ranks[start : start + size]
-        grades *= grades
-        sum_gg += grades.sum(axis=1, dtype=np.float64)
+        sum_gg += np.einsum("ij,ij->i", grades, grades, dtype=np.float64)
     total = finish.size
     variance = sum_gg / total - (sum_g / total) ** 2
     with np.errstate(invalid="ignore", divide="ignore"):
