@@ -360,7 +360,9 @@ def test_tornado_matches_exact_spearman_and_orders_by_magnitude() -> None:
 
 
 def test_cost_distribution_sums_activity_and_risk_costs() -> None:
-    """E[cost] = fixed + triangular means + p * mean cost impact = 100 + 20 + 40/3... by hand below."""
+    """E[cost] = fixed + triangular means + p * mean cost impact = 100 + 30 + 20 + 0.25 * 60 = 165;
+    Var adds the triangular variances and Var(occurrence x impact) = p E[C^2] - (p E[C])^2. A risk
+    with no schedule impact needs no activities and has no tornado bar."""
     acts = [
         SimActivity("A", 1, 2, 3, cost_min=10, cost_most_likely=20, cost_max=60, fixed_cost=100),
         SimActivity("B", 1, 1, 1, cost_min=0, cost_most_likely=30, cost_max=30),
@@ -375,7 +377,9 @@ def test_cost_distribution_sums_activity_and_risk_costs() -> None:
         + (0.25 * (triangular_variance(40, 40, 100) + 60**2) - (0.25 * 60) ** 2)
     )
     assert result.cost.mean == pytest.approx(expected, abs=4 * math.sqrt(variance / n))
-    assert result.cost.deterministic == 150.0
+    assert expected == 165.0
+    assert result.cost.deterministic == 150.0  # fixed + most likely costs, no risks
+    assert [bar.id for bar in result.tornado] == ["A"]
     assert result.cost.p10 <= result.cost.p50 <= result.cost.p80 <= result.cost.p90
 
 

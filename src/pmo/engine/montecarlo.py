@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from pmo.engine.distributions import DISTRIBUTIONS, PERT, normal_cdf, ppf
-from pmo.engine.network import CycleError, topological_order
+from pmo.engine.network import CycleError, topological_levels
 
 MAX_ITERATIONS = 1_000_000
 LINK_TYPES = ("FS", "SS", "FF", "SF")
@@ -444,7 +444,7 @@ class _Network:
         succ = np.array([index[link.succ] for link in links], dtype=np.intp)
         kind = np.array([LINK_TYPES.index(link.type) for link in links], dtype=np.intp)
         lag = np.array([float(link.lag) for link in links], dtype=np.float64)
-        level = _levels(n, topological_order(n, pred, succ, [a.id for a in activities]), pred, succ)
+        level = topological_levels(n, pred, succ, [a.id for a in activities])
         in_degree = np.bincount(succ, minlength=n)
         out_degree = np.bincount(pred, minlength=n)
         order = np.lexsort((np.arange(n), -in_degree, level))
@@ -555,26 +555,6 @@ def _slots(keys: np.ndarray) -> np.ndarray:
     slot = np.empty_like(keys)
     slot[by_key] = np.arange(keys.size) - np.searchsorted(ordered, ordered)
     return slot
-
-
-def _levels(n: int, order: np.ndarray, pred: np.ndarray, succ: np.ndarray) -> np.ndarray:
-    """Longest path (in links) from a start activity: every link goes to a strictly higher level."""
-    by_pred = np.argsort(pred, kind="stable")
-    starts = np.searchsorted(pred[by_pred], np.arange(n + 1)).tolist()
-    succ_sorted = succ[by_pred].tolist()
-    level = [0] * n
-    for node in order.tolist():
-        nxt = level[node] + 1
-        for s in succ_sorted[starts[node] : starts[node + 1]]:
-            if level[s] < nxt:
-                level[s] = nxt
-    return np.asarray(level, dtype=np.intp)
-
-
-def _segment_starts(sorted_keys: np.ndarray) -> np.ndarray:
-    if sorted_keys.size == 0:
-        return np.zeros(0, dtype=np.intp)
-    return np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
 
 
 @dataclass(frozen=True, slots=True, eq=False)
