@@ -232,6 +232,28 @@ def test_vectorised_passes_match_a_scalar_cpm(network: tuple[dict[str, float], l
     assert set(result.criticality.values()) <= {0.0, 1.0}
 
 
+@settings(max_examples=40, deadline=None)
+@given(networks(), st.integers(0, 2**32 - 1))
+def test_vectorised_passes_match_a_scalar_cpm_per_iteration(
+    network: tuple[dict[str, float], list[SimLink]], seed: int
+) -> None:
+    """Many iterations of random real-valued durations through the engine's passes (internal API),
+    each iteration checked against the naive CPM: early finishes, finish and the critical set."""
+    durations, links = network
+    inp = SimulationInput([fixed(a, d) for a, d in durations.items()], links, iterations=1)
+    net = inp._network
+    ids = [inp.activities[i].id for i in net.order.tolist()]
+    sampled = np.random.default_rng(seed).uniform(0.0, 10.0, (len(ids), 16))
+    early_finish = net.forward(sampled)[net.n :]
+    finish = early_finish.max(axis=0)
+    total_float = net.backward(sampled, finish)[net.n :] - early_finish
+    for it in range(sampled.shape[1]):
+        ef, expected_finish, critical = naive_cpm(dict(zip(ids, sampled[:, it].tolist(), strict=True)), links)
+        assert finish[it] == pytest.approx(expected_finish, abs=1e-9)
+        assert early_finish[:, it].tolist() == pytest.approx([ef[i] for i in ids], abs=1e-9)
+        assert {i for i, f in zip(ids, total_float[:, it].tolist(), strict=True) if f <= 1e-9} == critical
+
+
 # 6. Reproducibility ----------------------------------------------------------------------------
 
 

@@ -723,9 +723,11 @@ def simulate(
 ) -> SimulationResult:
     """Run the Monte Carlo simulation described by ``inp``.
 
-    ``progress(done, total)`` is called after each chunk (raise from it to abandon the run).
-    ``chunk_size`` (iterations per chunk, rounded to a multiple of :data:`BLOCK`) only trades
-    memory for Python overhead; the results are identical for any value.
+    ``progress(done, total)`` is called after each chunk of the CPM passes (the tornado pass
+    that follows is ~10% of the run); raise from it to abandon the run. ``chunk_size``
+    (iterations per chunk, rounded to a multiple of :data:`BLOCK`) only trades memory for
+    Python overhead: the samples are identical for any value, the tornado equal to float32
+    rounding.
     """
     network = inp._network
     n = network.n
