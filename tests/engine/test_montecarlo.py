@@ -47,7 +47,7 @@ def test_chain_mean_is_sum_of_triangular_means() -> None:
     acts = [SimActivity(f"T{i}", *e) for i, e in enumerate(estimates)]
     n = 40_000
     result = simulate(SimulationInput(acts, chain(acts), iterations=n, seed=11))
-    expected = sum(sum(e) / 3 for e in estimates)  # 34.6667
+    expected = sum(sum(e) / 3 for e in estimates)  # 6 + 4 + 6 + 5/3 + 7 = 24.667
     variance = sum(triangular_variance(*e) for e in estimates)
     assert result.finish.mean == pytest.approx(expected, abs=4 * math.sqrt(variance / n))
     # SE of a sample variance ~ var * sqrt(2 / N) for a near-normal sum (x1.25 margin for kurtosis)
