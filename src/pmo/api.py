@@ -1,9 +1,12 @@
 """The ``/api/v1/`` application: one NinjaAPI, one router per app."""
 
+from ninja.security import django_auth
+
 from pmo.accounts.api import router as accounts_router
+from pmo.accounts.auth import BearerToken
 from pmo.core.api import build_api
 from pmo.portfolio.api import router as portfolio_router
 
-api = build_api()
+api = build_api(auth=[BearerToken(), django_auth])
 api.add_router("", accounts_router)
 api.add_router("", portfolio_router)

@@ -4,7 +4,7 @@
 from datetime import datetime
 
 from django.http import Http404, HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from . import services
@@ -75,7 +75,7 @@ def revoke_token(request: HttpRequest, token_id: int):
     if token is None:
         raise Http404("no such token")
     services.api_token_revoke(actor=request.user, token=token)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/me", response=MeOut)

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import ConfigDict
 
@@ -139,7 +139,7 @@ def create_program(request: HttpRequest, response: HttpResponse, payload: Progra
     program = services.program_create(actor=request.user,
                                       **_program_fields(request, payload.model_dump(exclude_unset=True)))
     with_etag(response, program)
-    return 201, program
+    return Status(201, program)
 
 
 @router.get("/programs/{program_id}", response=ProgramOut)
@@ -163,7 +163,7 @@ def update_program(request: HttpRequest, response: HttpResponse, program_id: int
 def delete_program(request: HttpRequest, program_id: int):
     program = program_policy.get(request.user, pk=program_id)
     services.program_delete(actor=request.user, program=program, expected_version=expected_version(request))
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/projects", response=list[ProjectOut])
@@ -180,7 +180,7 @@ def create_project(request: HttpRequest, response: HttpResponse, payload: Projec
     project = services.project_create(actor=request.user,
                                       **_project_fields(request, payload.model_dump(exclude_unset=True)))
     with_etag(response, project)
-    return 201, project
+    return Status(201, project)
 
 
 @router.get("/projects/{project_id}", response=ProjectOut)
@@ -204,4 +204,4 @@ def update_project(request: HttpRequest, response: HttpResponse, project_id: int
 def delete_project(request: HttpRequest, project_id: int):
     project = project_policy.get(request.user, pk=project_id)
     services.project_delete(actor=request.user, project=project, expected_version=expected_version(request))
-    return 204, None
+    return Status(204, None)

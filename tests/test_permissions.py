@@ -1,0 +1,168 @@
+"""The role matrix: every page and endpoint x every role and anonymous x (own scope, other scope).
+
+Each cell is "own/other" (one value when scope does not apply). Pages send anonymous users to the
+login page (302); the API answers 401. Out of scope is 404, in scope but not permitted is 403. A
+meta-test fails when a route is missing from the table.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from pmo.accounts.models import ApiToken
+from pmo.accounts.services import api_token_create
+
+from .conftest import ROLES, client_for
+
+MATRIX = """
+name                        method url                                  director analyst coordinator program_manager steering project_manager anonymous
+login                       GET    /login/                              302      302     302         302             302      302             200
+logout                      POST   /logout/                             302      302     302         302             302      302             302
+accounts:tokens             GET    /account/tokens/                     200      200     200         200             200      200             302
+accounts:token_revoke       POST   /account/tokens/{token}/revoke/      302/404  302/404 302/404     302/404         302/404  302/404         302
+portfolio:overview          GET    /                                    200      200     200         200             200      200             302
+portfolio:program_list      GET    /programs/                           200      200     200         200             200      200             302
+portfolio:program_create    GET    /programs/new/                       200      403     403         403             403      403             302
+portfolio:program_create    POST   /programs/new/                       302      403     403         403             403      403             302
+portfolio:program_detail    GET    /programs/{program}/                 200/200  200/200 200/404     200/404         200/404  200/404         302
+portfolio:program_edit      GET    /programs/{program}/edit/            200/200  403/403 403/404     200/404         403/404  403/404         302
+portfolio:program_edit      POST   /programs/{program}/edit/            302/302  403/403 403/404     302/404         403/404  403/404         302
+portfolio:program_delete    GET    /programs/{program}/delete/          200/200  403/403 403/404     403/404         403/404  403/404         302
+portfolio:program_delete    POST   /programs/{program}/delete/          409/409  403/403 403/404     403/404         403/404  403/404         302
+portfolio:project_create    GET    /programs/{program}/projects/new/    200/200  403/403 403/404     200/404         403/404  403/404         302
+portfolio:project_create    POST   /programs/{program}/projects/new/    302/302  403/403 403/404     302/404         403/404  403/404         302
+portfolio:project_list      GET    /projects/                           200      200     200         200             200      200             302
+portfolio:project_detail    GET    /projects/{project}/                 200/200  200/200 200/404     200/404         200/404  200/404         302
+portfolio:project_edit      GET    /projects/{project}/edit/            200/200  403/403 403/404     200/404         403/404  200/404         302
+portfolio:project_edit      POST   /projects/{project}/edit/            302/302  403/403 403/404     302/404         403/404  302/404         302
+portfolio:project_delete    GET    /projects/{project}/delete/          200/200  403/403 403/404     200/404         403/404  403/404         302
+portfolio:project_delete    POST   /projects/{project}/delete/          302/302  403/403 403/404     302/404         403/404  403/404         302
+api:api-root                GET    /api/v1/                             404      404     404         404             404      404             404
+api:openapi-json            GET    /api/v1/openapi.json                 200      200     200         200             200      200             200
+api:openapi-view            GET    /api/v1/docs                         200      200     200         200             200      200             200
+api:create_token            POST   /api/v1/auth/token                   200      200     200         200             200      200             401
+api:list_tokens             GET    /api/v1/auth/tokens                  200      200     200         200             200      200             401
+api:revoke_token            DELETE /api/v1/auth/tokens/{token}          204/404  204/404 204/404     204/404         204/404  204/404         401
+api:me                      GET    /api/v1/me                           200      200     200         200             200      200             401
+api:list_programs           GET    /api/v1/programs                     200      200     200         200             200      200             401
+api:create_program          POST   /api/v1/programs                     201      403     403         403             403      403             401
+api:get_program             GET    /api/v1/programs/{program}           200/200  200/200 200/404     200/404         200/404  200/404         401
+api:update_program          PATCH  /api/v1/programs/{program}           200/200  403/403 403/404     200/404         403/404  403/404         401
+api:delete_program          DELETE /api/v1/programs/{program}           422/422  403/403 403/404     403/404         403/404  403/404         401
+api:list_projects           GET    /api/v1/projects                     200      200     200         200             200      200             401
+api:create_project          POST   /api/v1/projects                     201/201  403/403 403/422     201/422         403/422  403/422         401
+api:get_project             GET    /api/v1/projects/{project}           200/200  200/200 200/404     200/404         200/404  200/404         401
+api:update_project          PATCH  /api/v1/projects/{project}           200/200  403/403 403/404     200/404         403/404  200/404         401
+api:delete_project          DELETE /api/v1/projects/{project}           204/204  403/403 403/404     204/404         403/404  403/404         401
+"""
+
+
+def _parse(table: str):
+    lines = [line.split() for line in table.strip().splitlines()]
+    header, rows = lines[0], lines[1:]
+    assert header[3:] == ROLES
+    cases = []
+    for name, method, url, *cells in rows:
+        for role, cell in zip(ROLES, cells, strict=True):
+            own, _, other = cell.partition("/")
+            cases.append((name, method, url, role, "own", int(own)))
+            if other or "{" in url:
+                cases.append((name, method, url, role, "other", int(other or own)))
+    return cases
+
+
+CASES = _parse(MATRIX)
+
+
+def _url_names(patterns, namespace=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _url_names(pattern.url_patterns, namespace + (f"{pattern.namespace}:" if pattern.namespace
+                                                                     else ""))
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield namespace + pattern.name
+
+
+def test_every_route_is_in_the_matrix():
+    from pmo.api import api
+
+    in_table = {(name, method) for name, method, *_ in CASES}
+    names = set(_url_names(get_resolver().url_patterns))
+    missing = sorted(names - {name for name, _ in in_table})
+    assert not missing, f"routes missing from the permission matrix: {missing}"
+    for _prefix, router in api._routers:
+        for path_view in router.path_operations.values():
+            for operation in path_view.operations:
+                for method in operation.methods:
+                    key = (f"api:{operation.view_func.__name__}", method)
+                    assert key in in_table, f"API operation {key} missing from the permission matrix"
+
+
+def _request_data(world, name: str, method: str, scope: str, role: str):
+    """The body a well-formed request of this route sends (so only permissions decide the status)."""
+    program = world.own("program") if scope == "own" else world.other("program")
+    project = world.own("project") if scope == "own" else world.other("project")
+    if name == "login":
+        return {}
+    if name == "portfolio:program_create":
+        return {"code": "NEW", "name": "New program", "status": "proposed", "phase": "identify", "currency": "EUR",
+                "schedule_tolerance_days": 10, "cost_tolerance_pct": "5"}
+    if name == "portfolio:program_edit":
+        return {"code": program.code, "name": program.name + " (renamed)", "status": program.status,
+                "phase": program.phase, "currency": program.currency, "schedule_tolerance_days": 10,
+                "cost_tolerance_pct": "5", "version": program.version}
+    if name in {"portfolio:program_delete", "portfolio:project_delete"}:
+        return {"version": (program if "program" in name else project).version}
+    if name == "portfolio:project_create":
+        return {"program": program.pk, "code": "NEW-1", "name": "New project", "status": "proposed",
+                "phase": "identify"}
+    if name == "portfolio:project_edit":
+        return {"program": project.program_id, "code": project.code, "name": project.name + " (renamed)",
+                "status": project.status, "phase": project.phase, "version": project.version,
+                "project_manager": project.project_manager_id or ""}
+    if name == "api:create_token":
+        return {"username": role, "password": "correct horse battery"}
+    if name == "api:create_program":
+        return {"code": "NEW", "name": "New program"}
+    if name == "api:create_project":
+        return {"program": program.pk, "code": "NEW-1", "name": "New project"}
+    if name in {"api:update_program", "api:update_project"}:
+        return {"description": "changed through the API"}
+    return None
+
+
+@pytest.mark.parametrize(("name", "method", "url", "role", "scope", "expected"), CASES,
+                         ids=[f"{c[0]}-{c[1]}-{c[3]}-{c[4]}" for c in CASES])
+def test_role_matrix(world, name, method, url, role, scope, expected):
+    client = client_for(world, role)
+    target = {"program": world.own("program") if scope == "own" else world.other("program"),
+              "project": world.own("project") if scope == "own" else world.other("project")}
+    token_owner = world.users[role] if role != "anonymous" else world.users["director"]
+    if scope == "other":
+        token_owner = world.users["analyst" if role == "director" else "director"]
+    token, _key = api_token_create(actor=token_owner)
+    path = url.format(program=target["program"].pk, project=target["project"].pk, token=token.pk)
+    data = _request_data(world, name, method, scope, role)
+    headers = {}
+    if method in {"PATCH", "DELETE"} and path.startswith("/api/"):
+        obj = target["program"] if "program" in name else target["project"]
+        headers["HTTP_IF_MATCH"] = f'"{obj.version}"'
+    if path.startswith("/api/"):
+        response = client.generic(method, path, data=_json(data), content_type="application/json", **headers)
+    elif method == "POST":
+        response = client.post(path, data or {})
+    else:
+        response = client.get(path)
+    assert response.status_code == expected, (
+        f"{role} {method} {path} ({scope} scope): expected {expected}, got {response.status_code}: "
+        f"{response.content[:300]!r}"
+    )
+    if name == "api:revoke_token" and expected == 204:
+        assert not ApiToken.objects.get(pk=token.pk).is_active
+
+
+def _json(data):
+    import json
+
+    return json.dumps(data) if data is not None else ""
