@@ -129,6 +129,7 @@ STATIC_ROOT = Path(os.environ.get("PMO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 _NODE_MODULES = BASE_DIR / "node_modules"
 # Front-end libraries come from npm (package.json); only their distributable folders are served.
 STATICFILES_DIRS = [
+    PACKAGE_DIR / "static",
     ("vendor/bootstrap", _NODE_MODULES / "bootstrap" / "dist"),
     ("vendor/bootstrap-icons", _NODE_MODULES / "bootstrap-icons" / "font"),
     ("vendor/htmx", _NODE_MODULES / "htmx.org" / "dist"),
