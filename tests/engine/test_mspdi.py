@@ -9,7 +9,7 @@ from defusedxml import ElementTree
 from pmo.engine.cpm import Constraint, LinkType, schedule
 from pmo.engine.mspdi import MspdiError, parse_mspdi, to_network
 
-DATA = Path("/work/shared/data/mspdi")
+DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "mspdi"  # shared/ sits beside the repo
 needs_samples = pytest.mark.skipif(not DATA.is_dir(), reason="MSPDI sample files not present")
 
 MINIMAL = """<?xml version="1.0" encoding="UTF-8"?>
