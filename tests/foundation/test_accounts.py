@@ -74,3 +74,22 @@ def test_tokens_page_creates_and_revokes(world):
     assert client.post(f"/account/tokens/{token.pk}/revoke/").status_code == 302
     token.refresh_from_db()
     assert not token.is_active
+
+
+def test_grant_command(world):
+    import io
+
+    import pytest
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from pmo.accounts.models import Membership
+
+    call_command("grant", "analyst", "steering_committee", "--program", "PB", "--as", "director",
+                 stdout=io.StringIO())
+    assert Membership.objects.filter(user=world.users["analyst"], role="steering_committee",
+                                     program=world.program_b).exists()
+    with pytest.raises(CommandError, match="only the PMO Director"):
+        call_command("grant", "analyst", "pmo_director", "--as", "program_manager")
+    with pytest.raises(CommandError, match="cannot be granted over a portfolio"):
+        call_command("grant", "analyst", "project_manager", "--as", "director")

@@ -17,7 +17,7 @@ from django.http import Http404
 
 class Policy:
     model: ClassVar[type[models.Model]]
-    #: action name -> method name; subclasses fill it so unknown actions fail loudly
+    #: the actions this policy answers (each has a ``can_<action>`` method); unknown ones fail loudly
     actions: ClassVar[tuple[str, ...]] = ("view", "create", "change", "delete")
 
     def visible(self, user, queryset: models.QuerySet | None = None) -> models.QuerySet:
