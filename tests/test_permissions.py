@@ -21,6 +21,9 @@ login                       GET    /login/                              302     
 logout                      POST   /logout/                             302      302     302         302             302      302             302
 accounts:tokens             GET    /account/tokens/                     200      200     200         200             200      200             302
 accounts:token_revoke       POST   /account/tokens/{token}/revoke/      302/404  302/404 302/404     302/404         302/404  302/404         302
+accounts:people             GET    /account/people/                     200      403     403         403             403      403             302
+accounts:people             POST   /account/people/                     302      403     403         403             403      403             302
+accounts:membership_revoke  POST   /account/people/roles/{membership}/revoke/ 302 403    403         403             403      403             302
 portfolio:overview          GET    /                                    200      200     200         200             200      200             302
 portfolio:program_list      GET    /programs/                           200      200     200         200             200      200             302
 portfolio:program_create    GET    /programs/new/                       200      403     403         403             403      403             302
@@ -105,6 +108,9 @@ def _request_data(world, name: str, method: str, scope: str, role: str):
     project = world.own("project") if scope == "own" else world.other("project")
     if name == "login":
         return {}
+    if name == "accounts:people":
+        return {"form": "grant", "grant-user": world.users["analyst"].pk, "grant-role": "steering_committee",
+                "grant-program": world.program_b.pk}
     if name == "portfolio:program_create":
         return {"code": "NEW", "name": "New program", "status": "proposed", "phase": "identify", "currency": "EUR",
                 "schedule_tolerance_days": 10, "cost_tolerance_pct": "5"}
@@ -142,7 +148,9 @@ def test_role_matrix(world, name, method, url, role, scope, expected):
     if scope == "other":
         token_owner = world.users["analyst" if role == "director" else "director"]
     token, _key = api_token_create(actor=token_owner)
-    path = url.format(program=target["program"].pk, project=target["project"].pk, token=token.pk)
+    membership = world.users["analyst"].memberships.first()
+    path = url.format(program=target["program"].pk, project=target["project"].pk, token=token.pk,
+                      membership=membership.pk)
     data = _request_data(world, name, method, scope, role)
     headers = {}
     if method in {"PATCH", "DELETE"} and path.startswith("/api/"):

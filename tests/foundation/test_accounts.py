@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.test import Client
 
-from pmo.accounts.models import ApiToken
+from pmo.accounts.models import ApiToken, User
 from pmo.accounts.services import hash_token
 
 from ..conftest import PASSWORD
@@ -93,3 +93,31 @@ def test_grant_command(world):
         call_command("grant", "analyst", "pmo_director", "--as", "program_manager")
     with pytest.raises(CommandError, match="cannot be granted over a portfolio"):
         call_command("grant", "analyst", "project_manager", "--as", "director")
+
+
+def test_director_adds_a_person_and_a_role_then_removes_it(world):
+    from pmo.accounts.models import Membership
+    from pmo.core.models import AuditEvent
+
+    client = Client()
+    client.force_login(world.users["director"])
+    before = AuditEvent.objects.count()
+    weak = client.post("/account/people/", {"form": "person", "person-username": "newbie", "person-password": "123"})
+    assert weak.status_code == 422 and "password" in weak.context["person_form"].errors
+    ok = client.post("/account/people/", {"form": "person", "person-username": "newbie",
+                                          "person-first_name": "Nina", "person-password": "a-long-passphrase-9"})
+    assert ok.status_code == 302
+    newbie = User.objects.get(username="newbie")
+    both = client.post("/account/people/", {"form": "grant", "grant-user": newbie.pk, "grant-role": "pmo_analyst",
+                                            "grant-program": world.program_a.pk, "grant-project": world.project_a1.pk})
+    assert both.status_code == 422
+    wrong_scope = client.post("/account/people/", {"form": "grant", "grant-user": newbie.pk,
+                                                   "grant-role": "pmo_analyst", "grant-program": world.program_a.pk})
+    assert wrong_scope.status_code == 422 and "role" in wrong_scope.context["grant_form"].errors
+    granted = client.post("/account/people/", {"form": "grant", "grant-user": newbie.pk, "grant-role": "pmo_analyst"})
+    assert granted.status_code == 302
+    membership = Membership.objects.get(user=newbie)
+    assert client.post(f"/account/people/roles/{membership.pk}/revoke/").status_code == 302
+    assert not Membership.objects.filter(user=newbie).exists()
+    assert list(AuditEvent.objects.filter(pk__gt=before).values_list("action", flat=True)) == [
+        "create", "grant", "revoke"]

@@ -8,7 +8,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import authenticate
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -91,10 +92,41 @@ def user_for_token(key: str) -> User | None:
     return token.user
 
 
+def _require_director(actor, what: str) -> None:
+    if actor is not None and not scopes_of(actor).is_director:
+        raise PermissionDenied(f"only the PMO Director {what}")
+
+
+def user_create(*, actor, username: str, first_name: str = "", last_name: str = "", email: str = "",
+                password: str) -> User:
+    """Add a person who can log in; roles come separately through :func:`membership_grant`."""
+    _require_director(actor, "adds people")
+    user = User(username=username, first_name=first_name, last_name=last_name, email=email)
+    with transaction.atomic():
+        user.set_password(password)
+        user.full_clean(exclude=["password"])
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            raise ValidationError({"password": exc.messages}) from exc
+        user.save()
+        audit.record(actor=actor, action="create", obj=user, before=None,
+                     after={"username": username, "name": user.display_name, "email": email})
+    return user
+
+
+def membership_revoke(*, actor, membership: Membership) -> None:
+    _require_director(actor, "removes roles")
+    with transaction.atomic():
+        audit.record(actor=actor, action="revoke", obj=membership, before={
+            "user": membership.user.username, "role": membership.role, "scope": membership.scope_label}, after=None)
+        membership.delete()
+    forget_scopes(membership.user)
+
+
 def membership_grant(*, actor, user: User, role: str, program=None, project=None) -> Membership:
     """Give ``user`` a role over a scope; only the PMO Director manages roles."""
-    if actor is not None and not scopes_of(actor).is_director:
-        raise PermissionDenied("only the PMO Director grants roles")
+    _require_director(actor, "grants roles")
     membership = Membership(user=user, role=role, program=program, project=project)
     with transaction.atomic():
         membership.full_clean()
