@@ -13,6 +13,10 @@ class User(AbstractUser):
     class Meta:
         ordering = ["username"]
 
+    def __str__(self) -> str:
+        full = self.get_full_name()
+        return f"{full} ({self.username})" if full else self.username
+
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.username
