@@ -14,6 +14,7 @@ from pmo.accounts.models import ApiToken
 from pmo.accounts.services import api_token_create
 
 from .conftest import ROLES, client_for
+from .planning import matrix as planning_matrix
 
 MATRIX = """
 name                        method url                                  director analyst coordinator program_manager steering project_manager anonymous
@@ -58,6 +59,31 @@ api:create_project          POST   /api/v1/projects                     201/201 
 api:get_project             GET    /api/v1/projects/{project}           200/200  200/200 200/404     200/404         200/404  200/404         401
 api:update_project          PATCH  /api/v1/projects/{project}           200/200  403/403 403/404     200/404         403/404  200/404         401
 api:delete_project          DELETE /api/v1/projects/{project}           204/204  403/403 403/404     204/404         403/404  403/404         401
+api:list_tasks                GET    /api/v1/projects/{project}/tasks         200/200  200/200 200/404     200/404         200/404  200/404         401
+api:create_task               POST   /api/v1/projects/{project}/tasks         201/201  403/403 403/404     201/404         403/404  201/404         401
+api:get_task                  GET    /api/v1/tasks/{task}                     200/200  200/200 200/404     200/404         200/404  200/404         401
+api:update_task               PATCH  /api/v1/tasks/{task}                     200/200  403/403 403/404     200/404         403/404  200/404         401
+api:delete_task               DELETE /api/v1/tasks/{task}                     204/204  403/403 403/404     204/404         403/404  204/404         401
+api:list_dependencies         GET    /api/v1/projects/{project}/dependencies  200/200  200/200 200/404     200/404         200/404  200/404         401
+api:create_dependency         POST   /api/v1/dependencies                     201/201  403/403 403/422     201/422         403/422  201/422         401
+api:get_dependency            GET    /api/v1/dependencies/{dependency}        200/200  200/200 200/404     200/404         200/404  200/404         401
+api:update_dependency         PATCH  /api/v1/dependencies/{dependency}        200/200  403/403 403/404     200/404         403/404  200/404         401
+api:delete_dependency         DELETE /api/v1/dependencies/{dependency}        204/204  403/403 403/404     204/404         403/404  204/404         401
+api:list_calendars            GET    /api/v1/calendars                        200      200     200         200             200      200             401
+api:create_calendar           POST   /api/v1/calendars                        201/201  403/403 403/422     201/422         403/422  201/422         401
+api:get_calendar              GET    /api/v1/calendars/{calendar}             200/200  200/200 200/404     200/404         200/404  200/404         401
+api:update_calendar           PATCH  /api/v1/calendars/{calendar}             200/200  403/403 403/404     200/404         403/404  200/404         401
+api:list_baselines            GET    /api/v1/projects/{project}/baselines     200/200  200/200 200/404     200/404         200/404  200/404         401
+api:create_baseline           POST   /api/v1/projects/{project}/baselines     201/201  403/403 403/404     201/404         201/404  403/404         401
+api:get_baseline              GET    /api/v1/baselines/{baseline}             200/200  200/200 200/404     200/404         200/404  200/404         401
+api:list_interfaces           GET    /api/v1/interfaces                       200      200     200         200             200      200             401
+api:create_interface          POST   /api/v1/interfaces                       201/201  403/403 403/422     201/422         403/422  422/422         401
+api:get_interface             GET    /api/v1/interfaces/{interface}           200/200  200/200 200/404     200/404         200/404  200/404         401
+api:update_interface          PATCH  /api/v1/interfaces/{interface}           200/200  403/403 403/404     200/404         403/404  200/404         401
+api:delete_interface          DELETE /api/v1/interfaces/{interface}           204/204  403/403 403/404     204/404         403/404  204/404         401
+api:schedule_project          POST   /api/v1/projects/{project}/schedule      200/200  403/403 403/404     200/404         403/404  200/404         401
+api:schedule_program          POST   /api/v1/programs/{program}/schedule      200/200  403/403 403/404     200/404         403/404  403/404         401
+api:project_consistency       GET    /api/v1/projects/{project}/consistency   200/200  200/200 200/404     200/404         200/404  200/404         401
 """
 
 
@@ -135,6 +161,8 @@ def _request_data(world, name: str, method: str, scope: str, role: str):
         return {"program": program.pk, "code": "NEW-1", "name": "New project"}
     if name in {"api:update_program", "api:update_project"}:
         return {"description": "changed through the API"}
+    if planning_matrix.is_planning(name):
+        return planning_matrix.request_data(world, name, scope)
     return None
 
 
@@ -148,13 +176,15 @@ def test_role_matrix(world, name, method, url, role, scope, expected):
     if scope == "other":
         token_owner = world.users["analyst" if role == "director" else "director"]
     token, _key = api_token_create(actor=token_owner)
+    planning = planning_matrix.targets(world, scope, name)
     membership = world.users["analyst"].memberships.first()
     path = url.format(program=target["program"].pk, project=target["project"].pk, token=token.pk,
-                      membership=membership.pk)
+                      membership=membership.pk, **planning_matrix.url_ids(planning))
     data = _request_data(world, name, method, scope, role)
     headers = {}
     if method in {"PATCH", "DELETE"} and path.startswith("/api/"):
-        obj = target["program"] if "program" in name else target["project"]
+        obj = planning_matrix.versioned(name, planning) or (target["program"] if "program" in name
+                                                            else target["project"])
         headers["HTTP_IF_MATCH"] = f'"{obj.version}"'
     if path.startswith("/api/"):
         response = client.generic(method, path, data=_json(data), content_type="application/json", **headers)

@@ -5,8 +5,10 @@ from ninja.security import django_auth
 from pmo.accounts.api import router as accounts_router
 from pmo.accounts.auth import BearerToken
 from pmo.core.api import build_api
+from pmo.planning.api import router as planning_router
 from pmo.portfolio.api import router as portfolio_router
 
 api = build_api(auth=[BearerToken(), django_auth])
 api.add_router("", accounts_router)
 api.add_router("", portfolio_router)
+api.add_router("", planning_router)

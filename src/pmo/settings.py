@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "pmo.core",
     "pmo.accounts",
     "pmo.portfolio",
+    "pmo.planning",
 ]
 
 MIDDLEWARE = [

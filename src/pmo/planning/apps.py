@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class PlanningConfig(AppConfig):
+    name = "pmo.planning"
+    label = "planning"
+    verbose_name = "Planning"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,210 @@
+"""The one place where planning rows become engine dataclasses, and engine results become rows.
+
+Activity ids are task primary keys as strings. Tasks of other projects that feed the scheduled set
+through a cross-project link are passed as *pinned* activities (must start on their stored start),
+so a project can be rescheduled on its own; a program reschedule includes every project of the
+program and pins only what lies outside it. Results are written back with ``bulk_update`` in
+chunks (one query per chunk), and only for rows whose computed values changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, time
+
+import numpy as np
+from django.core.exceptions import ValidationError
+
+from pmo.engine.calendar import CalendarError, WorkCalendar
+from pmo.engine.cpm import Activity, Constraint, Link, Schedule, ScheduleError, schedule
+from pmo.engine.network import CycleError
+
+from .models import Calendar, Dependency, Task
+
+CHUNK = 500
+DEFAULT_TIMES = ((time(8), time(12)), (time(13), time(17)))
+
+
+def _times(spec: str) -> tuple[tuple[time, time], ...]:
+    out = []
+    for part in spec.split(","):
+        start, end = part.strip().split("-")
+        out.append((time.fromisoformat(start), time.fromisoformat(end)))
+    return tuple(out)
+
+
+def work_calendar(calendar: Calendar | None, *, exceptions: Iterable | None = None, first_year: int = 2000,
+                  last_year: int = 2060) -> WorkCalendar:
+    """The engine calendar of a planning calendar (``None``: Monday-Friday, 8 hours).
+
+    ``exceptions`` are (date, working) pairs; by default the calendar's own exception rows.
+    """
+    if calendar is None:
+        return WorkCalendar(first_year=first_year, last_year=last_year)
+    if exceptions is None:
+        exceptions = [(e.date, e.working) for e in calendar.exceptions.all()]
+    exceptions = list(exceptions)
+    try:
+        return WorkCalendar(
+            weekmask=calendar.weekmask,
+            working_times=_times(calendar.working_times) if calendar.working_times else DEFAULT_TIMES,
+            country=calendar.holiday_country or None,
+            subdivision=calendar.holiday_subdivision or None,
+            non_working_days=frozenset(d for d, working in exceptions if not working),
+            working_days=frozenset(d for d, working in exceptions if working),
+            first_year=first_year,
+            last_year=last_year,
+            name=calendar.name,
+        )
+    except (CalendarError, ValueError) as exc:
+        raise ValidationError({"working_times": f"calendar {calendar.name}: {exc}"}) from exc
+
+
+@dataclass
+class Network:
+    """Rows to schedule (``tasks``), tasks of other sets they depend on (``pinned``), and links."""
+
+    tasks: list[Task]
+    links: list[Dependency]
+    pinned: list[Task] = field(default_factory=list)
+
+    @property
+    def by_id(self) -> dict[str, Task]:
+        return {str(t.pk): t for t in [*self.tasks, *self.pinned]}
+
+
+def load_network(task_queryset) -> Network:
+    """The tasks of ``task_queryset``, every link touching them, and pinned outside predecessors.
+
+    Three queries whatever the size: tasks, links, outside predecessors.
+    """
+    tasks = list(task_queryset.select_related("project").order_by("project_id", "order", "pk"))
+    ids = {t.pk for t in tasks}
+    links = list(Dependency.objects.filter(successor__in=[t.pk for t in tasks]).order_by("pk"))
+    outside = {d.predecessor_id for d in links} - ids
+    pinned = list(Task.objects.filter(pk__in=outside).select_related("project")) if outside else []
+    return Network(tasks, links, pinned)
+
+
+def _years(net: Network, start: date) -> tuple[int, int]:
+    years = [start.year]
+    for t in [*net.tasks, *net.pinned]:
+        for value in (t.constraint_date, t.deadline, t.actual_start, t.actual_finish, t.start):
+            if value:
+                years.append(value.year)
+    return max(1900, min(years) - 1), max(years) + 30
+
+
+def calendar_for(net: Network, calendar: Calendar | None, start: date) -> WorkCalendar:
+    first, last = _years(net, start)
+    return work_calendar(calendar, first_year=first, last_year=last)
+
+
+def to_engine(net: Network, *, project_starts: dict[int, date], start: date) -> tuple[list[Activity], list[Link]]:
+    """Engine activities and links for the network.
+
+    Tasks whose project starts after ``start`` get a start-no-earlier-than of their project start
+    (so a program's projects keep their own start dates in the integrated schedule).
+    """
+    parents = {t.parent_id for t in net.tasks if t.parent_id}
+    activities = []
+    for t in net.tasks:
+        summary = t.pk in parents
+        constraint, constraint_date = t.constraint_type, t.constraint_date
+        project_start = project_starts.get(t.project_id)
+        if (not summary and constraint == "ASAP" and project_start and project_start > start
+                and not t.actual_start):
+            constraint, constraint_date = "SNET", project_start
+        if summary:
+            constraint, constraint_date = "ASAP", None
+        started = t.actual_start is not None and not summary
+        activities.append(Activity(
+            id=str(t.pk),
+            duration=0.0 if summary or t.is_milestone else float(t.duration),
+            elapsed=t.elapsed and not summary,
+            parent=str(t.parent_id) if t.parent_id else None,
+            constraint=Constraint(constraint),
+            constraint_date=constraint_date,
+            deadline=t.deadline,
+            actual_start=t.actual_start if started else None,
+            actual_finish=t.actual_finish if started else None,
+            percent_complete=float(t.percent_complete) if started else 0.0,
+            remaining=float(t.remaining) if started and t.remaining is not None and not t.actual_finish else None,
+        ))
+    for t in net.pinned:
+        if (t.is_milestone or t.is_summary) and t.finish:
+            # a milestone sits at the end of its day; a summary is pinned by its finish
+            activities.append(Activity(id=str(t.pk), duration=0.0, constraint=Constraint.MFO,
+                                       constraint_date=t.finish))
+        else:
+            activities.append(Activity(id=str(t.pk), duration=0.0 if t.is_milestone else float(t.duration),
+                                       elapsed=t.elapsed, constraint=Constraint.MSO,
+                                       constraint_date=t.start or t.constraint_date or start))
+    links = [Link(str(d.predecessor_id), str(d.successor_id), d.type, float(d.lag), d.elapsed) for d in net.links]
+    return activities, links
+
+
+def run(net: Network, *, calendar: WorkCalendar, start: date, status_date: date | None,
+        project_starts: dict[int, date]) -> Schedule:
+    """Schedule the network; cycles and unschedulable input become a ValidationError naming tasks."""
+    activities, links = to_engine(net, project_starts=project_starts, start=start)
+    try:
+        return schedule(activities, links, calendar, start=start, status_date=status_date)
+    except CycleError as exc:
+        by_id = net.by_id
+        names = [by_id[i].label if i in by_id else i for i in exc.cycle]
+        raise ValidationError({"predecessor": str(CycleError(names))}) from exc
+    except (ScheduleError, CalendarError) as exc:
+        message = str(exc)
+        for key, task in net.by_id.items():
+            message = message.replace(f"{key}:", f"{task.label}:")
+        raise ValidationError(message) from exc
+
+
+def wbs_numbers(tasks: list[Task]) -> dict[int, str]:
+    """Outline numbers (1, 1.1, 1.2, 2 ...) from each project's order and parent links."""
+    numbers: dict[int, str] = {}
+    counters: dict[tuple[int, int | None], int] = {}
+    for t in sorted(tasks, key=lambda t: (t.project_id, t.order, t.pk)):
+        key = (t.project_id, t.parent_id)
+        counters[key] = counters.get(key, 0) + 1
+        prefix = numbers.get(t.parent_id, "") if t.parent_id else ""
+        numbers[t.pk] = f"{prefix}.{counters[key]}" if prefix else str(counters[key])
+    return numbers
+
+
+def write_back(net: Network, result: Schedule) -> dict[int, tuple[date | None, date | None]]:
+    """Store the computed fields of ``net.tasks``; return each task's previous (start, finish)."""
+    tasks = net.tasks
+    if not tasks:
+        return {}
+    rows = np.array([result.index[str(t.pk)] for t in tasks], dtype=np.int64)
+    columns = {
+        "start": result.start_dates("start", rows),
+        "finish": result.finish_dates("finish", rows),
+        "early_start": result.start_dates("early_start", rows),
+        "early_finish": result.finish_dates("early_finish", rows),
+        "late_start": result.start_dates("late_start", rows),
+        "late_finish": result.finish_dates("late_finish", rows),
+    }
+    columns = {name: values.tolist() for name, values in columns.items()}
+    total = np.round(result.total_float[rows], 3).tolist()
+    free = np.round(result.free_float[rows], 3).tolist()
+    critical = result.critical[rows].tolist()
+    summary = result.summary[rows].tolist()
+    wbs = wbs_numbers(tasks)
+    before: dict[int, tuple] = {}
+    changed = []
+    for i, t in enumerate(tasks):
+        before[t.pk] = (t.start, t.finish)
+        values = {name: column[i] for name, column in columns.items()}
+        values.update(total_float=total[i], free_float=free[i], is_critical=bool(critical[i]),
+                      is_summary=bool(summary[i]), wbs=wbs[t.pk])
+        if any(getattr(t, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(t, name, value)
+            changed.append(t)
+    for offset in range(0, len(changed), CHUNK):
+        Task.objects.bulk_update(changed[offset:offset + CHUNK], Task.computed_fields)
+    return before

@@ -1,0 +1,61 @@
+"""Reads of plans, starting from what the user may see, with a query count independent of the rows."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from pmo.portfolio.models import Program, Project
+
+from .models import Baseline, BaselineTask, Dependency, Interface, Task
+from .policies import baseline_policy, dependency_policy, interface_policy, task_policy, visible_project_ids
+
+
+def task_queryset() -> QuerySet[Task]:
+    return Task.objects.select_related("project", "project__program")
+
+
+def tasks_of(user, project: Project) -> QuerySet[Task]:
+    return task_policy.visible(user, Task.objects.filter(project=project)).order_by("order", "pk")
+
+
+def dependency_queryset() -> QuerySet[Dependency]:
+    return Dependency.objects.select_related("predecessor__project__program", "successor__project__program")
+
+
+def dependencies_of(user, project: Project) -> QuerySet[Dependency]:
+    """Links with an end in the project (the other end may be in any project)."""
+    return dependency_policy.visible(user, Dependency.objects.filter(
+        Q(predecessor__project=project) | Q(successor__project=project))).order_by("pk")
+
+
+def baseline_queryset() -> QuerySet[Baseline]:
+    return Baseline.objects.select_related("project").prefetch_related(
+        Prefetch("tasks", queryset=BaselineTask.objects.order_by("pk")))
+
+
+def latest_baseline(project: Project) -> Baseline | None:
+    return Baseline.objects.filter(project=project).order_by("-created_at", "-pk").first()
+
+
+def interface_queryset() -> QuerySet[Interface]:
+    return Interface.objects.select_related("provider__program", "consumer__program", "provider_task",
+                                            "consumer_task", "owner")
+
+
+def interfaces_for(user, *, project_id: int | None = None, program: Program | None = None) -> QuerySet[Interface]:
+    queryset = interface_policy.visible(user, interface_queryset())
+    if project_id is not None:
+        queryset = queryset.filter(Q(provider_id=project_id) | Q(consumer_id=project_id))
+    if program is not None:
+        queryset = queryset.filter(Q(provider__program=program) | Q(consumer__program=program))
+    return queryset.order_by("need_by", "pk")
+
+
+def baselines_for(user, project: Project) -> QuerySet[Baseline]:
+    return baseline_policy.visible(user, Baseline.objects.filter(project=project).select_related("set_by"))
+
+
+def milestones_of(user, program: Program) -> QuerySet[Task]:
+    """The milestones of the program's visible projects, for the roadmap."""
+    return (Task.objects.filter(project__program=program, project__in=visible_project_ids(user), is_milestone=True)
+            .select_related("project").order_by("finish", "project__code", "order"))

@@ -1,0 +1,459 @@
+"""Every write to plans: policy check, validation, save, reschedule and audit in one transaction.
+
+A change that can move dates (a task's duration, constraint, progress, hierarchy; a link) reschedules
+the task's project, and the projects downstream of it through cross-project links, inside the same
+service call. The computed dates are derived data, so the automatic reschedule writes no audit event
+of its own: each service call writes exactly one. An explicit :func:`project_reschedule` or
+:func:`program_reschedule` writes one ``reschedule`` event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+
+from pmo.core import audit
+from pmo.core.errors import StaleVersion
+from pmo.core.services import create_audited, delete_versioned, update_versioned
+from pmo.engine.network import CycleError
+from pmo.portfolio.models import Program, Project
+from pmo.portfolio.policies import project_policy
+
+from . import engine_adapter
+from .models import Baseline, BaselineTask, Calendar, CalendarException, Dependency, Interface, Task
+from .policies import (
+    baseline_policy,
+    calendar_policy,
+    dependency_policy,
+    interface_policy,
+    plan_policy,
+    task_policy,
+)
+
+TASK_FIELDS = (
+    "parent", "order", "code", "name", "is_milestone", "duration", "elapsed", "constraint_type", "constraint_date",
+    "deadline", "calendar", "actual_start", "actual_finish", "percent_complete", "remaining", "work", "cost", "owner",
+)
+#: task fields whose change cannot move any date
+TASK_FIELDS_WITHOUT_DATES = {"code", "name", "calendar", "owner", "work", "cost", "order"}
+DEPENDENCY_FIELDS = ("type", "lag", "elapsed")
+CALENDAR_FIELDS = ("name", "weekmask", "working_times", "holiday_country", "holiday_subdivision")
+INTERFACE_FIELDS = ("provider", "consumer", "title", "description", "need_by", "provider_task", "consumer_task",
+                    "status", "owner")
+
+
+def _unknown_fields(changes: dict, allowed: Iterable[str]) -> None:
+    unknown = sorted(set(changes) - set(allowed))
+    if unknown:
+        raise ValidationError({name: "unknown or read-only field" for name in unknown})
+
+
+# --- scheduling --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Slip:
+    task: Task
+    before: date | None
+    after: date | None
+
+    @property
+    def days(self) -> int | None:
+        if self.before is None or self.after is None:
+            return None
+        return (self.after - self.before).days
+
+
+@dataclass
+class ScheduleResult:
+    start: date
+    finish: date | None
+    tasks: list[Task]
+    critical_path: list[Task]
+    #: milestones whose finish moved (program reschedules: all; project reschedules: downstream projects)
+    slips: list[Slip] = field(default_factory=list)
+
+
+def project_calendar(project: Project) -> Calendar | None:
+    """The project's own calendar, else the portfolio default (the oldest default calendar), else None."""
+    own = Calendar.objects.filter(project=project).prefetch_related("exceptions").first()
+    if own is not None:
+        return own
+    return Calendar.objects.filter(project__isnull=True).prefetch_related("exceptions").order_by("pk").first()
+
+
+def _project_start(project: Project, net: engine_adapter.Network) -> date:
+    if project.start:
+        return project.start
+    dates = [d for t in net.tasks for d in (t.actual_start, t.constraint_date) if d]
+    return min(dates) if dates else timezone.localdate()
+
+
+def _status_date(net: engine_adapter.Network, status_date: date | None) -> date | None:
+    if status_date is not None:
+        return status_date
+    return timezone.localdate() if any(t.actual_start for t in net.tasks) else None
+
+
+def _schedule(tasks, *, projects: list[Project], calendar: Calendar | None,
+              status_date: date | None) -> tuple[ScheduleResult, dict]:
+    net = engine_adapter.load_network(tasks)
+    if not net.tasks:
+        return ScheduleResult(start=projects[0].start or timezone.localdate(), finish=None, tasks=[],
+                              critical_path=[]), {}
+    starts = {p.pk: _project_start(p, net) for p in projects}
+    start = min(starts.values())
+    for t in net.tasks:
+        if t.actual_start and t.actual_start < start:
+            start = t.actual_start
+    work_calendar = engine_adapter.calendar_for(net, calendar, start)
+    result = engine_adapter.run(net, calendar=work_calendar, start=start,
+                                status_date=_status_date(net, status_date), project_starts=starts)
+    before = engine_adapter.write_back(net, result)
+    by_id = net.by_id
+    own = {t.pk for t in net.tasks}
+    critical = [by_id[i] for i in result.critical_path() if int(i) in own]
+    finish = max((t.finish for t in net.tasks if t.finish), default=None)
+    return ScheduleResult(start=start, finish=finish, tasks=net.tasks, critical_path=critical), before
+
+
+def _reschedule_project(project: Project, status_date: date | None = None) -> tuple[ScheduleResult, dict]:
+    return _schedule(Task.objects.filter(project=project), projects=[project],
+                     calendar=project_calendar(project), status_date=status_date)
+
+
+def _downstream_projects(project_ids: set[int]) -> set[int]:
+    """Projects with tasks that depend on tasks of ``project_ids`` (one query)."""
+    return set(
+        Dependency.objects.filter(predecessor__project__in=project_ids)
+        .exclude(successor__project__in=project_ids)
+        .values_list("successor__project", flat=True)
+    )
+
+
+def _slips(before: dict, tasks: list[Task]) -> list[Slip]:
+    return [Slip(t, before[t.pk][1], t.finish) for t in tasks
+            if t.is_milestone and t.pk in before and before[t.pk][1] != t.finish]
+
+
+def reschedule_after_change(project: Project) -> list[Slip]:
+    """Reschedule ``project`` and every project downstream of it through cross-project links.
+
+    Returns the milestones of the downstream projects that moved.
+    """
+    _reschedule_project(project)
+    done = {project.pk}
+    frontier = {project.pk}
+    slips: list[Slip] = []
+    while frontier:
+        downstream = _downstream_projects(frontier) - done
+        for other in Project.objects.filter(pk__in=downstream).order_by("pk"):
+            result, before = _reschedule_project(other)
+            slips.extend(_slips(before, result.tasks))
+        done |= downstream
+        frontier = downstream
+    return slips
+
+
+def project_reschedule(*, actor, project: Project, status_date: date | None = None) -> ScheduleResult:
+    """Schedule the project (tasks of other projects it depends on stay where they are); one audit event."""
+    if not plan_policy.can_change(actor, project):
+        raise PermissionDenied("you may not reschedule this project")
+    with transaction.atomic():
+        result, before = _reschedule_project(project, status_date)
+        moved = sum(1 for t in result.tasks if before.get(t.pk) != (t.start, t.finish))
+        audit.record(actor=actor, action="reschedule", obj=project, before=None, after={
+            "start": result.start.isoformat(), "finish": result.finish.isoformat() if result.finish else None,
+            "tasks": len(result.tasks), "moved": moved, "critical": [t.pk for t in result.critical_path],
+        })
+    return result
+
+
+def program_reschedule(*, actor, program: Program, status_date: date | None = None) -> ScheduleResult:
+    """The integrated master schedule: every project of the program at once, through their links.
+
+    ``slips`` lists the milestones whose finish moved, with the change in calendar days. The
+    program's default calendar is the portfolio default (one calendar per engine run).
+    """
+    if not plan_policy.can_change_program(actor, program):
+        raise PermissionDenied("you may not reschedule this program")
+    projects = list(program.projects.order_by("pk"))
+    with transaction.atomic():
+        default = Calendar.objects.filter(project__isnull=True).prefetch_related("exceptions").order_by("pk").first()
+        result, before = _schedule(Task.objects.filter(project__program=program), projects=projects or [program],
+                                   calendar=default, status_date=status_date)
+        result.slips = _slips(before, result.tasks)
+        audit.record(actor=actor, action="reschedule", obj=program, before=None, after={
+            "start": result.start.isoformat(), "finish": result.finish.isoformat() if result.finish else None,
+            "tasks": len(result.tasks), "critical": [t.pk for t in result.critical_path],
+            "slips": {str(s.task.pk): s.days for s in result.slips},
+        })
+    return result
+
+
+# --- tasks -------------------------------------------------------------------------------------------
+
+
+def _check_parent(project: Project, parent: Task | None, task: Task | None = None) -> None:
+    if parent is None:
+        return
+    if parent.project_id != project.pk:
+        raise ValidationError({"parent": "the parent must be a task of the same project"})
+    ancestor = parent
+    seen = set()
+    while ancestor is not None and task is not None:
+        if ancestor.pk == task.pk:
+            raise ValidationError({"parent": "a task cannot be placed under itself or its own subtasks"})
+        if ancestor.pk in seen:
+            break
+        seen.add(ancestor.pk)
+        ancestor = ancestor.parent
+
+
+def task_create(*, actor, project: Project, reschedule: bool = True, **fields) -> Task:
+    _unknown_fields(fields, TASK_FIELDS)
+    task_policy.require(actor, "create", project, "you may not change the plan of this project")
+    _check_parent(project, fields.get("parent"))
+    with transaction.atomic():
+        if fields.get("order") is None:
+            fields["order"] = (Task.objects.filter(project=project).aggregate(m=Max("order"))["m"] or 0) + 10
+        if fields.get("is_milestone") and "duration" not in fields:
+            fields["duration"] = 0
+        task = create_audited(actor=actor, obj=Task(project=project, **fields))
+        if reschedule:
+            reschedule_after_change(project)
+    task.refresh_from_db()
+    return task
+
+
+def task_update(*, actor, task: Task, expected_version: int, **changes) -> Task:
+    _unknown_fields(changes, TASK_FIELDS)
+    task_policy.require(actor, "change", task)
+    if "parent" in changes:
+        _check_parent(task.project, changes["parent"], task)
+    if changes.get("is_milestone") and "duration" not in changes:
+        changes["duration"] = 0
+    with transaction.atomic():
+        updated = update_versioned(actor=actor, obj=task, changes=changes, expected_version=expected_version)
+        if updated is not task and set(changes) - TASK_FIELDS_WITHOUT_DATES:
+            reschedule_after_change(task.project)
+            updated.refresh_from_db()
+    return updated
+
+
+def task_delete(*, actor, task: Task, expected_version: int) -> None:
+    task_policy.require(actor, "delete", task)
+    project = task.project
+    with transaction.atomic():
+        delete_versioned(actor=actor, obj=task, expected_version=expected_version)
+        reschedule_after_change(project)
+
+
+def task_indent(*, actor, task: Task, expected_version: int) -> Task:
+    """Make the task a subtask of the sibling just above it."""
+    above = (Task.objects.filter(project=task.project, parent=task.parent, order__lt=task.order)
+             .order_by("-order", "-pk").first())
+    if above is None:
+        raise ValidationError({"parent": "there is no task above to indent under"})
+    return task_update(actor=actor, task=task, expected_version=expected_version, parent=above)
+
+
+def task_outdent(*, actor, task: Task, expected_version: int) -> Task:
+    if task.parent is None:
+        raise ValidationError({"parent": "the task is already at the top level"})
+    return task_update(actor=actor, task=task, expected_version=expected_version, parent=task.parent.parent)
+
+
+# --- dependencies ------------------------------------------------------------------------------------
+
+
+def _linkable(actor, task: Task | None, field: str) -> Task:
+    if task is None:
+        raise ValidationError({field: "this field is required"})
+    if not project_policy.can(actor, "view", task.project):
+        raise ValidationError({field: f"no task with id {task.pk}"})
+    if not project_policy.can(actor, "change", task.project):
+        raise PermissionDenied(f"{field}: you may not change the plan of {task.project.code}")
+    return task
+
+
+def _check_cycle(predecessor: Task, successor: Task) -> None:
+    """Refuse a link that closes a loop: walk forward from the successor (one query per level)."""
+    came_from: dict[int, int | None] = {successor.pk: None}
+    frontier = {successor.pk}
+    while frontier:
+        rows = Dependency.objects.filter(predecessor__in=frontier).values_list("predecessor", "successor")
+        frontier = set()
+        for pred, succ in rows:
+            if succ not in came_from:
+                came_from[succ] = pred
+                frontier.add(succ)
+        if predecessor.pk in came_from:
+            path = []
+            node: int | None = predecessor.pk
+            while node is not None:
+                path.append(node)
+                node = came_from[node]
+            path.reverse()  # successor ... predecessor; the new link closes it
+            labels = {t.pk: t.label for t in Task.objects.filter(pk__in=path).select_related("project")}
+            raise ValidationError({"predecessor": str(CycleError([labels[p] for p in path]))})
+
+
+def dependency_create(*, actor, predecessor: Task | None, successor: Task | None, type: str = "FS",  # noqa: A002
+                      lag=0, elapsed: bool = False) -> Dependency:
+    predecessor = _linkable(actor, predecessor, "predecessor")
+    successor = _linkable(actor, successor, "successor")
+    if predecessor.pk == successor.pk:
+        raise ValidationError({"successor": "a task cannot depend on itself"})
+    if Dependency.objects.filter(predecessor=predecessor, successor=successor).exists():
+        raise ValidationError({"successor": f"{successor.label} already depends on {predecessor.label}"})
+    with transaction.atomic():
+        _check_cycle(predecessor, successor)
+        dependency = create_audited(actor=actor, obj=Dependency(predecessor=predecessor, successor=successor,
+                                                                type=type, lag=lag, elapsed=elapsed))
+        reschedule_after_change(successor.project)
+    return dependency
+
+
+def dependency_update(*, actor, dependency: Dependency, expected_version: int, **changes) -> Dependency:
+    _unknown_fields(changes, DEPENDENCY_FIELDS)
+    dependency_policy.require(actor, "change", dependency, "you may not change both ends of this link")
+    with transaction.atomic():
+        updated = update_versioned(actor=actor, obj=dependency, changes=changes, expected_version=expected_version)
+        if updated is not dependency:
+            reschedule_after_change(dependency.successor.project)
+    return updated
+
+
+def dependency_delete(*, actor, dependency: Dependency, expected_version: int) -> None:
+    dependency_policy.require(actor, "delete", dependency, "you may not change both ends of this link")
+    project = dependency.successor.project
+    with transaction.atomic():
+        delete_versioned(actor=actor, obj=dependency, expected_version=expected_version)
+        reschedule_after_change(project)
+
+
+# --- baselines ---------------------------------------------------------------------------------------
+
+
+def baseline_create(*, actor, project: Project, name: str = "") -> Baseline:
+    """Snapshot every task's dates, duration, work and cost; one audit event."""
+    baseline_policy.require(actor, "create", project,
+                            "baselines are set by the Program Manager, the Steering Committee or the Director")
+    with transaction.atomic():
+        count = Baseline.objects.filter(project=project).count()
+        baseline = create_audited(actor=actor, obj=Baseline(project=project, name=name or f"Baseline {count + 1}",
+                                                            set_by=actor if getattr(actor, "pk", None) else None))
+        BaselineTask.objects.bulk_create(
+            [BaselineTask(baseline=baseline, task=t, name=t.name, start=t.start, finish=t.finish,
+                          duration=t.duration, work=t.work, cost=t.cost)
+             for t in Task.objects.filter(project=project).order_by("order", "pk")],
+            batch_size=500,
+        )
+    return baseline
+
+
+def baseline_delete(*, actor, baseline: Baseline, expected_version: int) -> None:
+    baseline_policy.require(actor, "delete", baseline)
+    delete_versioned(actor=actor, obj=baseline, expected_version=expected_version)
+
+
+# --- calendars ---------------------------------------------------------------------------------------
+
+
+def _set_exceptions(calendar: Calendar, exceptions) -> None:
+    if exceptions is None:
+        return
+    calendar.exceptions.all().delete()
+    CalendarException.objects.bulk_create(
+        [CalendarException(calendar=calendar, date=e["date"], working=e.get("working", False),
+                           name=e.get("name", "")) for e in exceptions], batch_size=500)
+
+
+def calendar_create(*, actor, project: Project | None = None, exceptions=None, **fields) -> Calendar:
+    _unknown_fields(fields, CALENDAR_FIELDS)
+    calendar_policy.require(actor, "create", project, "you may not set this calendar")
+    if project is not None and Calendar.objects.filter(project=project).exists():
+        raise ValidationError({"project": f"{project.code} already has a calendar"})
+    with transaction.atomic():
+        calendar = create_audited(actor=actor, obj=Calendar(project=project, **fields))
+        _set_exceptions(calendar, exceptions)
+        if project is not None:
+            reschedule_after_change(project)
+    return calendar
+
+
+def calendar_update(*, actor, calendar: Calendar, expected_version: int, exceptions=None, **changes) -> Calendar:
+    """Change the calendar's fields and/or replace its exceptions; one audit event either way."""
+    _unknown_fields(changes, CALENDAR_FIELDS)
+    calendar_policy.require(actor, "change", calendar)
+    with transaction.atomic():
+        updated = calendar
+        if changes:
+            updated = update_versioned(actor=actor, obj=calendar, changes=changes, expected_version=expected_version)
+        if exceptions is not None:
+            before = [(e.date.isoformat(), e.working, e.name) for e in calendar.exceptions.all()]
+            _set_exceptions(calendar, exceptions)
+            after = [(e.date.isoformat(), e.working, e.name) for e in calendar.exceptions.order_by("date")]
+            if before != after and updated is calendar:
+                rows = Calendar.objects.filter(pk=calendar.pk, version=expected_version).update(
+                    version=F("version") + 1)
+                if rows != 1:
+                    raise StaleVersion(calendar.version)
+                updated = Calendar.objects.get(pk=calendar.pk)
+                audit.record(actor=actor, action="update", obj=updated, before={"exceptions": before},
+                             after={"exceptions": after})
+        if calendar.project_id:
+            reschedule_after_change(calendar.project)
+    return updated
+
+
+def calendar_delete(*, actor, calendar: Calendar, expected_version: int) -> None:
+    calendar_policy.require(actor, "delete", calendar)
+    delete_versioned(actor=actor, obj=calendar, expected_version=expected_version)
+
+
+# --- interfaces --------------------------------------------------------------------------------------
+
+
+def _interface_checks(actor, fields: dict, current: Interface | None = None) -> None:
+    for name in ("provider", "consumer"):
+        project = fields.get(name)
+        if name in fields and project is None:
+            raise ValidationError({name: "this field is required"})
+        if project is not None and not project_policy.can(actor, "view", project):
+            raise ValidationError({name: f"no project with id {project.pk}"})
+    provider = fields.get("provider", current.provider if current else None)
+    consumer = fields.get("consumer", current.consumer if current else None)
+    if not any(p is not None and project_policy.can(actor, "change", p) for p in (provider, consumer)):
+        raise PermissionDenied("you may change interfaces only of projects whose plan you may change")
+    for name in ("provider_task", "consumer_task"):
+        task = fields.get(name)
+        if task is not None and not project_policy.can(actor, "view", task.project):
+            raise ValidationError({name: f"no task with id {task.pk}"})
+
+
+def interface_create(*, actor, **fields) -> Interface:
+    _unknown_fields(fields, INTERFACE_FIELDS)
+    for name in ("provider", "consumer"):
+        fields.setdefault(name, None)
+    _interface_checks(actor, fields)
+    return create_audited(actor=actor, obj=Interface(**fields))
+
+
+def interface_update(*, actor, interface: Interface, expected_version: int, **changes) -> Interface:
+    _unknown_fields(changes, INTERFACE_FIELDS)
+    interface_policy.require(actor, "change", interface)
+    _interface_checks(actor, changes, interface)
+    return update_versioned(actor=actor, obj=interface, changes=changes, expected_version=expected_version)
+
+
+def interface_delete(*, actor, interface: Interface, expected_version: int) -> None:
+    interface_policy.require(actor, "delete", interface)
+    delete_versioned(actor=actor, obj=interface, expected_version=expected_version)
