@@ -15,6 +15,7 @@ from pmo.accounts.services import api_token_create
 
 from .conftest import ROLES, client_for
 from .planning import matrix as planning_matrix
+from .raid import matrix as raid_matrix
 
 MATRIX = """
 name                        method url                                  director analyst coordinator program_manager steering project_manager anonymous
@@ -84,6 +85,25 @@ api:delete_interface          DELETE /api/v1/interfaces/{interface}           20
 api:schedule_project          POST   /api/v1/projects/{project}/schedule      200/200  403/403 403/404     200/404         403/404  200/404         401
 api:schedule_program          POST   /api/v1/programs/{program}/schedule      200/200  403/403 403/404     200/404         403/404  403/404         401
 api:project_consistency       GET    /api/v1/projects/{project}/consistency   200/200  200/200 200/404     200/404         200/404  200/404         401
+api:list_risks              GET    /api/v1/risks                        200      200     200         200             200      200             401
+api:create_risk             POST   /api/v1/risks                        201/201  403/403 403/422     201/422         403/422  201/422         401
+api:get_risk                GET    /api/v1/risks/{risk}                 200/200  200/200 200/404     200/404         200/404  200/404         401
+api:update_risk             PATCH  /api/v1/risks/{risk}                 200/200  403/403 403/404     200/404         403/404  200/404         401
+api:delete_risk             DELETE /api/v1/risks/{risk}                 204/204  403/403 403/404     204/404         403/404  204/404         401
+api:occur_risk              POST   /api/v1/risks/{risk}/occur           201/201  403/403 403/404     201/404         403/404  201/404         401
+api:list_issues             GET    /api/v1/issues                       200      200     200         200             200      200             401
+api:create_issue            POST   /api/v1/issues                       201/201  403/403 403/422     201/422         403/422  201/422         401
+api:get_issue               GET    /api/v1/issues/{issue}               200/200  200/200 200/404     200/404         200/404  200/404         401
+api:update_issue            PATCH  /api/v1/issues/{issue}               200/200  403/403 403/404     200/404         403/404  200/404         401
+api:delete_issue            DELETE /api/v1/issues/{issue}               204/204  403/403 403/404     204/404         403/404  204/404         401
+api:list_assumptions        GET    /api/v1/assumptions                  200      200     200         200             200      200             401
+api:create_assumption       POST   /api/v1/assumptions                  201/201  403/403 403/422     201/422         403/422  201/422         401
+api:get_assumption          GET    /api/v1/assumptions/{assumption}     200/200  200/200 200/404     200/404         200/404  200/404         401
+api:update_assumption       PATCH  /api/v1/assumptions/{assumption}     200/200  403/403 403/404     200/404         403/404  200/404         401
+api:delete_assumption       DELETE /api/v1/assumptions/{assumption}     204/204  403/403 403/404     204/404         403/404  204/404         401
+api:list_simulations        GET    /api/v1/simulations                  200      200     200         200             200      200             401
+api:start_simulation        POST   /api/v1/simulations                  202/202  202/202 403/422     202/422         403/422  403/422         401
+api:get_simulation          GET    /api/v1/simulations/{run}            200/200  200/200 200/404     200/404         200/404  200/404         401
 """
 
 
@@ -163,6 +183,8 @@ def _request_data(world, name: str, method: str, scope: str, role: str):
         return {"description": "changed through the API"}
     if planning_matrix.is_planning(name):
         return planning_matrix.request_data(world, name, scope)
+    if raid_matrix.is_raid(name):
+        return raid_matrix.request_data(world, name, scope)
     return None
 
 
@@ -178,13 +200,14 @@ def test_role_matrix(world, name, method, url, role, scope, expected):
     token, _key = api_token_create(actor=token_owner)
     planning = planning_matrix.targets(world, scope, name)
     membership = world.users["analyst"].memberships.first()
-    path = url.format(program=target["program"].pk, project=target["project"].pk, token=token.pk,
+    path = url.format(program=target["program"].pk, project=target["project"].pk, token=token.pk, **raid_matrix.ids(world, scope, url),
                       membership=membership.pk, **planning_matrix.url_ids(planning))
     data = _request_data(world, name, method, scope, role)
     headers = {}
     if method in {"PATCH", "DELETE"} and path.startswith("/api/"):
         obj = planning_matrix.versioned(name, planning) or (target["program"] if "program" in name
                                                             else target["project"])
+        obj = raid_matrix.etag_object(world, scope, name) or obj
         headers["HTTP_IF_MATCH"] = f'"{obj.version}"'
     if path.startswith("/api/"):
         response = client.generic(method, path, data=_json(data), content_type="application/json", **headers)

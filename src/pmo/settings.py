@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "pmo.accounts",
     "pmo.portfolio",
     "pmo.planning",
+    "pmo.raid",
 ]
 
 MIDDLEWARE = [

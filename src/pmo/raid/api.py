@@ -1,0 +1,404 @@
+"""``/api/v1/risks``, ``/issues``, ``/assumptions`` and ``/simulations`` (conventions in pmo.core.api)."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import ConfigDict
+
+from pmo.accounts.selectors import active_user
+from pmo.core.api import expected_version, with_etag
+from pmo.portfolio.policies import program_policy, project_policy
+
+from . import selectors, services
+from .models import (
+    MAX_ITERATIONS,
+    MIN_ITERATIONS,
+    AssumptionStatus,
+    EscalationLevel,
+    IssueStatus,
+    Priority,
+    Rating,
+    RiskCategory,
+    RiskKind,
+    RiskStatus,
+    RunStatus,
+    Severity,
+    Strategy,
+    Trend,
+)
+from .policies import assumption_policy, issue_policy, risk_policy, run_policy
+
+router = Router(tags=["raid"])
+
+
+class RiskOut(Schema):
+    id: int
+    ref: str
+    program: int = Field(..., alias="program_id")
+    project: int | None = Field(None, alias="project_id")
+    title: str
+    description: str
+    owner: int | None = Field(None, alias="owner_id")
+    cause: str
+    event: str
+    effect: str
+    category: RiskCategory
+    status: RiskStatus
+    kind: RiskKind
+    proximity: date | None
+    probability: int
+    impact: int
+    impacts_schedule: bool
+    impacts_cost: bool
+    impacts_quality: bool
+    impacts_benefits: bool
+    score: int
+    rating: Rating
+    strategy: str
+    residual_probability: int | None
+    residual_impact: int | None
+    residual_score: int | None
+    review_date: date | None
+    trend: Trend
+    probability_pct: Decimal | None
+    schedule_min: Decimal | None
+    schedule_most_likely: Decimal | None
+    schedule_max: Decimal | None
+    cost_min: Decimal | None
+    cost_most_likely: Decimal | None
+    cost_max: Decimal | None
+    escalation_level: EscalationLevel
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class RiskPatch(Schema):
+    model_config = ConfigDict(extra="forbid")
+    title: str = Field(None, min_length=1, max_length=200)
+    description: str = Field(None, max_length=5000)
+    owner: int | None = None
+    cause: str = Field(None, max_length=2000)
+    event: str = Field(None, max_length=2000)
+    effect: str = Field(None, max_length=2000)
+    category: RiskCategory = None
+    status: RiskStatus = None
+    kind: RiskKind = None
+    proximity: date | None = None
+    probability: int = Field(None, ge=1, le=5)
+    impact: int = Field(None, ge=1, le=5)
+    impacts_schedule: bool = None
+    impacts_cost: bool = None
+    impacts_quality: bool = None
+    impacts_benefits: bool = None
+    strategy: Strategy | None = None
+    residual_probability: int | None = Field(None, ge=1, le=5)
+    residual_impact: int | None = Field(None, ge=1, le=5)
+    review_date: date | None = None
+    probability_pct: Decimal | None = Field(None, ge=0, le=100, max_digits=5, decimal_places=2)
+    schedule_min: Decimal | None = Field(None, ge=0, max_digits=7, decimal_places=1)
+    schedule_most_likely: Decimal | None = Field(None, ge=0, max_digits=7, decimal_places=1)
+    schedule_max: Decimal | None = Field(None, ge=0, max_digits=7, decimal_places=1)
+    cost_min: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    cost_most_likely: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    cost_max: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+
+
+class ScopeIn(Schema):
+    program: int | None = Field(None, description="program id (for a program-level item, or with project)")
+    project: int | None = Field(None, description="project id")
+
+
+class RiskCreate(RiskPatch, ScopeIn):
+    title: str = Field(..., min_length=1, max_length=200)
+
+
+class IssueOut(Schema):
+    id: int
+    ref: str
+    program: int = Field(..., alias="program_id")
+    project: int | None = Field(None, alias="project_id")
+    title: str
+    description: str
+    owner: int | None = Field(None, alias="owner_id")
+    severity: Severity
+    priority: Priority
+    status: IssueStatus
+    raised_on: date
+    due: date | None
+    resolution: str
+    source_risk: int | None = Field(None, alias="source_risk_id")
+    escalation_level: EscalationLevel
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class IssuePatch(Schema):
+    model_config = ConfigDict(extra="forbid")
+    title: str = Field(None, min_length=1, max_length=200)
+    description: str = Field(None, max_length=5000)
+    owner: int | None = None
+    severity: Severity = None
+    priority: Priority = None
+    status: IssueStatus = None
+    raised_on: date = None
+    due: date | None = None
+    resolution: str = Field(None, max_length=5000)
+
+
+class IssueCreate(IssuePatch, ScopeIn):
+    title: str = Field(..., min_length=1, max_length=200)
+
+
+class AssumptionOut(Schema):
+    id: int
+    ref: str
+    program: int = Field(..., alias="program_id")
+    project: int | None = Field(None, alias="project_id")
+    title: str
+    description: str
+    owner: int | None = Field(None, alias="owner_id")
+    validation_date: date | None
+    status: AssumptionStatus
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class AssumptionPatch(Schema):
+    model_config = ConfigDict(extra="forbid")
+    title: str = Field(None, min_length=1, max_length=200)
+    description: str = Field(None, max_length=5000)
+    owner: int | None = None
+    validation_date: date | None = None
+    status: AssumptionStatus = None
+
+
+class AssumptionCreate(AssumptionPatch, ScopeIn):
+    title: str = Field(..., min_length=1, max_length=200)
+
+
+class RunOut(Schema):
+    id: int
+    program: int = Field(..., alias="program_id")
+    project: int | None = Field(None, alias="project_id")
+    iterations: int
+    seed: int | None
+    target_date: date | None
+    status: RunStatus
+    reason: str
+    progress: int
+    results: dict | None
+    started_at: datetime | None
+    finished_at: datetime | None
+    version: int
+    created_at: datetime
+
+
+class RunCreate(ScopeIn):
+    model_config = ConfigDict(extra="forbid")
+    iterations: int = Field(10_000, ge=MIN_ITERATIONS, le=MAX_ITERATIONS)
+    seed: int | None = Field(None, ge=0, lt=2**63)
+    target_date: date | None = None
+
+
+class OccurIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    note: str = Field("", max_length=2000)
+
+
+class RaidFilter(Schema):
+    program: int | None = None
+    project: int | None = None
+    status: str | None = None
+    q: str | None = Field(None, description="search in the title")
+
+
+def _owner(data: dict) -> dict:
+    if "strategy" in data and data["strategy"] is None:
+        data["strategy"] = ""
+    if "owner" in data:
+        data["owner"] = active_user(data["owner"], field="owner")
+    return data
+
+
+def _scope(request, data: dict) -> dict:
+    """Replace the program/project ids of a create payload by objects the user can see (422 otherwise)."""
+    scope = {}
+    program_id, project_id = data.pop("program", None), data.pop("project", None)
+    if project_id is not None:
+        scope["project"] = project_policy.visible(request.user).filter(pk=project_id).first()
+        if scope["project"] is None:
+            raise ValidationError({"project": f"no project with id {project_id}"})
+    if program_id is not None:
+        scope["program"] = program_policy.visible(request.user).filter(pk=program_id).first()
+        if scope["program"] is None:
+            raise ValidationError({"program": f"no program with id {program_id}"})
+    return scope
+
+
+def _filtered(queryset, filters: RaidFilter):
+    if filters.program is not None:
+        queryset = queryset.filter(program_id=filters.program)
+    if filters.project is not None:
+        queryset = queryset.filter(project_id=filters.project)
+    if filters.status:
+        queryset = queryset.filter(status=filters.status)
+    if filters.q:
+        queryset = queryset.filter(title__icontains=filters.q)
+    return queryset
+
+
+@router.get("/risks", response=list[RiskOut])
+@paginate(LimitOffsetPagination)
+def list_risks(request: HttpRequest, filters: Query[RaidFilter]):
+    return _filtered(selectors.risks_for(request.user), filters)
+
+
+@router.post("/risks", response={201: RiskOut})
+def create_risk(request: HttpRequest, response: HttpResponse, payload: RiskCreate):
+    data = _owner(payload.model_dump(exclude_unset=True))
+    risk = services.risk_create(actor=request.user, **_scope(request, data), **data)
+    with_etag(response, risk)
+    return Status(201, risk)
+
+
+@router.get("/risks/{risk_id}", response=RiskOut)
+def get_risk(request: HttpRequest, response: HttpResponse, risk_id: int):
+    risk = risk_policy.get(request.user, pk=risk_id)
+    with_etag(response, risk)
+    return risk
+
+
+@router.patch("/risks/{risk_id}", response=RiskOut)
+def update_risk(request: HttpRequest, response: HttpResponse, risk_id: int, payload: RiskPatch):
+    risk = risk_policy.get(request.user, pk=risk_id)
+    version = expected_version(request)
+    risk = services.risk_update(actor=request.user, risk=risk, expected_version=version,
+                                **_owner(payload.model_dump(exclude_unset=True)))
+    with_etag(response, risk)
+    return risk
+
+
+@router.delete("/risks/{risk_id}", response={204: None})
+def delete_risk(request: HttpRequest, risk_id: int):
+    risk = risk_policy.get(request.user, pk=risk_id)
+    services.risk_delete(actor=request.user, risk=risk, expected_version=expected_version(request))
+    return Status(204, None)
+
+
+@router.post("/risks/{risk_id}/occur", response={201: IssueOut})
+def occur_risk(request: HttpRequest, response: HttpResponse, risk_id: int, payload: OccurIn):
+    """The risk happened: it is marked occurred and becomes an issue (returned), in one transaction.
+
+    ``If-Match`` is optional here; when sent, a stale version is refused (412)."""
+    risk = risk_policy.get(request.user, pk=risk_id)
+    version = expected_version(request) if request.headers.get("If-Match") else None
+    issue = services.risk_occur(actor=request.user, risk=risk, expected_version=version, note=payload.note)
+    with_etag(response, issue)
+    return Status(201, issue)
+
+
+@router.get("/issues", response=list[IssueOut])
+@paginate(LimitOffsetPagination)
+def list_issues(request: HttpRequest, filters: Query[RaidFilter]):
+    return _filtered(selectors.issues_for(request.user), filters)
+
+
+@router.post("/issues", response={201: IssueOut})
+def create_issue(request: HttpRequest, response: HttpResponse, payload: IssueCreate):
+    data = _owner(payload.model_dump(exclude_unset=True))
+    issue = services.issue_create(actor=request.user, **_scope(request, data), **data)
+    with_etag(response, issue)
+    return Status(201, issue)
+
+
+@router.get("/issues/{issue_id}", response=IssueOut)
+def get_issue(request: HttpRequest, response: HttpResponse, issue_id: int):
+    issue = issue_policy.get(request.user, pk=issue_id)
+    with_etag(response, issue)
+    return issue
+
+
+@router.patch("/issues/{issue_id}", response=IssueOut)
+def update_issue(request: HttpRequest, response: HttpResponse, issue_id: int, payload: IssuePatch):
+    issue = issue_policy.get(request.user, pk=issue_id)
+    version = expected_version(request)
+    issue = services.issue_update(actor=request.user, issue=issue, expected_version=version,
+                                  **_owner(payload.model_dump(exclude_unset=True)))
+    with_etag(response, issue)
+    return issue
+
+
+@router.delete("/issues/{issue_id}", response={204: None})
+def delete_issue(request: HttpRequest, issue_id: int):
+    issue = issue_policy.get(request.user, pk=issue_id)
+    services.issue_delete(actor=request.user, issue=issue, expected_version=expected_version(request))
+    return Status(204, None)
+
+
+@router.get("/assumptions", response=list[AssumptionOut])
+@paginate(LimitOffsetPagination)
+def list_assumptions(request: HttpRequest, filters: Query[RaidFilter]):
+    return _filtered(selectors.assumptions_for(request.user), filters)
+
+
+@router.post("/assumptions", response={201: AssumptionOut})
+def create_assumption(request: HttpRequest, response: HttpResponse, payload: AssumptionCreate):
+    data = _owner(payload.model_dump(exclude_unset=True))
+    assumption = services.assumption_create(actor=request.user, **_scope(request, data), **data)
+    with_etag(response, assumption)
+    return Status(201, assumption)
+
+
+@router.get("/assumptions/{assumption_id}", response=AssumptionOut)
+def get_assumption(request: HttpRequest, response: HttpResponse, assumption_id: int):
+    assumption = assumption_policy.get(request.user, pk=assumption_id)
+    with_etag(response, assumption)
+    return assumption
+
+
+@router.patch("/assumptions/{assumption_id}", response=AssumptionOut)
+def update_assumption(request: HttpRequest, response: HttpResponse, assumption_id: int, payload: AssumptionPatch):
+    assumption = assumption_policy.get(request.user, pk=assumption_id)
+    version = expected_version(request)
+    assumption = services.assumption_update(actor=request.user, assumption=assumption, expected_version=version,
+                                            **_owner(payload.model_dump(exclude_unset=True)))
+    with_etag(response, assumption)
+    return assumption
+
+
+@router.delete("/assumptions/{assumption_id}", response={204: None})
+def delete_assumption(request: HttpRequest, assumption_id: int):
+    assumption = assumption_policy.get(request.user, pk=assumption_id)
+    services.assumption_delete(actor=request.user, assumption=assumption,
+                               expected_version=expected_version(request))
+    return Status(204, None)
+
+
+@router.get("/simulations", response=list[RunOut])
+@paginate(LimitOffsetPagination)
+def list_simulations(request: HttpRequest, filters: Query[RaidFilter]):
+    return _filtered(selectors.runs_for(request.user), filters)
+
+
+@router.post("/simulations", response={202: RunOut})
+def start_simulation(request: HttpRequest, response: HttpResponse, payload: RunCreate):
+    """Queue a Monte Carlo run (202); poll ``GET /simulations/{id}`` for status, progress and results."""
+    data = payload.model_dump(exclude_unset=True)
+    run = services.simulation_start(actor=request.user, **_scope(request, data), **data)
+    run.refresh_from_db()
+    with_etag(response, run)
+    return Status(202, run)
+
+
+@router.get("/simulations/{run_id}", response=RunOut)
+def get_simulation(request: HttpRequest, response: HttpResponse, run_id: int):
+    run = run_policy.get(request.user, pk=run_id)
+    with_etag(response, run)
+    return run
