@@ -10,4 +10,5 @@ urlpatterns = [
     path("account/", include("pmo.accounts.urls")),
     path("api/v1/", api.urls),
     path("", include("pmo.portfolio.urls")),
+    path("", include("pmo.planning.urls")),
 ]

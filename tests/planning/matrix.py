@@ -56,6 +56,8 @@ def versioned(name: str, found: dict):
 
 
 def request_data(world, name: str, scope: str):
+    if name.startswith("planning:"):
+        return page_data(world, name, scope)
     found = targets(world, scope, name)
     project = world.own("project") if scope == "own" else world.other("project")
     bodies = {
@@ -72,3 +74,28 @@ def request_data(world, name: str, scope: str):
         "api:update_interface": {"description": "changed through the API"},
     }
     return bodies.get(name)
+
+
+def page_data(world, name: str, scope: str):
+    """Form bodies of the planning pages' POSTs."""
+    found = targets(world, scope, name)
+    project = world.own("project") if scope == "own" else world.other("project")
+    t1 = found["task"]
+    if name == "planning:task_create":
+        return {"quick": "1", "name": "Quick task", "duration": "2"}
+    if name == "planning:dependency_create":
+        return {"predecessor": found["task2"].pk, "successor": found["task3"].pk, "type": "FS", "lag": "0"}
+    if name == "planning:task_edit":
+        return {"name": "Renamed", "code": "", "parent": "", "duration": "4", "constraint_type": "ASAP",
+                "percent_complete": "0", "version": t1.version}
+    if name in {"planning:task_indent", "planning:task_outdent", "planning:task_delete"}:
+        return {"version": t1.version}
+    if name == "planning:dependency_delete":
+        return {"version": found["dependency"].version}
+    if name == "planning:interface_create":
+        return {"provider": project.pk, "consumer": found["partner"].pk, "title": "Data feed", "status": "proposed"}
+    if name == "planning:interface_edit":
+        interface = found["interface"]
+        return {"provider": interface.provider_id, "consumer": interface.consumer_id, "title": "Renamed",
+                "status": "agreed", "version": interface.version}
+    return {}

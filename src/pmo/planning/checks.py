@@ -37,8 +37,12 @@ def project_findings(project: Project) -> list[Finding]:
     return _findings(Task.objects.filter(project=project))
 
 
-def program_findings(program: Program) -> list[Finding]:
-    return _findings(Task.objects.filter(project__program=program))
+def program_findings(program: Program, projects=None) -> list[Finding]:
+    """Findings of the program's projects (only ``projects``, a queryset, when given: the visible ones)."""
+    tasks = Task.objects.filter(project__program=program)
+    if projects is not None:
+        tasks = tasks.filter(project__in=projects.values("pk"))
+    return _findings(tasks)
 
 
 def _findings(tasks_qs) -> list[Finding]:

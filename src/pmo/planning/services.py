@@ -427,7 +427,8 @@ def _interface_checks(actor, fields: dict, current: Interface | None = None) -> 
         project = fields.get(name)
         if name in fields and project is None:
             raise ValidationError({name: "this field is required"})
-        if project is not None and not project_policy.can(actor, "view", project):
+        unchanged = current is not None and project is not None and getattr(current, f"{name}_id") == project.pk
+        if project is not None and not unchanged and not project_policy.can(actor, "view", project):
             raise ValidationError({name: f"no project with id {project.pk}"})
     provider = fields.get("provider", current.provider if current else None)
     consumer = fields.get("consumer", current.consumer if current else None)
@@ -435,7 +436,8 @@ def _interface_checks(actor, fields: dict, current: Interface | None = None) -> 
         raise PermissionDenied("you may change interfaces only of projects whose plan you may change")
     for name in ("provider_task", "consumer_task"):
         task = fields.get(name)
-        if task is not None and not project_policy.can(actor, "view", task.project):
+        unchanged = current is not None and task is not None and getattr(current, f"{name}_id") == task.pk
+        if task is not None and not unchanged and not project_policy.can(actor, "view", task.project):
             raise ValidationError({name: f"no task with id {task.pk}"})
 
 

@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from django import forms
+
+from pmo.accounts.selectors import users_for_choice
+from pmo.portfolio.forms import DATE, VersionedForm
+
+from .models import Dependency, Interface, Task
+from .services import INTERFACE_FIELDS
+
+TASK_FORM_FIELDS = ("name", "code", "parent", "is_milestone", "duration", "elapsed", "constraint_type",
+                    "constraint_date", "deadline", "actual_start", "actual_finish", "percent_complete", "remaining",
+                    "owner")
+
+
+class TaskForm(VersionedForm):
+    class Meta:
+        model = Task
+        fields = list(TASK_FORM_FIELDS)
+        widgets = {name: DATE for name in ("constraint_date", "deadline", "actual_start", "actual_finish")}
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        parents = Task.objects.filter(project=project).order_by("order", "pk")
+        if self.instance.pk:
+            parents = parents.exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = parents
+        self.fields["owner"].queryset = users_for_choice()
+
+
+class QuickTaskForm(forms.Form):
+    """The one-line "add a task" row under the task table."""
+
+    name = forms.CharField(max_length=200, widget=forms.TextInput(attrs={"class": "form-control",
+                                                                          "placeholder": "New task name"}))
+    duration = forms.DecimalField(min_value=0, max_digits=9, decimal_places=2, initial=1,
+                                  widget=forms.NumberInput(attrs={"class": "form-control", "step": "0.5"}))
+    is_milestone = forms.BooleanField(required=False, label="Milestone")
+
+
+class DependencyForm(forms.ModelForm):
+    class Meta:
+        model = Dependency
+        fields = ["predecessor", "successor", "type", "lag", "elapsed"]
+
+    def __init__(self, *args, tasks, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("predecessor", "successor"):
+            self.fields[name].queryset = tasks
+            self.fields[name].label_from_instance = lambda t: f"{t.project.code} {t.wbs} {t.name}"
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            if not isinstance(field.widget, forms.CheckboxInput):
+                field.widget.attrs.setdefault("class", css)
+
+    def _post_clean(self):
+        """The service validates (both ends' scopes, cycles)."""
+
+
+class InterfaceForm(VersionedForm):
+    class Meta:
+        model = Interface
+        fields = list(INTERFACE_FIELDS)
+        widgets = {"need_by": DATE, "description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, projects, tasks, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].queryset = projects
+        self.fields["consumer"].queryset = projects
+        for name in ("provider_task", "consumer_task"):
+            self.fields[name].queryset = tasks
+            self.fields[name].label_from_instance = lambda t: f"{t.project.code} {t.wbs} {t.name}"
+        self.fields["owner"].queryset = users_for_choice()
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(help_text="MS Project XML (File > Save As > XML), at most 20 MB")
+    replace = forms.BooleanField(required=False, help_text="delete the current plan of the project first")

@@ -1,0 +1,384 @@
+"""Plan pages: Gantt (project and program), task table, links, roadmap, checks, interfaces, MSPDI import."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from pmo.core.views import apply_service
+from pmo.portfolio import selectors as portfolio_selectors
+from pmo.portfolio.models import Project
+from pmo.portfolio.policies import program_policy, project_policy
+
+from . import checks, gantt, importer, selectors, services
+from .forms import DependencyForm, ImportForm, InterfaceForm, QuickTaskForm, TaskForm
+from .models import Baseline, BaselineTask, Dependency, Task
+from .policies import baseline_policy, dependency_policy, interface_policy, plan_policy, task_policy
+
+MAX_UPLOAD = 20 * 1024 * 1024
+
+
+def _project(request, pk):
+    return project_policy.get(request.user, queryset=portfolio_selectors.projects_for(request.user), pk=pk)
+
+
+def _program(request, pk):
+    return program_policy.get(request.user, pk=pk)
+
+
+def _latest_baselines(project_ids) -> dict[int, tuple]:
+    """task id -> (start, finish) from the newest baseline of each project (two queries)."""
+    latest: dict[int, int] = {}
+    for baseline_id, project_id in (Baseline.objects.filter(project__in=project_ids)
+                                    .order_by("project_id", "-created_at", "-pk").values_list("pk", "project_id")):
+        latest.setdefault(project_id, baseline_id)
+    if not latest:
+        return {}
+    return {task_id: (start, finish) for task_id, start, finish in
+            BaselineTask.objects.filter(baseline__in=latest.values(), task__isnull=False)
+            .values_list("task_id", "start", "finish")}
+
+
+def _gantt(request, groups, project_ids):
+    ids = [t.pk for _, tasks in groups for t in tasks]
+    links = list(Dependency.objects.filter(successor__project__in=project_ids, predecessor__project__in=project_ids)
+                 .only("predecessor_id", "successor_id", "type")) if ids else []
+    return gantt.build(groups, links, _latest_baselines(project_ids), zoom=request.GET.get("zoom", "week"),
+                       today=timezone.localdate(),
+                       href=lambda t: reverse("planning:task_edit", args=[t.pk]))
+
+
+def _plan_context(request, project) -> dict:
+    return {
+        "project": project,
+        "can_change": plan_policy.can_change(request.user, project),
+        "can_baseline": plan_policy.can_set_baseline(request.user, project),
+        "program_visible": program_policy.can(request.user, "view", project.program),
+    }
+
+
+@login_required
+def project_gantt(request, pk):
+    project = _project(request, pk)
+    tasks = list(Task.objects.filter(project=project).order_by("order", "pk"))
+    chart = _gantt(request, [(None, tasks)], [project.pk])
+    finish = max((t.finish for t in tasks if t.finish), default=None)
+    return render(request, "planning/project_gantt.html", {
+        **_plan_context(request, project), "gantt": chart, "task_count": len(tasks), "finish": finish,
+        "critical_count": sum(1 for t in tasks if t.is_critical and not t.is_summary), "tab": "gantt",
+    })
+
+
+@login_required
+def program_gantt(request, pk):
+    program = _program(request, pk)
+    projects = list(portfolio_selectors.projects_for(request.user, program).order_by("code"))
+    tasks = list(Task.objects.filter(project__in=[p.pk for p in projects]).order_by("order", "pk"))
+    by_project: dict[int, list] = {p.pk: [] for p in projects}
+    for t in tasks:
+        by_project[t.project_id].append(t)
+    chart = _gantt(request, [(p, by_project[p.pk]) for p in projects], [p.pk for p in projects])
+    return render(request, "planning/program_gantt.html", {
+        "program": program, "gantt": chart, "task_count": len(tasks), "tab": "gantt",
+        "can_change": plan_policy.can_change_program(request.user, program),
+    })
+
+
+@login_required
+def program_roadmap(request, pk):
+    program = _program(request, pk)
+    milestones = list(selectors.milestones_of(request.user, program))
+    by_project: dict = {}
+    for m in milestones:
+        by_project.setdefault(m.project, []).append(m)
+    groups = [(project, rows) for project, rows in sorted(by_project.items(), key=lambda kv: kv[0].code)]
+    chart = gantt.build(groups, [], {}, zoom=request.GET.get("zoom", "month"), today=timezone.localdate())
+    return render(request, "planning/program_roadmap.html", {
+        "program": program, "gantt": chart, "milestones": milestones, "tab": "roadmap",
+    })
+
+
+@login_required
+def task_list(request, pk):
+    project = _project(request, pk)
+    tasks = list(Task.objects.filter(project=project).select_related("owner").order_by("order", "pk"))
+    links = list(selectors.dependencies_of(request.user, project).select_related(
+        "predecessor__project", "successor__project"))
+    preds: dict[int, list] = {}
+    for d in links:
+        preds.setdefault(d.successor_id, []).append(d)
+    rows = [(t, depth, preds.get(t.pk, [])) for t, depth in gantt.outline(tasks)]
+    return render(request, "planning/task_list.html", {
+        **_plan_context(request, project), "rows": rows, "form": QuickTaskForm(), "tab": "tasks",
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_create(request, pk):
+    project = _project(request, pk)
+    task_policy.require(request.user, "create", project, "you may not change the plan of this project")
+    quick = "quick" in request.POST
+    form = (QuickTaskForm if quick else TaskForm)(request.POST or None,
+                                                 **({} if quick else {"project": project}))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data) if quick else form.changes()
+        if data.get("is_milestone"):
+            data["duration"] = 0
+        task = apply_service(form, lambda: services.task_create(actor=request.user, project=project, **data))
+        if task:
+            messages.success(request, f"Task {task.wbs} {task.name} added.")
+            return redirect("planning:task_list", pk=project.pk)
+    if quick and form.errors:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("planning:task_list", pk=project.pk)
+    return render(request, "portfolio/form.html", {"form": form, "title": f"New task in {project.code}"},
+                  status=422 if form.errors else 200)
+
+
+def _task(request, pk):
+    return task_policy.get(request.user, queryset=selectors.task_queryset(), pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_edit(request, pk):
+    task = _task(request, pk)
+    task_policy.require(request.user, "change", task)
+    form = TaskForm(request.POST or None, instance=task, project=task.project)
+    if request.method == "POST" and form.is_valid():
+        updated = apply_service(form, lambda: services.task_update(
+            actor=request.user, task=task, expected_version=form.cleaned_data["version"] or 0, **form.changes()))
+        if updated:
+            messages.success(request, f"Task {updated.wbs} {updated.name} saved.")
+            return redirect("planning:task_list", pk=task.project_id)
+    return render(request, "portfolio/form.html", {"form": form, "title": f"Edit {task.wbs} {task.name}",
+                                                   "object": task},
+                  status=409 if getattr(form, "stale", False) else 422 if form.errors else 200)
+
+
+def _versioned_post(request, action, back):
+    form = forms.Form(request.POST)
+    form.fields["version"] = forms.IntegerField()
+    if not form.is_valid():
+        messages.error(request, "the form was out of date; reload and retry")
+    elif apply_service(form, lambda: action(form.cleaned_data["version"])) is None:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect(back)
+
+
+@login_required
+@require_POST
+def task_indent(request, pk):
+    task = _task(request, pk)
+    task_policy.require(request.user, "change", task)
+    return _versioned_post(request, lambda v: services.task_indent(actor=request.user, task=task, expected_version=v),
+                           reverse("planning:task_list", args=[task.project_id]))
+
+
+@login_required
+@require_POST
+def task_outdent(request, pk):
+    task = _task(request, pk)
+    task_policy.require(request.user, "change", task)
+    return _versioned_post(request, lambda v: services.task_outdent(actor=request.user, task=task,
+                                                                    expected_version=v),
+                           reverse("planning:task_list", args=[task.project_id]))
+
+
+@login_required
+@require_POST
+def task_delete(request, pk):
+    task = _task(request, pk)
+    task_policy.require(request.user, "delete", task)
+    return _versioned_post(request, lambda v: services.task_delete(actor=request.user, task=task,
+                                                                   expected_version=v) or True,
+                           reverse("planning:task_list", args=[task.project_id]))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dependency_create(request, pk):
+    project = _project(request, pk)
+    task_policy.require(request.user, "create", project, "you may not change the plan of this project")
+    visible = project_policy.visible(request.user).filter(program=project.program).values("pk")
+    tasks = Task.objects.filter(Q(project=project) | Q(project__in=visible)).select_related("project").order_by(
+        "project__code", "order", "pk")
+    form = DependencyForm(request.POST or None, tasks=tasks, initial={"successor": request.GET.get("successor")})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        link = apply_service(form, lambda: services.dependency_create(
+            actor=request.user, predecessor=data["predecessor"], successor=data["successor"], type=data["type"],
+            lag=data["lag"], elapsed=data["elapsed"]))
+        if link:
+            messages.success(request, "Link added; the plan was rescheduled.")
+            return redirect("planning:task_list", pk=project.pk)
+    return render(request, "portfolio/form.html", {"form": form, "title": f"New link in {project.code}"},
+                  status=422 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def dependency_delete(request, pk):
+    link = dependency_policy.get(request.user, queryset=selectors.dependency_queryset(), pk=pk)
+    dependency_policy.require(request.user, "delete", link, "you may not change both ends of this link")
+    return _versioned_post(request, lambda v: services.dependency_delete(actor=request.user, dependency=link,
+                                                                         expected_version=v) or True,
+                           reverse("planning:task_list", args=[link.successor.project_id]))
+
+
+@login_required
+@require_POST
+def project_schedule(request, pk):
+    project = _project(request, pk)
+    try:
+        result = services.project_reschedule(actor=request.user, project=project)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Rescheduled: finish {result.finish or '—'}, "
+                                  f"{len(result.critical_path)} critical tasks.")
+    return redirect("planning:project_gantt", pk=project.pk)
+
+
+@login_required
+@require_POST
+def program_schedule(request, pk):
+    program = _program(request, pk)
+    try:
+        result = services.program_reschedule(actor=request.user, program=program)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        moved = ", ".join(f"{s.task.project.code} {s.task.name} {s.days:+d} d" for s in result.slips
+                          if s.days is not None)
+        messages.success(request, f"Integrated schedule computed: finish {result.finish or '—'}."
+                         + (f" Milestones moved: {moved}." if moved else " No milestone moved."))
+    return redirect("planning:program_gantt", pk=program.pk)
+
+
+@login_required
+@require_POST
+def baseline_create(request, pk):
+    project = _project(request, pk)
+    baseline_policy.require(request.user, "create", project,
+                            "baselines are set by the Program Manager, the Steering Committee or the Director")
+    baseline = services.baseline_create(actor=request.user, project=project, name=request.POST.get("name", "")[:120])
+    messages.success(request, f"{baseline.name} set.")
+    return redirect("planning:project_gantt", pk=project.pk)
+
+
+@login_required
+def project_checks(request, pk):
+    project = _project(request, pk)
+    return render(request, "planning/checks.html", {
+        **_plan_context(request, project), "findings": checks.project_findings(project), "tab": "checks",
+    })
+
+
+@login_required
+def program_checks(request, pk):
+    program = _program(request, pk)
+    return render(request, "planning/checks.html", {
+        "program": program, "tab": "checks",
+        "findings": checks.program_findings(program, portfolio_selectors.projects_for(request.user, program)),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mspdi_import(request, pk):
+    project = _project(request, pk)
+    task_policy.require(request.user, "create", project, "you may not change the plan of this project")
+    if request.method == "POST" and request.META.get("CONTENT_LENGTH", "0").isdigit() \
+            and int(request.META.get("CONTENT_LENGTH", "0")) > MAX_UPLOAD + 64 * 1024:
+        return render(request, "planning/import.html", {
+            **_plan_context(request, project), "form": ImportForm(), "tab": "import",
+            "error": "the file is larger than 20 MB"}, status=413)
+    form = ImportForm(request.POST if request.method == "POST" else None, request.FILES or None)
+    error = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD:
+            error = "the file is larger than 20 MB"
+        else:
+            try:
+                count = importer.mspdi_import(actor=request.user, project=project, data=upload.read(),
+                                              replace=form.cleaned_data["replace"])
+            except ValidationError as exc:
+                error = " ".join(exc.messages)
+            except PermissionDenied:
+                raise
+            else:
+                messages.success(request, f"Imported {count} tasks from {upload.name}.")
+                return redirect("planning:project_gantt", pk=project.pk)
+    status = 413 if error and "20 MB" in error else 422 if error or form.errors else 200
+    return render(request, "planning/import.html", {**_plan_context(request, project), "form": form,
+                                                    "error": error, "tab": "import"}, status=status)
+
+
+# --- interfaces --------------------------------------------------------------------------------------
+
+
+@login_required
+def interface_list(request):
+    interfaces = selectors.interfaces_for(request.user)
+    project = request.GET.get("project")
+    if project and project.isdigit():
+        interfaces = interfaces.filter(Q(provider_id=project) | Q(consumer_id=project))
+    return render(request, "planning/interface_list.html", {
+        "interfaces": interfaces,
+        "can_create": any(project_policy.can(request.user, "change", p)
+                          for p in portfolio_selectors.projects_for(request.user)),
+    })
+
+
+def _interface_form(request, instance=None):
+    projects = portfolio_selectors.projects_for(request.user)
+    if instance is not None:  # the far end stays selectable even when its project is out of sight
+        projects = projects | Project.objects.filter(pk__in=[instance.provider_id, instance.consumer_id])
+    projects = projects.order_by("code")
+    tasks = Task.objects.filter(project__in=projects.values("pk")).filter(
+        Q(is_milestone=True) | Q(pk__in=[instance.provider_task_id, instance.consumer_task_id] if instance else [])
+    ).select_related("project").order_by("project__code", "order")
+    return InterfaceForm(request.POST or None, instance=instance, projects=projects, tasks=tasks)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def interface_create(request):
+    if not any(project_policy.can(request.user, "change", p)
+               for p in portfolio_selectors.projects_for(request.user)):
+        raise PermissionDenied("you may add interfaces only to projects whose plan you may change")
+    form = _interface_form(request)
+    if request.method == "POST" and form.is_valid():
+        interface = apply_service(form, lambda: services.interface_create(actor=request.user, **form.changes()))
+        if interface:
+            messages.success(request, f"Interface {interface.title} added.")
+            return redirect("planning:interface_list")
+    return render(request, "portfolio/form.html", {"form": form, "title": "New interface"},
+                  status=422 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def interface_edit(request, pk):
+    interface = interface_policy.get(request.user, queryset=selectors.interface_queryset(), pk=pk)
+    interface_policy.require(request.user, "change", interface)
+    form = _interface_form(request, interface)
+    if request.method == "POST" and form.is_valid():
+        updated = apply_service(form, lambda: services.interface_update(
+            actor=request.user, interface=interface, expected_version=form.cleaned_data["version"] or 0,
+            **form.changes()))
+        if updated:
+            messages.success(request, f"Interface {updated.title} saved.")
+            return redirect("planning:interface_list")
+    return render(request, "portfolio/form.html", {"form": form, "title": f"Edit {interface}", "object": interface},
+                  status=409 if getattr(form, "stale", False) else 422 if form.errors else 200)

@@ -1,0 +1,145 @@
+"""MS Project XML import: samples, MS Project's dates, hostile and broken files, replace, command, upload."""
+
+from __future__ import annotations
+
+from datetime import date
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from pmo.core.models import AuditEvent
+from pmo.planning.importer import mspdi_import
+from pmo.planning.models import Calendar, Dependency, Task
+from pmo.portfolio.models import Project
+
+from ..conftest import client_for
+
+DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "mspdi"
+SAMPLES = sorted(p.name for p in DATA.glob("*.xml")) if DATA.is_dir() else []
+needs_data = pytest.mark.skipif(not SAMPLES, reason="shared/data/mspdi not present")
+
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>
+<Project xmlns="http://schemas.microsoft.com/project"><Name>&lol3;</Name></Project>"""
+
+
+@pytest.fixture
+def empty_project(world):
+    return Project.objects.create(program=world.program_a, code="PA-9", name="Imported")
+
+
+@needs_data
+@pytest.mark.parametrize("name", SAMPLES)
+def test_every_sample_imports_and_schedules(world, empty_project, name):
+    if name.startswith("calendar-"):  # calendars only
+        with pytest.raises(ValidationError, match="no tasks"):
+            mspdi_import(actor=world.users["director"], project=empty_project, data=(DATA / name).read_bytes())
+        return
+    count = mspdi_import(actor=world.users["director"], project=empty_project, data=(DATA / name).read_bytes())
+    assert count == Task.objects.filter(project=empty_project).count() > 0
+    assert not Task.objects.filter(project=empty_project, is_summary=False, start__isnull=True).exists()
+
+
+@needs_data
+def test_dates_match_ms_project(world, empty_project):
+    """mspdirelations.xml: one link of each type; MS Project's stored dates, to the day."""
+    before = AuditEvent.objects.count()
+    mspdi_import(actor=world.users["director"], project=empty_project,
+                 data=(DATA / "mspdirelations.xml").read_bytes())
+    assert AuditEvent.objects.count() == before + 2  # the import, and the project start it filled in
+    empty_project.refresh_from_db()
+    assert empty_project.start == date(2006, 9, 21)
+    tasks = {t.name: t for t in Task.objects.filter(project=empty_project)}
+    expected = {"Task 1": (date(2006, 9, 21), date(2006, 9, 21)), "Task 2": (date(2006, 9, 22), date(2006, 9, 22)),
+                "Task 3": (date(2006, 9, 25), date(2006, 9, 25)), "Task 4": (date(2006, 9, 25), date(2006, 9, 25))}
+    assert {name: (tasks[name].start, tasks[name].finish) for name in expected} == expected
+    assert tasks["Task 5"].start == date(2006, 9, 22)
+    types = sorted(Dependency.objects.filter(successor__project=empty_project).values_list("type", flat=True))
+    assert types == ["FF", "FS", "SF", "SS"]
+    assert Dependency.objects.get(type="SS").lag == 1
+
+
+@needs_data
+def test_hierarchy_calendar_and_progress(world, empty_project):
+    mspdi_import(actor=world.users["director"], project=empty_project, data=(DATA / "sample.xml").read_bytes())
+    assert Task.objects.filter(project=empty_project, parent__isnull=False).count() == 16
+    assert Task.objects.filter(project=empty_project, is_summary=True).exists()
+    mspdi_import(actor=world.users["director"], project=empty_project, replace=True,
+                 data=(DATA / "mspditimephased.xml").read_bytes())
+    assert Task.objects.filter(project=empty_project, percent_complete=100).exists()
+    assert Task.objects.filter(project=empty_project, percent_complete=50, actual_start__isnull=False).exists()
+    calendar = Calendar.objects.get(project=empty_project)
+    assert calendar.weekmask == "1111100"
+
+
+@needs_data
+def test_a_project_with_tasks_needs_replace(world, empty_project):
+    data = (DATA / "mspdirelations.xml").read_bytes()
+    mspdi_import(actor=world.users["director"], project=empty_project, data=data)
+    with pytest.raises(ValidationError, match="already has 5 tasks"):
+        mspdi_import(actor=world.users["director"], project=empty_project, data=data)
+    mspdi_import(actor=world.users["director"], project=empty_project, data=data, replace=True)
+    assert Task.objects.filter(project=empty_project).count() == 5
+
+
+@pytest.mark.parametrize(("data", "reason"), [
+    (BILLION_LAUGHS, "refused unsafe XML"),
+    (b'<?xml version="1.0"?>\n<Project xmlns="http://schemas.microsoft.com/project">\n<Name>cut', "malformed XML"),
+    (b"", "malformed XML"),
+])
+def test_hostile_or_broken_files_write_nothing(world, empty_project, data, reason):
+    task_count, events = Task.objects.count(), AuditEvent.objects.count()
+    with pytest.raises(ValidationError) as err:
+        mspdi_import(actor=world.users["director"], project=empty_project, data=data)
+    message = " ".join(err.value.messages)
+    assert reason in message and ("line" in message or not data)
+    assert (Task.objects.count(), AuditEvent.objects.count()) == (task_count, events)
+
+
+@needs_data
+def test_truncated_sample_names_the_line(world, empty_project):
+    data = (DATA / "sample.xml").read_bytes()
+    with pytest.raises(ValidationError) as err:
+        mspdi_import(actor=world.users["director"], project=empty_project, data=data[: len(data) // 2])
+    assert "line " in " ".join(err.value.messages)
+    assert not Task.objects.filter(project=empty_project).exists()
+
+
+def test_import_needs_the_right_to_change_the_plan(world, empty_project):
+    with pytest.raises(PermissionDenied):
+        mspdi_import(actor=world.users["steering"], project=empty_project, data=b"<x/>")
+
+
+@needs_data
+def test_management_command(world, empty_project):
+    out = StringIO()
+    call_command("import-mspdi", str(DATA / "mspdirelations.xml"), "--project", "PA-9", "--as", "director",
+                 stdout=out)
+    assert "imported 5 tasks into PA-9" in out.getvalue()
+    with pytest.raises(CommandError, match="already has 5 tasks"):
+        call_command("import-mspdi", str(DATA / "mspdirelations.xml"), "--project", "PA-9", "--as", "director")
+    call_command("import-mspdi", str(DATA / "mspdirelations.xml"), "--project", "PA-9", "--as", "director",
+                 "--replace", stdout=out)
+    with pytest.raises(CommandError, match="may not change"):
+        call_command("import-mspdi", str(DATA / "mspdirelations.xml"), "--project", "PA-9", "--as", "analyst",
+                     "--replace")
+
+
+@needs_data
+def test_upload_page(world, empty_project):
+    client = client_for(world, "director")
+    url = f"/projects/{empty_project.pk}/plan/import/"
+    response = client.post(url, {"file": SimpleUploadedFile("plan.xml", (DATA / "mspdirelations.xml").read_bytes())})
+    assert response.status_code == 302 and Task.objects.filter(project=empty_project).count() == 5
+    response = client.post(url, {"file": SimpleUploadedFile("bomb.xml", BILLION_LAUGHS), "replace": "on"})
+    assert response.status_code == 422 and b"refused unsafe XML" in response.content
+    big = SimpleUploadedFile("big.xml", b" " * (20 * 1024 * 1024 + 1))
+    response = client.post(url, {"file": big, "replace": "on"})
+    assert response.status_code == 413 and b"larger than 20 MB" in response.content
+    assert Task.objects.filter(project=empty_project).count() == 5

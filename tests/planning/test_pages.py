@@ -1,0 +1,98 @@
+"""Plan pages render, and the Gantt and list pages use a constant number of queries."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from pmo.planning import services
+from pmo.planning.models import Baseline, BaselineTask, Interface, Task
+
+from ..conftest import client_for
+from .factories import link, task
+
+
+def plan(project, n: int) -> list[Task]:
+    """n tasks under two summaries, chained, with a milestone at the end, scheduled and baselined."""
+    phase1 = task(project, "Design phase", 0)
+    phase2 = task(project, "Build phase", 0)
+    rows = []
+    for i in range(n):
+        rows.append(Task(project=project, name=f"Task {i}", duration=2, order=100 + i,
+                         parent=phase1 if i < n // 2 else phase2, percent_complete=0))
+    Task.objects.bulk_create(rows)
+    rows = list(Task.objects.filter(project=project, name__startswith="Task ").order_by("order"))
+    for a, b in zip(rows, rows[1:], strict=False):
+        link(a, b, type="SS" if a.order % 3 == 0 else "FS", lag=1 if a.order % 5 == 0 else 0)
+    end = task(project, "Go-live", 0, order=10000, is_milestone=True, deadline=date(2026, 2, 1))
+    link(rows[-1], end)
+    services._reschedule_project(project)
+    baseline = Baseline.objects.create(project=project, name="B1")
+    BaselineTask.objects.bulk_create([BaselineTask(baseline=baseline, task=t, name=t.name, start=t.start,
+                                                   finish=t.finish, duration=t.duration)
+                                      for t in Task.objects.filter(project=project)])
+    Interface.objects.create(provider=project, consumer=project.program.projects.exclude(pk=project.pk).first(),
+                             title="Handover", provider_task=end)
+    return rows
+
+
+PAGES = [
+    "/projects/{project}/plan/", "/projects/{project}/plan/?zoom=day", "/projects/{project}/plan/?zoom=month",
+    "/projects/{project}/plan/?zoom=quarter", "/projects/{project}/plan/tasks/", "/projects/{project}/plan/checks/",
+    "/programs/{program}/plan/", "/programs/{program}/roadmap/", "/programs/{program}/plan/checks/",
+    "/interfaces/", "/projects/{project}/plan/import/", "/projects/{project}/plan/tasks/new/",
+    "/projects/{project}/plan/links/new/", "/interfaces/new/", "/projects/{project}/", "/programs/{program}/",
+]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_pages_render(world, url):
+    plan(world.project_a1, 6)
+    client = client_for(world, "program_manager")
+    response = client.get(url.format(project=world.project_a1.pk, program=world.program_a.pk))
+    assert response.status_code == 200, response.content[:500]
+
+
+def test_gantt_draws_bars_milestones_baselines_and_arrows(world):
+    plan(world.project_a1, 6)
+    body = client_for(world, "director").get(f"/projects/{world.project_a1.pk}/plan/").content.decode()
+    assert body.count("<polygon") == 1  # the go-live milestone
+    assert 'fill="#e55353"' in body  # critical bars
+    assert 'fill="#a3acb5"' in body  # baseline bars
+    assert body.count('marker-end="url(#arrowhead)"') == 6
+    assert "Design phase" in body
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+#: pinned query counts (session, user, scopes, the page's own reads); the same for 1 and 100 tasks
+PINNED = {
+    "/projects/{project}/plan/": 8,
+    "/projects/{project}/plan/tasks/": 6,
+    "/programs/{program}/plan/": 9,
+    "/programs/{program}/roadmap/": 5,
+    "/projects/{project}/plan/checks/": 6,
+    "/interfaces/": 5,
+}
+
+
+@pytest.mark.parametrize("url", list(PINNED))
+def test_constant_query_counts(world, url):
+    client = client_for(world, "project_manager" if "program" not in url else "program_manager")
+    path = url.format(project=world.project_a1.pk, program=world.program_a.pk)
+    plan(world.project_a1, 2)
+    small = _queries(client, path)
+    Task.objects.filter(project=world.project_a1).delete()
+    Baseline.objects.all().delete()
+    Interface.objects.all().delete()
+    plan(world.project_a1, 100)
+    large = _queries(client, path)
+    assert small == large == PINNED[url], (small, large)
