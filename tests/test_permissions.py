@@ -130,6 +130,37 @@ api:delete_assumption       DELETE /api/v1/assumptions/{assumption}     204/204 
 api:list_simulations        GET    /api/v1/simulations                  200      200     200         200             200      200             401
 api:start_simulation        POST   /api/v1/simulations                  202/202  202/202 403/422     202/422         403/422  403/422         401
 api:get_simulation          GET    /api/v1/simulations/{run}            200/200  200/200 200/404     200/404         200/404  200/404         401
+raid:portfolio_log          GET    /raid/                               200      200     200         200             200      200             302
+raid:program_log            GET    /raid/programs/{program}/            200/200  200/200 200/404     200/404         200/404  200/404         302
+raid:project_log            GET    /raid/projects/{project}/            200/200  200/200 200/404     200/404         200/404  200/404         302
+raid:cell                   GET    /raid/cell/?project={project}&p=4&i=4 200/200 200/200 200/404     200/404         200/404  200/404         302
+raid:bulk                   POST   /raid/bulk/                          302/302  403/403 403/404     302/404         403/404  302/404         302
+raid:risk_create            GET    /raid/projects/{project}/risks/new/  200/200  403/403 403/404     200/404         403/404  200/404         302
+raid:risk_create            POST   /raid/projects/{project}/risks/new/  302/302  403/403 403/404     302/404         403/404  302/404         302
+raid:program_risk_create    GET    /raid/programs/{program}/risks/new/  200/200  403/403 403/404     200/404         403/404  403/404         302
+raid:program_risk_create    POST   /raid/programs/{program}/risks/new/  302/302  403/403 403/404     302/404         403/404  403/404         302
+raid:issue_create           GET    /raid/projects/{project}/issues/new/ 200/200  403/403 403/404     200/404         403/404  200/404         302
+raid:issue_create           POST   /raid/projects/{project}/issues/new/ 302/302  403/403 403/404     302/404         403/404  302/404         302
+raid:assumption_create      GET    /raid/projects/{project}/assumptions/new/ 200/200 403/403 403/404 200/404         403/404  200/404         302
+raid:assumption_create      POST   /raid/projects/{project}/assumptions/new/ 302/302 403/403 403/404 302/404         403/404  302/404         302
+raid:risk_detail            GET    /raid/risks/{risk}/                  200/200  200/200 200/404     200/404         200/404  200/404         302
+raid:risk_edit              GET    /raid/risks/{risk}/edit/             200/200  403/403 403/404     200/404         403/404  200/404         302
+raid:risk_edit              POST   /raid/risks/{risk}/edit/             302/302  403/403 403/404     302/404         403/404  302/404         302
+raid:risk_occur             POST   /raid/risks/{risk}/occur/            302/302  403/403 403/404     302/404         403/404  302/404         302
+raid:risk_escalate          POST   /raid/risks/{risk}/escalate/         302/302  403/403 403/404     302/404         403/404  302/404         302
+raid:action_create          POST   /raid/risks/{risk}/actions/          302/302  403/403 403/404     302/404         403/404  302/404         302
+raid:issue_edit             GET    /raid/issues/{issue}/edit/           200/200  403/403 403/404     200/404         403/404  200/404         302
+raid:issue_edit             POST   /raid/issues/{issue}/edit/           302/302  403/403 403/404     302/404         403/404  302/404         302
+raid:issue_escalate         POST   /raid/issues/{issue}/escalate/       302/302  403/403 403/404     302/404         403/404  302/404         302
+raid:assumption_edit        GET    /raid/assumptions/{assumption}/edit/ 200/200  403/403 403/404     200/404         403/404  200/404         302
+raid:assumption_edit        POST   /raid/assumptions/{assumption}/edit/ 302/302  403/403 403/404     302/404         403/404  302/404         302
+raid:escalations            GET    /raid/escalations/                   200      200     200         200             200      200             302
+raid:escalation_decide      POST   /raid/escalations/{escalation}/decide/ 302/302 403/403 403/404    403/404         302/404  403/404         302
+raid:settings               POST   /raid/programs/{program}/settings/   302/302  403/403 403/404     302/404         403/404  403/404         302
+raid:run_start              POST   /raid/programs/{program}/simulations/new/ 302/302 302/302 403/404 302/404         403/404  403/404         302
+raid:run_detail             GET    /raid/simulations/{run}/             200/200  200/200 200/404     200/404         200/404  200/404         302
+raid:run_progress           GET    /raid/simulations/{run}/progress/    200/200  200/200 200/404     200/404         200/404  200/404         302
+raid:run_compare            GET    /raid/simulations/compare/?a={run}&b={run} 200/200 200/200 200/404 200/404       200/404  200/404         302
 """
 
 

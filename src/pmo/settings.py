@@ -135,6 +135,7 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap", _NODE_MODULES / "bootstrap" / "dist"),
     ("vendor/bootstrap-icons", _NODE_MODULES / "bootstrap-icons" / "font"),
     ("vendor/htmx", _NODE_MODULES / "htmx.org" / "dist"),
+    ("vendor/echarts", _NODE_MODULES / "echarts" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

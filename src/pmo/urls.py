@@ -9,6 +9,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/", include("pmo.accounts.urls")),
     path("api/v1/", api.urls),
+    path("raid/", include("pmo.raid.urls")),
     path("", include("pmo.portfolio.urls")),
     path("", include("pmo.planning.urls")),
 ]

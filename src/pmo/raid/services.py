@@ -382,7 +382,8 @@ def action_update(*, actor, action: RiskAction, expected_version: int, **changes
 def issue_create(*, actor, program: Program | None = None, project: Project | None = None, **fields) -> Issue:
     _unknown_fields(fields, ISSUE_FIELDS)
     scope = _target(actor, program, project)
-    fields.setdefault("raised_on", _today())
+    if fields.get("raised_on") is None:
+        fields["raised_on"] = _today()
     issue = Issue(**scope, **fields)
     return _create_with_escalation(actor, issue)
 

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from django import forms
+
+from pmo.accounts.selectors import users_for_choice
+from pmo.portfolio.forms import DATE, VersionedForm
+
+from .models import MAX_ITERATIONS, MIN_ITERATIONS, Assumption, Issue, Risk, RiskStatus
+from .services import ASSUMPTION_FIELDS, ISSUE_FIELDS, RISK_FIELDS
+
+TEXT = forms.Textarea(attrs={"rows": 2})
+
+
+class RaidForm(VersionedForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "owner" in self.fields:
+            self.fields["owner"].queryset = users_for_choice()
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.CheckboxInput):
+                field.widget.attrs["class"] = "form-check-input"
+
+
+class RiskForm(RaidForm):
+    class Meta:
+        model = Risk
+        fields = list(RISK_FIELDS)
+        widgets = {"proximity": DATE, "review_date": DATE, "description": TEXT, "cause": TEXT, "event": TEXT,
+                   "effect": TEXT}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        status = self.fields["status"]
+        current = self.instance.status if self.instance.pk else None
+        status.choices = [(v, label) for v, label in RiskStatus.choices
+                          if v != RiskStatus.OCCURRED or current == RiskStatus.OCCURRED]
+        self.fields["strategy"].help_text = ("threats: avoid, reduce, transfer, share, accept; "
+                                             "opportunities: exploit, enhance, share, accept")
+        self.fields["review_date"].help_text = "setting a new review date records the trend since the last review"
+
+
+class IssueForm(RaidForm):
+    class Meta:
+        model = Issue
+        fields = list(ISSUE_FIELDS)
+        widgets = {"raised_on": DATE, "due": DATE, "description": TEXT, "resolution": TEXT}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["raised_on"].required = False
+
+
+class AssumptionForm(RaidForm):
+    class Meta:
+        model = Assumption
+        fields = list(ASSUMPTION_FIELDS)
+        widgets = {"validation_date": DATE, "description": TEXT}
+
+
+class ActionForm(forms.Form):
+    description = forms.CharField(max_length=300)
+    owner = forms.ModelChoiceField(queryset=users_for_choice(), required=False)
+    due = forms.DateField(required=False, widget=DATE)
+
+
+class RunForm(forms.Form):
+    iterations = forms.IntegerField(min_value=MIN_ITERATIONS, max_value=MAX_ITERATIONS, initial=10_000)
+    seed = forms.IntegerField(min_value=0, required=False)
+    target_date = forms.DateField(required=False, widget=DATE)
