@@ -7,6 +7,7 @@ twice changes nothing.
 from __future__ import annotations
 
 from datetime import date
+from importlib import import_module
 
 from django.db import transaction
 
@@ -139,6 +140,7 @@ def load_demo() -> dict[str, int]:
                     created["projects"] += 1
                 _grant(director, users[manager], Role.PROJECT_MANAGER, project=project)
         _grant(director, users["steering"], Role.STEERING_COMMITTEE, program=Program.objects.get(code="DX"))
+    import_module("pmo.planning.demo").load_plans(director)  # the plans; planning sits above portfolio
     return created
 
 
