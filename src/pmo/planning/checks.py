@@ -13,7 +13,7 @@ from pmo.portfolio.models import Program, Project, ProjectStatus
 
 from .models import Dependency, Task
 
-HARD_CONSTRAINTS = {"MSO", "MFO", "SNLT", "FNLT"}
+HARD_CONSTRAINTS = {"MSO", "MFO", "SNLT", "FNLT"}  # constraints that can break the logic
 CLOSED = {ProjectStatus.COMPLETED, ProjectStatus.CANCELLED}
 
 
@@ -55,18 +55,27 @@ def _findings(tasks_qs) -> list[Finding]:
     parents = {t.parent_id for t in tasks if t.parent_id}
     leaves = [t for t in tasks if t.pk not in parents]
     findings: list[Finding] = []
-    first = {}
-    last = {}
+    # one open start and one open end per project are the plan's own: the first and last rows of
+    # the outline, and whatever starts at the earliest start or finishes at the latest finish
+    first: dict[int, object] = {}
+    last: dict[int, object] = {}
+    first_row: dict[int, int] = {}
+    last_row: dict[int, int] = {}
     for t in leaves:
-        if t.start and (t.project_id not in first or t.start < first[t.project_id]):
+        first_row.setdefault(t.project_id, t.pk)
+        last_row[t.project_id] = t.pk
+        pinned = t.constraint_type in HARD_CONSTRAINTS
+        if t.start and not pinned and (t.project_id not in first or t.start < first[t.project_id]):
             first[t.project_id] = t.start
-        if t.finish and (t.project_id not in last or t.finish > last[t.project_id]):
+        if t.finish and not pinned and (t.project_id not in last or t.finish > last[t.project_id]):
             last[t.project_id] = t.finish
     for t in leaves:
-        if t.pk not in has_pred and t.parent_id not in has_pred and t.start != first.get(t.project_id):
+        if (t.pk not in has_pred and t.parent_id not in has_pred and t.start != first.get(t.project_id)
+                and t.pk != first_row[t.project_id]):
             findings.append(Finding("open_start", "warning", t,
                                     f"{t.label} has no predecessor: nothing drives its start"))
-        if t.pk not in has_succ and t.parent_id not in has_succ and t.finish != last.get(t.project_id):
+        if (t.pk not in has_succ and t.parent_id not in has_succ and t.finish != last.get(t.project_id)
+                and t.pk != last_row[t.project_id]):
             findings.append(Finding("open_end", "warning", t,
                                     f"{t.label} has no successor: its delay would go unnoticed"))
         negative = t.total_float is not None and t.total_float < -1e-6

@@ -1,0 +1,128 @@
+"""Planning API: list shape, ETag/If-Match (412/428), 422 naming fields, scopes at both link ends, schedule."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from pmo.core.models import AuditEvent
+from pmo.planning.models import Task
+
+from ..conftest import client_for
+from .factories import link, task
+
+
+def call(client, method, path, data=None, **headers):
+    return client.generic(method, path, data=json.dumps(data) if data is not None else "",
+                          content_type="application/json", **headers)
+
+
+@pytest.fixture
+def pm(world):
+    return client_for(world, "project_manager")
+
+
+def test_task_crud_with_etags(world, pm):
+    project = world.project_a1
+    response = call(pm, "POST", f"/api/v1/projects/{project.pk}/tasks", {"name": "Design", "duration": "3"})
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert response["ETag"] == '"1"' and body["start"] == "2026-01-12" and body["finish"] == "2026-01-14"
+    assert body["is_critical"] and body["wbs"] == "1"
+    url = f"/api/v1/tasks/{body['id']}"
+    assert call(pm, "PATCH", url, {"duration": "5"}).status_code == 428
+    assert call(pm, "PATCH", url, {"duration": "5"}, HTTP_IF_MATCH='"7"').status_code == 412
+    response = call(pm, "PATCH", url, {"duration": "5"}, HTTP_IF_MATCH='"1"')
+    assert response.status_code == 200 and response.json()["finish"] == "2026-01-16" and response["ETag"] == '"2"'
+    listing = call(pm, "GET", f"/api/v1/projects/{project.pk}/tasks").json()
+    assert listing["count"] == 1 and listing["items"][0]["id"] == body["id"]
+    assert call(pm, "DELETE", url, HTTP_IF_MATCH='"1"').status_code == 412
+    assert call(pm, "DELETE", url, HTTP_IF_MATCH='"2"').status_code == 204
+
+
+@pytest.mark.parametrize(("payload", "field"), [
+    ({"name": ""}, "name"),
+    ({"name": "x", "duration": "-1"}, "duration"),
+    ({"name": "x", "constraint_type": "SNET"}, "constraint_date"),
+    ({"name": "x", "percent_complete": "50"}, "actual_start"),
+    ({"name": "x", "version": 3}, "version"),
+    ({"name": "x", "parent": 999999}, "parent"),
+    ({"name": "x", "wbs": "1.2"}, "wbs"),
+])
+def test_422_names_the_field(world, pm, payload, field):
+    before = (Task.objects.count(), AuditEvent.objects.count())
+    response = call(pm, "POST", f"/api/v1/projects/{world.project_a1.pk}/tasks", payload)
+    assert response.status_code == 422, response.content
+    assert any(error["loc"][-1] == field for error in response.json()["detail"]), response.json()
+    assert (Task.objects.count(), AuditEvent.objects.count()) == before
+
+
+def test_dependency_both_ends_and_cycles(world, pm):
+    a, b = task(world.project_a1, "A", 2), task(world.project_a1, "B", 2)
+    other = task(world.project_b1, "Other program", 1)
+    sibling = task(world.project_a2, "Sibling project", 1)
+    response = call(pm, "POST", "/api/v1/dependencies", {"predecessor": other.pk, "successor": a.pk})
+    assert response.status_code == 422 and response.json()["detail"][0]["loc"][-1] == "predecessor"
+    response = call(pm, "POST", "/api/v1/dependencies", {"predecessor": a.pk, "successor": sibling.pk})
+    assert response.status_code == 422  # PA-2 is out of the project manager's sight
+    program_manager = client_for(world, "program_manager")
+    response = call(program_manager, "POST", "/api/v1/dependencies",
+                    {"predecessor": sibling.pk, "successor": a.pk, "type": "SS", "lag": "1"})
+    assert response.status_code == 201, response.content
+    dependency = response.json()
+    # the project manager sees the link (one end is theirs) but may not change the other end
+    assert call(pm, "GET", f"/api/v1/dependencies/{dependency['id']}").status_code == 200
+    assert call(pm, "DELETE", f"/api/v1/dependencies/{dependency['id']}", HTTP_IF_MATCH='"1"').status_code == 403
+    assert call(pm, "POST", "/api/v1/dependencies", {"predecessor": a.pk, "successor": b.pk}).status_code == 201
+    response = call(program_manager, "POST", "/api/v1/dependencies", {"predecessor": b.pk, "successor": sibling.pk})
+    assert response.status_code == 422
+    assert "dependency cycle" in response.json()["detail"][0]["msg"]
+
+
+def test_schedule_endpoints(world):
+    director = client_for(world, "director")
+    for project in (world.project_a1, world.project_a2):
+        project.start = date(2026, 1, 12)
+        project.save()
+    a = task(world.project_a1, "Build", 5)
+    m = task(world.project_a1, "Ready", 0, is_milestone=True)
+    link(a, m)
+    launch = task(world.project_a2, "Launch", 0, is_milestone=True)
+    link(m, launch, lag=2)
+    body = call(director, "POST", f"/api/v1/projects/{world.project_a1.pk}/schedule").json()
+    assert body["finish"] == "2026-01-16" and body["critical_path"] == [a.pk, m.pk]
+    assert {t["id"] for t in body["tasks"]} == {a.pk, m.pk}
+    body = call(director, "POST", f"/api/v1/programs/{world.program_a.pk}/schedule").json()
+    assert body["finish"] == "2026-01-20" and body["critical_path"] == [a.pk, m.pk, launch.pk]
+    Task.objects.filter(pk=a.pk).update(duration=6)
+    body = call(director, "POST", f"/api/v1/programs/{world.program_a.pk}/schedule").json()
+    assert {s["name"]: s["days"] for s in body["slips"]} == {"Ready": 3, "Launch": 1}
+
+
+def test_calendar_baseline_interface_and_checks(world):
+    director = client_for(world, "director")
+    a = task(world.project_a1, "A", 3, constraint_type="FNLT", constraint_date=date(2026, 1, 12))
+    response = call(director, "POST", "/api/v1/calendars", {
+        "name": "PA-1 calendar", "project": world.project_a1.pk, "holiday_country": "DE",
+        "exceptions": [{"date": "2026-01-13", "working": False, "name": "Closed"}]})
+    assert response.status_code == 201, response.content
+    assert response.json()["exceptions"] == [{"date": "2026-01-13", "working": False, "name": "Closed"}]
+    a.refresh_from_db()
+    assert a.finish == date(2026, 1, 15)
+    response = call(director, "POST", "/api/v1/calendars", {"name": "x", "working_times": "17:00-08:00"})
+    assert response.status_code == 422
+    response = call(director, "POST", f"/api/v1/projects/{world.project_a1.pk}/baselines", {"name": "B1"})
+    assert response.status_code == 201
+    detail = call(director, "GET", f"/api/v1/baselines/{response.json()['id']}").json()
+    assert detail["tasks"][0]["finish"] == "2026-01-15"
+    findings = call(director, "GET", f"/api/v1/projects/{world.project_a1.pk}/consistency").json()
+    assert [f["kind"] for f in findings] == ["constraint_conflict"]
+    response = call(director, "POST", "/api/v1/interfaces", {
+        "provider": world.project_a1.pk, "consumer": world.project_a2.pk, "title": "Feed",
+        "provider_task": a.pk, "need_by": "2026-01-14"})
+    assert response.status_code == 201 and response.json()["late"] is True
+    response = call(director, "POST", "/api/v1/interfaces", {
+        "provider": world.project_a1.pk, "consumer": world.project_a1.pk, "title": "Self"})
+    assert response.status_code == 422 and response.json()["detail"][0]["loc"][-1] == "consumer"
