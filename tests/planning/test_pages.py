@@ -96,3 +96,21 @@ def test_constant_query_counts(world, url):
     plan(world.project_a1, 100)
     large = _queries(client, path)
     assert small == large == PINNED[url], (small, large)
+
+
+def test_gantt_of_2000_tasks_uses_the_same_queries(world):
+    """Bulk-built 2,000-task plan: the Gantt page's query count is the pinned one."""
+    from pmo.planning.models import Dependency
+
+    project = world.project_a1
+    phases = [Task(project=project, name=f"Phase {i}", order=i * 1000, duration=0) for i in range(20)]
+    Task.objects.bulk_create(phases)
+    leaves = [Task(project=project, parent=phases[i // 100], name=f"Task {i}", order=(i // 100) * 1000 + 1 + i,
+                   duration=1 + i % 5) for i in range(1980)]
+    Task.objects.bulk_create(leaves)
+    Dependency.objects.bulk_create([Dependency(predecessor=a, successor=b) for a, b in zip(leaves, leaves[1:],
+                                                                                          strict=False)])
+    services._reschedule_project(project)
+    services.baseline_create(actor=world.users["director"], project=project)
+    client = client_for(world, "project_manager")
+    assert _queries(client, f"/projects/{project.pk}/plan/?zoom=quarter") == PINNED["/projects/{project}/plan/"]

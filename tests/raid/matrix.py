@@ -10,10 +10,11 @@ from datetime import date
 
 from django.utils import timezone
 
+from pmo.planning.models import Task
 from pmo.portfolio.models import Project
-from pmo.raid.models import Assumption, Escalation, Issue, Risk, SimulationRun
+from pmo.raid.models import Assumption, Escalation, Issue, Risk, SimulationRun, TaskEstimate
 
-RAID_KEYS = ("risk", "issue", "assumption", "escalation", "run")
+RAID_KEYS = ("risk", "issue", "assumption", "escalation", "run", "raid_task")
 
 
 def make_items(project: Project, *, title: str = "Key architect leaves") -> dict:
@@ -27,7 +28,10 @@ def make_items(project: Project, *, title: str = "Key architect leaves") -> dict
                                            to_level="steering", reason="score 16 ≥ 15", escalated_at=timezone.now())
     run = SimulationRun.objects.create(program=project.program, project=project, iterations=1000, seed=1,
                                        inputs={}, status="done", results=None)
-    return {"risk": risk, "issue": issue, "assumption": assumption, "escalation": escalation, "run": run}
+    raid_task = Task.objects.create(project=project, name="Cutover rehearsal", duration=10)
+    TaskEstimate.objects.create(task=raid_task, min=8, most_likely=10, max=15)
+    return {"risk": risk, "issue": issue, "assumption": assumption, "escalation": escalation, "run": run,
+            "raid_task": raid_task}
 
 
 def targets(world, scope: str) -> dict:
@@ -65,6 +69,8 @@ def request_data(world, name: str, scope: str):
         return {"description": "changed through the API"}
     if name == "api:occur_risk":
         return {"note": "it happened"}
+    if name == "api:set_estimate":
+        return {"min": 5, "most_likely": 10, "max": 20, "distribution": "pert"}
     if name == "api:start_simulation":
         return {"program": program.pk, "iterations": 200, "seed": 3}
     if name in {"raid:risk_create", "raid:program_risk_create", "raid:risk_edit"}:
@@ -96,4 +102,5 @@ def request_data(world, name: str, scope: str):
 
 
 def is_raid(name: str) -> bool:
-    return name.startswith("raid:") or any(key in name for key in ("risk", "issue", "assumption", "simulation"))
+    return name.startswith("raid:") or any(key in name for key in ("risk", "issue", "assumption", "simulation",
+                                                                     "estimate"))

@@ -4,7 +4,8 @@ Activity ids are task primary keys as strings. Tasks of other projects that feed
 through a cross-project link are passed as *pinned* activities (must start on their stored start),
 so a project can be rescheduled on its own; a program reschedule includes every project of the
 program and pins only what lies outside it. Results are written back with ``bulk_update`` in
-chunks (one query per chunk), and only for rows whose computed values changed.
+chunks (one statement per chunk, see :func:`bulk_write`), and only for rows whose computed values
+changed.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from datetime import date, time
 
 import numpy as np
 from django.core.exceptions import ValidationError
+from django.db import connection
 
 from pmo.engine.calendar import CalendarError, WorkCalendar
 from pmo.engine.cpm import Activity, Constraint, Link, Schedule, ScheduleError, schedule
@@ -205,6 +207,55 @@ def write_back(net: Network, result: Schedule) -> dict[int, tuple[date | None, d
             for name, value in values.items():
                 setattr(t, name, value)
             changed.append(t)
-    for offset in range(0, len(changed), CHUNK):
-        Task.objects.bulk_update(changed[offset:offset + CHUNK], Task.computed_fields)
+    bulk_write(changed, Task.computed_fields)
     return before
+
+
+def _max_params() -> int:
+    if connection.vendor == "sqlite":
+        import sqlite3
+
+        try:
+            return connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+        except (AttributeError, sqlite3.Error):
+            return 999
+    return 60000
+
+
+def bulk_write(rows: list[Task], fields: tuple[str, ...]) -> None:
+    """``UPDATE task SET ... FROM (VALUES ...)``: one statement per chunk of rows.
+
+    Django's ``bulk_update`` builds a ``CASE WHEN`` per field and row, which costs seconds for a few
+    thousand rows; a joined VALUES list is the same single statement per chunk at a fraction of it.
+    """
+    if not rows:
+        return
+    connection.ensure_connection()
+    if connection.vendor not in {"sqlite", "postgresql"}:
+        Task.objects.bulk_update(rows, fields, batch_size=CHUNK)
+        return
+    model_fields = [Task._meta.get_field(name) for name in fields]
+    quote = connection.ops.quote_name
+    columns = [f.column for f in model_fields]
+    if connection.vendor == "postgresql":
+        reads = [f"v.{quote(c)}::{f.db_type(connection)}" for c, f in zip(columns, model_fields, strict=True)]
+    else:
+        reads = [f"v.{quote(c)}" for c in columns]
+    table = quote(Task._meta.db_table)
+    assignments = ", ".join(f"{quote(c)} = {r}" for c, r in zip(columns, reads, strict=True))
+    names = ", ".join(quote(c) for c in ["id", *columns])
+    per_row = len(columns) + 1
+    chunk = max(1, min(CHUNK, _max_params() // per_row))
+    placeholder = "(" + ", ".join(["%s"] * per_row) + ")"
+    with connection.cursor() as cursor:
+        for offset in range(0, len(rows), chunk):
+            part = rows[offset:offset + chunk]
+            params = []
+            for row in part:
+                params.append(row.pk)
+                params.extend(f.get_db_prep_value(getattr(row, f.attname), connection) for f in model_fields)
+            cursor.execute(
+                f"WITH v({names}) AS (VALUES {', '.join([placeholder] * len(part))}) "
+                f"UPDATE {table} SET {assignments} FROM v WHERE {table}.{quote('id')} = v.{quote('id')}",
+                params,
+            )

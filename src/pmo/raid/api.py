@@ -4,13 +4,14 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import ConfigDict
 
 from pmo.accounts.selectors import active_user
 from pmo.core.api import expected_version, with_etag
+from pmo.planning.policies import task_policy
 from pmo.portfolio.policies import program_policy, project_policy
 
 from . import selectors, services
@@ -18,6 +19,7 @@ from .models import (
     MAX_ITERATIONS,
     MIN_ITERATIONS,
     AssumptionStatus,
+    Distribution,
     EscalationLevel,
     IssueStatus,
     Priority,
@@ -72,9 +74,14 @@ class RiskOut(Schema):
     cost_most_likely: Decimal | None
     cost_max: Decimal | None
     escalation_level: EscalationLevel
+    tasks: list[int]
     version: int
     created_at: datetime
     updated_at: datetime
+
+    @staticmethod
+    def resolve_tasks(obj) -> list[int]:
+        return [t.pk for t in obj.tasks.all()]
 
 
 class RiskPatch(Schema):
@@ -106,6 +113,7 @@ class RiskPatch(Schema):
     cost_min: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
     cost_most_likely: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
     cost_max: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    tasks: list[int] = Field(None, description="ids of the planning tasks the risk affects (replaces the links)")
 
 
 class ScopeIn(Schema):
@@ -133,9 +141,14 @@ class IssueOut(Schema):
     resolution: str
     source_risk: int | None = Field(None, alias="source_risk_id")
     escalation_level: EscalationLevel
+    tasks: list[int]
     version: int
     created_at: datetime
     updated_at: datetime
+
+    @staticmethod
+    def resolve_tasks(obj) -> list[int]:
+        return [t.pk for t in obj.tasks.all()]
 
 
 class IssuePatch(Schema):
@@ -149,6 +162,7 @@ class IssuePatch(Schema):
     raised_on: date = None
     due: date | None = None
     resolution: str = Field(None, max_length=5000)
+    tasks: list[int] = Field(None, description="ids of the planning tasks the issue affects")
 
 
 class IssueCreate(IssuePatch, ScopeIn):
@@ -181,6 +195,23 @@ class AssumptionPatch(Schema):
 
 class AssumptionCreate(AssumptionPatch, ScopeIn):
     title: str = Field(..., min_length=1, max_length=200)
+
+
+class EstimateOut(Schema):
+    task: int = Field(..., alias="task_id")
+    min: Decimal
+    most_likely: Decimal
+    max: Decimal
+    distribution: Distribution
+    version: int
+
+
+class EstimateIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    min: Decimal = Field(..., ge=0, max_digits=9, decimal_places=2)
+    most_likely: Decimal = Field(..., ge=0, max_digits=9, decimal_places=2)
+    max: Decimal = Field(..., ge=0, max_digits=9, decimal_places=2)
+    distribution: Distribution = Distribution.PERT
 
 
 class RunOut(Schema):
@@ -257,7 +288,7 @@ def _filtered(queryset, filters: RaidFilter):
 @router.get("/risks", response=list[RiskOut])
 @paginate(LimitOffsetPagination)
 def list_risks(request: HttpRequest, filters: Query[RaidFilter]):
-    return _filtered(selectors.risks_for(request.user), filters)
+    return _filtered(selectors.risks_for(request.user).prefetch_related("tasks"), filters)
 
 
 @router.post("/risks", response={201: RiskOut})
@@ -307,7 +338,7 @@ def occur_risk(request: HttpRequest, response: HttpResponse, risk_id: int, paylo
 @router.get("/issues", response=list[IssueOut])
 @paginate(LimitOffsetPagination)
 def list_issues(request: HttpRequest, filters: Query[RaidFilter]):
-    return _filtered(selectors.issues_for(request.user), filters)
+    return _filtered(selectors.issues_for(request.user).prefetch_related("tasks"), filters)
 
 
 @router.post("/issues", response={201: IssueOut})
@@ -379,6 +410,26 @@ def delete_assumption(request: HttpRequest, assumption_id: int):
     services.assumption_delete(actor=request.user, assumption=assumption,
                                expected_version=expected_version(request))
     return Status(204, None)
+
+
+@router.get("/estimates/{task_id}", response=EstimateOut)
+def get_estimate(request: HttpRequest, response: HttpResponse, task_id: int):
+    """A task's three-point duration estimate (404 when it has none: its duration is the most likely value)."""
+    task = task_policy.get(request.user, pk=task_id)
+    estimate = getattr(task, "estimate", None)
+    if estimate is None:
+        raise Http404("no estimate")
+    with_etag(response, estimate)
+    return estimate
+
+
+@router.put("/estimates/{task_id}", response=EstimateOut)
+def set_estimate(request: HttpRequest, response: HttpResponse, task_id: int, payload: EstimateIn):
+    """Create or replace a task's three-point estimate (min <= most likely <= max working days)."""
+    task = task_policy.get(request.user, pk=task_id)
+    estimate = services.estimate_set(actor=request.user, task=task, **payload.model_dump())
+    with_etag(response, estimate)
+    return estimate
 
 
 @router.get("/simulations", response=list[RunOut])

@@ -24,12 +24,18 @@ class RaidForm(VersionedForm):
 class RiskForm(RaidForm):
     class Meta:
         model = Risk
-        fields = list(RISK_FIELDS)
+        fields = [*RISK_FIELDS, "tasks"]
         widgets = {"proximity": DATE, "review_date": DATE, "description": TEXT, "cause": TEXT, "event": TEXT,
                    "effect": TEXT}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, task_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if task_choices is None:
+            del self.fields["tasks"]
+        else:
+            self.fields["tasks"].queryset = task_choices
+            self.fields["tasks"].widget.attrs["size"] = 6
+            self.fields["tasks"].help_text = "the schedule impact lengthens these tasks in the Monte Carlo simulation"
         status = self.fields["status"]
         current = self.instance.status if self.instance.pk else None
         status.choices = [(v, label) for v, label in RiskStatus.choices

@@ -260,6 +260,9 @@ class Risk(EscalatedItem):
         "schedule_max", "cost_min", "cost_most_likely", "cost_max", "escalation_level",
     )
 
+    tasks = models.ManyToManyField("planning.Task", blank=True, related_name="risks",
+                                   help_text="tasks whose durations the schedule impact lengthens")
+
     class Meta:
         ordering = ["-score", "id"]
         indexes = [models.Index(fields=["program", "status"]), models.Index(fields=["project", "status"])]
@@ -363,6 +366,8 @@ class Issue(EscalatedItem):
     source_risk = models.OneToOneField(Risk, null=True, blank=True, on_delete=models.SET_NULL,
                                        related_name="resulting_issue", editable=False)
 
+    tasks = models.ManyToManyField("planning.Task", blank=True, related_name="issues")
+
     audited_fields = ("program", "project", "title", "description", "owner", "severity", "priority", "status",
                       "raised_on", "due", "resolution", "source_risk", "escalation_level")
 
@@ -387,6 +392,36 @@ class Issue(EscalatedItem):
             raise ValidationError({"due": f"must not be before the date raised ({self.raised_on})"})
         if self.status in (IssueStatus.RESOLVED, IssueStatus.CLOSED) and not self.resolution.strip():
             raise ValidationError({"resolution": "say how the issue was resolved"})
+
+
+class Distribution(models.TextChoices):
+    TRIANGULAR = "triangular", "Triangular"
+    PERT = "pert", "PERT (beta)"
+
+
+class TaskEstimate(GovernedModel):
+    """A three-point duration estimate (working days) of a planning task, for the Monte Carlo simulation.
+
+    Without one, a task's planned duration is its most likely value and min/max follow
+    :data:`pmo.raid.engine_adapter.DEFAULT_SPREAD`.
+    """
+
+    task = models.OneToOneField("planning.Task", on_delete=models.CASCADE, related_name="estimate")
+    min = models.DecimalField(max_digits=9, decimal_places=2, validators=[MinValueValidator(0)])
+    most_likely = models.DecimalField(max_digits=9, decimal_places=2, validators=[MinValueValidator(0)])
+    max = models.DecimalField(max_digits=9, decimal_places=2, validators=[MinValueValidator(0)])
+    distribution = models.CharField(max_length=12, choices=Distribution.choices, default=Distribution.PERT)
+
+    audited_fields = ("task", "min", "most_likely", "max", "distribution")
+
+    def __str__(self) -> str:
+        return f"estimate of task {self.task_id}: {self.min}/{self.most_likely}/{self.max}"
+
+    def clean(self):
+        errors = {}
+        _three_point(self, ("min", "most_likely", "max"), errors)
+        if errors:
+            raise ValidationError(errors)
 
 
 class AssumptionStatus(models.TextChoices):

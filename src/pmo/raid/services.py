@@ -19,6 +19,8 @@ from django.utils import timezone
 
 from pmo.core import audit
 from pmo.core.services import create_audited, delete_versioned, update_versioned
+from pmo.planning.models import Task
+from pmo.planning.policies import task_policy
 from pmo.portfolio.models import Portfolio, Program, Project
 from pmo.portfolio.policies import program_policy, project_policy
 
@@ -41,6 +43,7 @@ from .models import (
     RiskStatus,
     RunStatus,
     SimulationRun,
+    TaskEstimate,
     Trend,
 )
 from .policies import (
@@ -270,7 +273,8 @@ def _scored(fields: dict, risk: Risk, scale: RiskScale) -> dict:
     return fields
 
 
-def risk_create(*, actor, program: Program | None = None, project: Project | None = None, **fields) -> Risk:
+def risk_create(*, actor, program: Program | None = None, project: Project | None = None, tasks=None,
+                **fields) -> Risk:
     _unknown_fields(fields, RISK_FIELDS)
     scope = _target(actor, program, project)
     if fields.get("status") == RiskStatus.OCCURRED:
@@ -279,7 +283,11 @@ def risk_create(*, actor, program: Program | None = None, project: Project | Non
     fields = _scored(dict(fields), risk, risk_scale())
     for name, value in fields.items():
         setattr(risk, name, value)
-    return _create_with_escalation(actor, risk)
+    linked = _checked_tasks(actor, risk, tasks)
+    with transaction.atomic():
+        _create_with_escalation(actor, risk)
+        _link_tasks(actor, risk, linked)
+    return risk
 
 
 def _create_with_escalation(actor, item):
@@ -295,13 +303,48 @@ def _create_with_escalation(actor, item):
     return item
 
 
-def risk_update(*, actor, risk: Risk, expected_version: int, **changes) -> Risk:
+def risk_update(*, actor, risk: Risk, expected_version: int, tasks=None, **changes) -> Risk:
     _unknown_fields(changes, RISK_FIELDS)
     risk_policy.require(actor, "change", risk)
     if changes.get("status") == RiskStatus.OCCURRED and risk.status != RiskStatus.OCCURRED:
         raise ValidationError({"status": OCCUR_HINT})
     changes = _scored(dict(changes), risk, risk_scale())
-    return _update_with_escalation(actor, risk, changes, expected_version)
+    linked = _checked_tasks(actor, risk, tasks)
+    with transaction.atomic():
+        updated = _update_with_escalation(actor, risk, changes, expected_version)
+        _link_tasks(actor, updated, linked)
+    return updated
+
+
+def _checked_tasks(actor, item, tasks) -> list[Task] | None:
+    """The tasks to link (None: leave the links alone). A task the actor cannot see, or outside the
+    item's program (or project, for a project-level item), is refused as unknown, and nothing is written."""
+    if tasks is None:
+        return None
+    wanted = [t.pk if isinstance(t, Task) else t for t in tasks]
+    if any(isinstance(t, bool) or not isinstance(t, int) for t in wanted):
+        raise ValidationError({"tasks": "give task ids"})
+    found = task_policy.visible(actor).filter(pk__in=wanted, project__program_id=item.program_id)
+    if item.project_id:
+        found = found.filter(project_id=item.project_id)
+    found = {t.pk: t for t in found}
+    missing = [pk for pk in wanted if pk not in found]
+    if missing:
+        where = f"project {item.project.code}" if item.project_id else f"program {item.program.code}"
+        raise ValidationError({"tasks": f"no task with id {', '.join(map(str, missing))} in {where}"})
+    return [found[pk] for pk in dict.fromkeys(wanted)]
+
+
+def _link_tasks(actor, item, tasks: list[Task] | None) -> None:
+    """Replace the item's task links, with one audit event when they change."""
+    if tasks is None:
+        return
+    before = sorted(item.tasks.values_list("pk", flat=True))
+    after = sorted(t.pk for t in tasks)
+    if before == after:
+        return
+    item.tasks.set(tasks)
+    audit.record(actor=actor, action="link_tasks", obj=item, before={"tasks": before}, after={"tasks": after})
 
 
 def _update_with_escalation(actor, item, changes: dict, expected_version: int):
@@ -343,6 +386,7 @@ def risk_occur(*, actor, risk: Risk, expected_version: int | None = None, note: 
                       priority="high" if severity in ("high", "critical") else "normal", raised_on=_today(),
                       source_risk=risk)
         _create_with_escalation(actor, issue)
+        _link_tasks(actor, issue, list(risk.tasks.all()))
     return issue
 
 
@@ -379,19 +423,28 @@ def action_update(*, actor, action: RiskAction, expected_version: int, **changes
 
 # --- issues and assumptions ----------------------------------------------------------------------
 
-def issue_create(*, actor, program: Program | None = None, project: Project | None = None, **fields) -> Issue:
+def issue_create(*, actor, program: Program | None = None, project: Project | None = None, tasks=None,
+                 **fields) -> Issue:
     _unknown_fields(fields, ISSUE_FIELDS)
     scope = _target(actor, program, project)
     if fields.get("raised_on") is None:
         fields["raised_on"] = _today()
     issue = Issue(**scope, **fields)
-    return _create_with_escalation(actor, issue)
+    linked = _checked_tasks(actor, issue, tasks)
+    with transaction.atomic():
+        _create_with_escalation(actor, issue)
+        _link_tasks(actor, issue, linked)
+    return issue
 
 
-def issue_update(*, actor, issue: Issue, expected_version: int, **changes) -> Issue:
+def issue_update(*, actor, issue: Issue, expected_version: int, tasks=None, **changes) -> Issue:
     _unknown_fields(changes, ISSUE_FIELDS)
     issue_policy.require(actor, "change", issue)
-    return _update_with_escalation(actor, issue, dict(changes), expected_version)
+    linked = _checked_tasks(actor, issue, tasks)
+    with transaction.atomic():
+        updated = _update_with_escalation(actor, issue, dict(changes), expected_version)
+        _link_tasks(actor, updated, linked)
+    return updated
 
 
 def issue_delete(*, actor, issue: Issue, expected_version: int) -> None:
@@ -415,6 +468,21 @@ def assumption_update(*, actor, assumption: Assumption, expected_version: int, *
 def assumption_delete(*, actor, assumption: Assumption, expected_version: int) -> None:
     assumption_policy.require(actor, "delete", assumption)
     delete_versioned(actor=actor, obj=assumption, expected_version=expected_version)
+
+
+# --- three-point estimates --------------------------------------------------------------------
+
+def estimate_set(*, actor, task: Task, min, most_likely, max, distribution: str = "pert") -> TaskEstimate:
+    """Create or replace a task's three-point estimate (editors of the task's project RAID)."""
+    if not task_policy.can(actor, "view", task):
+        raise ValidationError({"task": f"no task with id {task.pk}"})
+    if not edits_target(actor, task.project):
+        raise PermissionDenied("you may not estimate tasks of this project")
+    values = {"min": min, "most_likely": most_likely, "max": max, "distribution": distribution}
+    current = TaskEstimate.objects.filter(task=task).first()
+    if current is None:
+        return create_audited(actor=actor, obj=TaskEstimate(task=task, **values))
+    return update_versioned(actor=actor, obj=current, changes=values, expected_version=current.version)
 
 
 # --- simulation runs -----------------------------------------------------------------------------

@@ -3,6 +3,8 @@ escalations for the steering committee, and simulation runs."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from pmo.accounts.selectors import users_for_choice
 from pmo.core.views import apply_service, listing
+from pmo.planning.policies import task_policy
 from pmo.portfolio.policies import program_policy, project_policy
 
 from . import selectors, services
@@ -200,6 +203,13 @@ def _form_status(form) -> int:
     return 422 if form.errors else 200
 
 
+def _task_choices(user, program_id: int, project_id: int | None):
+    tasks = task_policy.visible(user).filter(project__program_id=program_id).select_related("project")
+    if project_id:
+        tasks = tasks.filter(project_id=project_id)
+    return tasks.order_by("project__code", "order", "pk")
+
+
 def _create(request, scope: Scope, form_class, create, noun: str):
     target = scope.project or scope.program
     if not edits_target(request.user, target):
@@ -226,7 +236,12 @@ def _detail_url(obj) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def risk_create(request, project_pk=None, program_pk=None):
-    return _create(request, _scope(request, program_pk, project_pk), RiskForm, services.risk_create, "risk")
+    scope = _scope(request, program_pk, project_pk)
+    target = scope.project or scope.program
+    program_id = scope.project.program_id if scope.project else scope.program.pk
+    form_class = partial(RiskForm, task_choices=_task_choices(request.user, program_id,
+                                                                scope.project.pk if scope.project else None))
+    return _create(request, scope, form_class, services.risk_create, "risk") if target else None
 
 
 @login_required
@@ -273,7 +288,8 @@ def risk_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def risk_edit(request, pk):
     risk = risk_policy.get(request.user, pk=pk)
-    return _edit(request, risk, risk_policy, RiskForm, services.risk_update, "risk")
+    form_class = partial(RiskForm, task_choices=_task_choices(request.user, risk.program_id, risk.project_id))
+    return _edit(request, risk, risk_policy, form_class, services.risk_update, "risk")
 
 
 @login_required
