@@ -201,6 +201,9 @@ def write_back(net: Network, result: Schedule) -> dict[int, tuple[date | None, d
     for i, t in enumerate(tasks):
         before[t.pk] = (t.start, t.finish)
         values = {name: column[i] for name, column in columns.items()}
+        if t.is_milestone and not summary[i]:  # a milestone is one moment: show it on its finish day
+            values.update(start=values["finish"], early_start=values["early_finish"],
+                          late_start=values["late_finish"])
         values.update(total_float=total[i], free_float=free[i], is_critical=bool(critical[i]),
                       is_summary=bool(summary[i]), wbs=wbs[t.pk])
         if any(getattr(t, name) != value for name, value in values.items()):
