@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from io import StringIO
 from pathlib import Path
 
@@ -143,3 +144,20 @@ def test_upload_page(world, empty_project):
     response = client.post(url, {"file": big, "replace": "on"})
     assert response.status_code == 413 and b"larger than 20 MB" in response.content
     assert Task.objects.filter(project=empty_project).count() == 5
+
+
+def test_constraints_calendar_exceptions_elapsed_and_milestones(world, empty_project):
+    """The engine tests' small MSPDI project: a holiday, SNET, an elapsed task, a deadline, a milestone."""
+    from tests.engine.test_mspdi import TASKS, project_xml
+
+    mspdi_import(actor=world.users["director"], project=empty_project, data=project_xml(TASKS))
+    tasks = {t.name: t for t in Task.objects.filter(project=empty_project)}
+    calendar = Calendar.objects.get(project=empty_project)
+    assert list(calendar.exceptions.values_list("date", "working")) == [(date(2024, 7, 4), False)]
+    assert calendar.working_times == "08:00-12:00,13:00-17:00"
+    assert tasks["Phase"].is_summary and tasks["Dig"].parent == tasks["Phase"]
+    assert (tasks["Dig"].start, tasks["Dig"].finish) == (date(2024, 7, 1), date(2024, 7, 3))
+    assert tasks["Pour"].constraint_type == "SNET" and tasks["Pour"].start == date(2024, 7, 5)  # not the holiday
+    assert tasks["Cure"].elapsed and tasks["Cure"].deadline == date(2024, 7, 8)
+    assert tasks["Done"].is_milestone and tasks["Done"].finish == date(2024, 7, 9)
+    assert Dependency.objects.get(successor=tasks["Cure"]).lag == Decimal("1.5")  # 50 % of a 3-day predecessor
