@@ -114,3 +114,24 @@ def test_gantt_of_2000_tasks_uses_the_same_queries(world):
     services.baseline_create(actor=world.users["director"], project=project)
     client = client_for(world, "project_manager")
     assert _queries(client, f"/projects/{project.pk}/plan/?zoom=quarter") == PINNED["/projects/{project}/plan/"]
+
+
+def test_inline_edit_with_htmx(world):
+    a = task(world.project_a1, "Design", 2)
+    b = task(world.project_a1, "Build", 2)
+    link(a, b)
+    services._reschedule_project(world.project_a1)
+    client = client_for(world, "project_manager")
+    url = f"/plan/tasks/{a.pk}/edit/?inline=1"
+    response = client.get(url, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and b'data-testid="inline-edit"' in response.content
+    response = client.post(url, {"version": a.version, "name": "Detailed design", "duration": "4",
+                                 "percent_complete": "50"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and b"Detailed design" in response.content
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert (a.duration, a.percent_complete, a.actual_start) == (4, 50, date(2026, 1, 12))
+    assert b.start > a.start  # rescheduled in the same call (from the status date, as work is reported)
+    response = client.post(url, {"version": 1, "name": "Stale"}, HTTP_HX_REQUEST="true")
+    assert b"changed by someone else" in response.content
+    assert client_for(world, "steering").get(url, HTTP_HX_REQUEST="true").status_code == 403

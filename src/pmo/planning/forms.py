@@ -38,6 +38,16 @@ class QuickTaskForm(forms.Form):
     is_milestone = forms.BooleanField(required=False, label="Milestone")
 
 
+class InlineTaskForm(forms.Form):
+    """The fields a task row edits in place (htmx)."""
+
+    version = forms.IntegerField()
+    name = forms.CharField(max_length=200)
+    duration = forms.DecimalField(min_value=0, max_value=100000, max_digits=9, decimal_places=2, required=False)
+    percent_complete = forms.DecimalField(min_value=0, max_value=100, max_digits=5, decimal_places=2,
+                                          required=False)
+
+
 class DependencyForm(forms.ModelForm):
     class Meta:
         model = Dependency

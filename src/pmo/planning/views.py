@@ -18,7 +18,7 @@ from pmo.portfolio.models import Project
 from pmo.portfolio.policies import program_policy, project_policy
 
 from . import checks, gantt, importer, selectors, services
-from .forms import DependencyForm, ImportForm, InterfaceForm, QuickTaskForm, TaskForm
+from .forms import DependencyForm, ImportForm, InlineTaskForm, InterfaceForm, QuickTaskForm, TaskForm
 from .models import Baseline, BaselineTask, Dependency, Task
 from .policies import baseline_policy, dependency_policy, interface_policy, plan_policy, task_policy
 
@@ -105,19 +105,46 @@ def program_roadmap(request, pk):
     })
 
 
-@login_required
-def task_list(request, pk):
-    project = _project(request, pk)
+def _task_rows(request, project) -> list[tuple]:
+    """(task, depth, predecessor links) in outline order: three queries whatever the plan's size."""
     tasks = list(Task.objects.filter(project=project).select_related("owner").order_by("order", "pk"))
     links = list(selectors.dependencies_of(request.user, project).select_related(
         "predecessor__project", "successor__project"))
     preds: dict[int, list] = {}
     for d in links:
         preds.setdefault(d.successor_id, []).append(d)
-    rows = [(t, depth, preds.get(t.pk, [])) for t, depth in gantt.outline(tasks)]
+    return [(t, depth, preds.get(t.pk, [])) for t, depth in gantt.outline(tasks)]
+
+
+@login_required
+def task_list(request, pk):
+    project = _project(request, pk)
     return render(request, "planning/task_list.html", {
-        **_plan_context(request, project), "rows": rows, "form": QuickTaskForm(), "tab": "tasks",
+        **_plan_context(request, project), "rows": _task_rows(request, project), "form": QuickTaskForm(),
+        "tab": "tasks",
     })
+
+
+def _task_edit_inline(request, task):
+    """htmx: the row becomes a small form (GET); saving (POST) re-renders the whole table, since a
+    reschedule may have moved every row. Errors show above the table."""
+    if request.method == "GET":
+        return render(request, "planning/_task_row_form.html", {"task": task})
+    form = InlineTaskForm(request.POST)
+    error = None
+    if form.is_valid():
+        changes = {k: v for k, v in form.cleaned_data.items() if k != "version" and v is not None}
+        if changes.get("percent_complete") and not task.actual_start:
+            changes["actual_start"] = task.start or timezone.localdate()
+        if task.is_summary or task.is_milestone:
+            changes.pop("duration", None)
+        if apply_service(form, lambda: services.task_update(
+                actor=request.user, task=task, expected_version=form.cleaned_data["version"], **changes)) is None:
+            error = " ".join(e for errors in form.errors.values() for e in errors)
+    else:
+        error = " ".join(f"{name}: {' '.join(errors)}" for name, errors in form.errors.items())
+    return render(request, "planning/_task_table.html", {
+        **_plan_context(request, task.project), "rows": _task_rows(request, task.project), "inline_error": error})
 
 
 @login_required
@@ -152,6 +179,8 @@ def _task(request, pk):
 def task_edit(request, pk):
     task = _task(request, pk)
     task_policy.require(request.user, "change", task)
+    if request.GET.get("inline") and request.htmx:
+        return _task_edit_inline(request, task)
     form = TaskForm(request.POST or None, instance=task, project=task.project)
     if request.method == "POST" and form.is_valid():
         updated = apply_service(form, lambda: services.task_update(
