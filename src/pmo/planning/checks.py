@@ -25,6 +25,10 @@ class Finding:
     message: str
 
     @property
+    def label(self) -> str:
+        return self.kind.replace("_", " ").capitalize()
+
+    @property
     def project_id(self) -> int | None:
         return self.task.project_id if self.task else None
 
