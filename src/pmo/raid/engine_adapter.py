@@ -22,7 +22,9 @@ started ones their remaining duration) and its dependencies. A project without t
 start and finish dates is one activity. Every project hangs from a zero-length ``START`` by a
 start-to-start lag equal to its planned start offset and feeds a zero-length ``FINISH``. A risk's
 schedule impact lengthens the tasks it is linked to, else its project's end, else (program-level
-risks) ``FINISH``. Limits: task constraints, elapsed durations, resource levelling and links to
+risks) ``FINISH``. Work not finished cannot start before today; a task's planned cost is a fixed
+cost of its activity, so the cost distribution is planned cost plus risk costs. Limits: task
+constraints, elapsed durations, resource levelling and links to
 work outside the simulated scope are not modelled; dates use the first project calendar's week
 and non-working days.
 """
@@ -34,6 +36,7 @@ from datetime import date, timedelta
 
 import numpy as np
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from pmo.engine.montecarlo import (
     RiskEvent,
@@ -142,7 +145,9 @@ def network_rows(program: Program, project: Project | None) -> dict:
     weekmask, holidays = _calendar(projects, start)
     days = _Days(weekmask, holidays)
     activities = [{"id": START, "name": "Start", "min": 0, "most_likely": 0, "max": 0, "distribution": "triangular"}]
-    links, milestones, project_activity = [], [], {}
+    links, milestones, project_activity, open_milestones = [], [], {}, []
+    today = timezone.localdate()
+    today_lag = days.between(start, today) if today > start else 0
     parents = {t.parent_id for t in tasks if t.parent_id}
     children: dict[int, list[int]] = {}
     for task in tasks:
@@ -170,9 +175,12 @@ def network_rows(program: Program, project: Project | None) -> dict:
         for task in own:
             leaf_ids[task.pk] = f"T{task.pk}"
             activities.append({"id": f"T{task.pk}", "name": f"{p.code} {task.code or task.wbs} {task.name}".strip(),
-                               **_task_estimate(task)})
-            if task.is_milestone and len(milestones) < MAX_MILESTONES:
-                milestones.append({"id": f"T{task.pk}", "name": f"{p.code} {task.name}"})
+                               "fixed_cost": float(task.cost or 0), **_task_estimate(task)})
+            if task.is_milestone and not task.actual_finish:
+                open_milestones.append((task.finish or date.max, task.pk, f"{p.code} {task.name}"))
+            if not task.actual_finish and today_lag > lag:
+                # work not done yet cannot happen before today
+                links.append({"pred": START, "succ": f"T{task.pk}", "type": "SS", "lag": today_lag})
         end = f"E{p.pk}"
         activities.append({"id": end, "name": f"{p.code} end", "min": 0, "most_likely": 0, "max": 0,
                            "distribution": "triangular"})
@@ -203,6 +211,9 @@ def network_rows(program: Program, project: Project | None) -> dict:
         links.append({"pred": end, "succ": FINISH, "type": "FS", "lag": 0})
     activities.append({"id": FINISH, "name": "Finish", "min": 0, "most_likely": 0, "max": 0,
                        "distribution": "triangular"})
+    # the key milestones: the last ones still to come
+    for _finish, pk, name in sorted(open_milestones)[-MAX_MILESTONES:]:
+        milestones.append({"id": f"T{pk}", "name": name})
     milestones.append({"id": FINISH, "name": "Finish"})
     task_activity = {str(pk): [leaf_ids[leaf] for leaf in leaves(pk) if leaf in leaf_ids] for pk in
                      (t.pk for t in tasks)}
@@ -259,8 +270,8 @@ def snapshot(*, program: Program, project: Project | None = None, target_date: d
 def engine_input(data: dict, *, iterations: int, seed: int | None) -> SimulationInput:
     """The engine's input from a snapshot; engine refusals become a ValidationError naming the field."""
     try:
-        activities = [SimActivity(a["id"], a["min"], a["most_likely"], a["max"], distribution=a["distribution"])
-                      for a in data["activities"]]
+        activities = [SimActivity(a["id"], a["min"], a["most_likely"], a["max"], distribution=a["distribution"],
+                                  fixed_cost=a.get("fixed_cost", 0.0)) for a in data["activities"]]
         links = [SimLink(link["pred"], link["succ"], link["type"], link["lag"]) for link in data["links"]]
         risks = [RiskEvent(r["id"], r["probability"], tuple(r["activity_ids"]), r["schedule_min"],
                            r["schedule_most_likely"], r["schedule_max"], r["cost_min"], r["cost_most_likely"],
@@ -312,9 +323,10 @@ def results(data: dict, result: SimulationResult) -> dict:
     cost = _summary(result.cost, lambda v: round(float(v), 2))
     cost["histogram"] = _histogram(result.cost, lambda v: round(float(v), 0))
     milestones = [{"id": m, "name": names.get(m, m), **_summary(d, dates.finish)}
-                  for m, d in result.milestones.items()]
+                  for m, d in sorted(result.milestones.items(), key=lambda item: item[1].deterministic)]
+    fixed = {a["id"] for a in data["activities"] if a["max"] == 0}  # milestones, finished work, START/FINISH
     criticality = sorted(({"id": k, "name": names.get(k, k), "value": round(v, 4)}
-                          for k, v in result.criticality.items() if k not in (START, FINISH)),
+                          for k, v in result.criticality.items() if k not in fixed),
                          key=lambda row: -row["value"])
     tornado = [{"kind": bar.kind, "id": bar.id, "name": names.get(bar.id, bar.id), "rho": round(bar.rho, 4)}
                for bar in result.tornado[:15]]
