@@ -108,7 +108,10 @@ class Task(GovernedModel):
     constraint_type = models.CharField(max_length=4, choices=ConstraintType.choices, default=ConstraintType.ASAP)
     constraint_date = models.DateField(null=True, blank=True)
     deadline = models.DateField(null=True, blank=True)
-    calendar = models.ForeignKey(Calendar, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    calendar = models.ForeignKey(
+        Calendar, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="recorded for reference: the scheduler runs a project (or program) on one calendar",
+    )
     actual_start = models.DateField(null=True, blank=True)
     actual_finish = models.DateField(null=True, blank=True)
     percent_complete = models.DecimalField(max_digits=5, decimal_places=2, default=0,
