@@ -133,9 +133,10 @@ def test_cross_project_change_moves_the_downstream_project(world, director):
     launch.refresh_from_db()
     assert launch.finish == date(2026, 1, 23)
     build.refresh_from_db()
-    services.task_update(actor=director, task=build, expected_version=build.version, duration=Decimal(15))
+    build = services.task_update(actor=director, task=build, expected_version=build.version, duration=Decimal(15))
     launch.refresh_from_db()
     assert launch.finish == date(2026, 1, 30)
+    assert [(s.task.name, s.days) for s in build.downstream_slips] == [("Intranet launch", 7)]
 
 
 def test_program_reschedule_reports_slips_of_other_projects(world, director):

@@ -145,7 +145,8 @@ def _slips(before: dict, tasks: list[Task]) -> list[Slip]:
 def reschedule_after_change(project: Project) -> list[Slip]:
     """Reschedule ``project`` and every project downstream of it through cross-project links.
 
-    Returns the milestones of the downstream projects that moved.
+    Returns the milestones of the downstream projects that moved (``task_update`` and
+    ``dependency_create`` hand them on as ``downstream_slips`` so pages can say what moved).
     """
     _reschedule_project(project)
     done = {project.pk}
@@ -242,8 +243,9 @@ def task_update(*, actor, task: Task, expected_version: int, **changes) -> Task:
     with transaction.atomic():
         updated = update_versioned(actor=actor, obj=task, changes=changes, expected_version=expected_version)
         if updated is not task and set(changes) - TASK_FIELDS_WITHOUT_DATES:
-            reschedule_after_change(task.project)
+            slips = reschedule_after_change(task.project)
             updated.refresh_from_db()
+            updated.downstream_slips = slips
     return updated
 
 
@@ -317,7 +319,7 @@ def dependency_create(*, actor, predecessor: Task | None, successor: Task | None
         _check_cycle(predecessor, successor)
         dependency = create_audited(actor=actor, obj=Dependency(predecessor=predecessor, successor=successor,
                                                                 type=type, lag=lag, elapsed=elapsed))
-        reschedule_after_change(successor.project)
+        dependency.downstream_slips = reschedule_after_change(successor.project)
     return dependency
 
 

@@ -131,20 +131,26 @@ def _task_edit_inline(request, task):
     if request.method == "GET":
         return render(request, "planning/_task_row_form.html", {"task": task})
     form = InlineTaskForm(request.POST)
-    error = None
+    error = notice = None
     if form.is_valid():
         changes = {k: v for k, v in form.cleaned_data.items() if k != "version" and v is not None}
         if changes.get("percent_complete") and not task.actual_start:
             changes["actual_start"] = task.start or timezone.localdate()
         if task.is_summary or task.is_milestone:
             changes.pop("duration", None)
-        if apply_service(form, lambda: services.task_update(
-                actor=request.user, task=task, expected_version=form.cleaned_data["version"], **changes)) is None:
+        updated = apply_service(form, lambda: services.task_update(
+            actor=request.user, task=task, expected_version=form.cleaned_data["version"], **changes))
+        if updated is None:
             error = " ".join(e for errors in form.errors.values() for e in errors)
+        else:
+            slips = [s for s in getattr(updated, "downstream_slips", []) if s.days]
+            notice = "Moved in other projects: " + ", ".join(
+                f"{s.task.project.code} {s.task.name} {s.days:+d} d" for s in slips[:8]) if slips else None
     else:
         error = " ".join(f"{name}: {' '.join(errors)}" for name, errors in form.errors.items())
     return render(request, "planning/_task_table.html", {
-        **_plan_context(request, task.project), "rows": _task_rows(request, task.project), "inline_error": error})
+        **_plan_context(request, task.project), "rows": _task_rows(request, task.project), "inline_error": error,
+        "inline_notice": notice})
 
 
 @login_required
@@ -187,10 +193,18 @@ def task_edit(request, pk):
             actor=request.user, task=task, expected_version=form.cleaned_data["version"] or 0, **form.changes()))
         if updated:
             messages.success(request, f"Task {updated.wbs} {updated.name} saved.")
+            _report_slips(request, updated)
             return redirect("planning:task_list", pk=task.project_id)
     return render(request, "portfolio/form.html", {"form": form, "title": f"Edit {task.wbs} {task.name}",
                                                    "object": task},
                   status=409 if getattr(form, "stale", False) else 422 if form.errors else 200)
+
+
+def _report_slips(request, obj) -> None:
+    slips = [s for s in getattr(obj, "downstream_slips", []) if s.days]
+    if slips:
+        messages.warning(request, "Moved in other projects: " + ", ".join(
+            f"{s.task.project.code} {s.task.name} {s.days:+d} d" for s in slips[:8]))
 
 
 def _versioned_post(request, action, back):
@@ -248,6 +262,7 @@ def dependency_create(request, pk):
             lag=data["lag"], elapsed=data["elapsed"]))
         if link:
             messages.success(request, "Link added; the plan was rescheduled.")
+            _report_slips(request, link)
             return redirect("planning:task_list", pk=project.pk)
     return render(request, "portfolio/form.html", {"form": form, "title": f"New link in {project.code}"},
                   status=422 if form.errors else 200)
