@@ -163,6 +163,8 @@ raid:run_progress           GET    /raid/simulations/{run}/progress/    200/200 
 raid:run_compare            GET    /raid/simulations/compare/?a={run}&b={run} 200/200 200/200 200/404 200/404       200/404  200/404         302
 api:get_estimate            GET    /api/v1/estimates/{raid_task}        200/200  200/200 200/404     200/404         200/404  200/404         401
 api:set_estimate            PUT    /api/v1/estimates/{raid_task}        200/200  403/403 403/404     200/404         403/404  200/404         401
+raid:scale                  GET    /raid/scale/                         200      200     200         200             200      200             302
+raid:scale                  POST   /raid/scale/                         302      403     403         403             403      403             302
 """
 
 

@@ -96,6 +96,11 @@ def request_data(world, name: str, scope: str):
         return {"version": objects["escalation"].version, "status": "decided", "decision": "Fund a backup"}
     if name == "raid:run_start":
         return {"iterations": 200, "seed": 1}
+    if name == "raid:scale":
+        data = {"version": 1, "medium_from": 4, "high_from": 10, "critical_from": 16}
+        for level in range(1, 6):
+            data |= {f"probability_{level}": f"P{level}", f"impact_{level}": f"I{level}"}
+        return data
     if name == "raid:settings":
         return {"escalation_threshold": 12}
     return None

@@ -145,3 +145,32 @@ def test_run_page_progress_and_compare(world):
     compare = director.get(f"/raid/simulations/compare/?a={done.pk}&b={run.pk}")
     assert compare.status_code == 200 and b"Finish P80" in compare.content
     assert director.get("/raid/simulations/compare/?a=x&b=1").status_code == 404
+
+
+def _scale_data(**overrides):
+    data = {"version": 1, "medium_from": 5, "high_from": 10, "critical_from": 16}
+    for level in range(1, 6):
+        data |= {f"probability_{level}": f"P level {level}", f"impact_{level}": f"I level {level}"}
+    return data | overrides
+
+
+def test_scale_page_rerates(world):
+    risk = services.risk_create(actor=world.users["project_manager"], project=world.project_a1, title="x",
+                                probability=3, impact=3)
+    assert risk.rating == "medium"
+    director = client_for(world, "director")
+    assert b"Probability 1" in director.get("/raid/scale/").content
+    bad = director.post("/raid/scale/", _scale_data(medium_from=12))
+    assert bad.status_code == 422 and b"bands must rise" in bad.content
+    assert director.post("/raid/scale/", _scale_data(medium_from=10, high_from=12, critical_from=20)).status_code == 302
+    risk.refresh_from_db()
+    assert risk.rating == "low"
+    assert client_for(world, "analyst").post("/raid/scale/", _scale_data(version=2)).status_code == 403
+
+
+def test_threshold_form(world):
+    pm = client_for(world, "program_manager")
+    assert pm.post(f"/raid/programs/{world.program_a.pk}/settings/", {"escalation_threshold": 9}).status_code == 302
+    assert services.escalation_threshold(world.program_a.pk) == 9
+    page = pm.get(f"/raid/programs/{world.program_a.pk}/")
+    assert b'name="escalation_threshold" value="9"' in page.content

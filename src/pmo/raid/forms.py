@@ -73,3 +73,33 @@ class RunForm(forms.Form):
     iterations = forms.IntegerField(min_value=MIN_ITERATIONS, max_value=MAX_ITERATIONS, initial=10_000)
     seed = forms.IntegerField(min_value=0, required=False)
     target_date = forms.DateField(required=False, widget=DATE)
+
+
+class ScaleForm(forms.Form):
+    """The 5x5 scale: a label per probability and impact level, and where the rating bands start."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    medium_from = forms.IntegerField(min_value=1, max_value=25, label="Medium from score")
+    high_from = forms.IntegerField(min_value=1, max_value=25, label="High from score")
+    critical_from = forms.IntegerField(min_value=1, max_value=25, label="Critical from score")
+
+    def __init__(self, *args, scale, disabled: bool = False, **kwargs):
+        initial = {"version": scale.version, "medium_from": scale.medium_from, "high_from": scale.high_from,
+                   "critical_from": scale.critical_from}
+        for level in range(1, 6):
+            initial[f"probability_{level}"] = scale.probability_levels[level - 1]
+            initial[f"impact_{level}"] = scale.impact_levels[level - 1]
+        super().__init__(*args, initial=initial, **kwargs)
+        for kind in ("probability", "impact"):
+            for level in range(1, 6):
+                self.fields[f"{kind}_{level}"] = forms.CharField(max_length=120, label=f"{kind.title()} {level}")
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-control")
+            field.disabled = disabled and not isinstance(field.widget, forms.HiddenInput)
+
+    def changes(self) -> dict:
+        data = self.cleaned_data
+        return {"probability_levels": [data[f"probability_{k}"] for k in range(1, 6)],
+                "impact_levels": [data[f"impact_{k}"] for k in range(1, 6)],
+                "medium_from": data["medium_from"], "high_from": data["high_from"],
+                "critical_from": data["critical_from"]}

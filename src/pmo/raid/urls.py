@@ -21,6 +21,7 @@ urlpatterns = [
     path("issues/<int:pk>/edit/", views.issue_edit, name="issue_edit"),
     path("issues/<int:pk>/escalate/", views.issue_escalate, name="issue_escalate"),
     path("assumptions/<int:pk>/edit/", views.assumption_edit, name="assumption_edit"),
+    path("scale/", views.scale, name="scale"),
     path("escalations/", views.escalations, name="escalations"),
     path("escalations/<int:pk>/decide/", views.escalation_decide, name="escalation_decide"),
     path("programs/<int:program_pk>/settings/", views.settings_update, name="settings"),

@@ -21,7 +21,7 @@ from pmo.planning.policies import task_policy
 from pmo.portfolio.policies import program_policy, project_policy
 
 from . import selectors, services
-from .forms import ActionForm, AssumptionForm, IssueForm, RiskForm, RunForm
+from .forms import ActionForm, AssumptionForm, IssueForm, RiskForm, RunForm, ScaleForm
 from .models import (
     AssumptionStatus,
     EscalationStatus,
@@ -38,6 +38,7 @@ from .policies import (
     issue_policy,
     risk_policy,
     run_policy,
+    scale_policy,
 )
 from .selectors import Scope
 
@@ -106,6 +107,8 @@ def log(request, program_pk=None, project_pk=None):
         "statuses": RiskStatus.choices, "issue_statuses": IssueStatus.choices, "categories": RiskCategory.choices,
         "ratings": Rating.choices, "users": users_for_choice(),
     }
+    if scope.program is not None:
+        context["threshold"] = services.escalation_threshold(scope.program.pk)
     context["heat_rows"] = _heat_rows(context["heat"], context["scale"])
     context["residual_rows"] = _heat_rows(context["residual_heat"], context["scale"])
     if tab == "risks":
@@ -481,3 +484,22 @@ def settings_update(request, program_pk):
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     return redirect("raid:program_log", program_pk=program.pk)
 
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def scale(request):
+    """The portfolio's 5x5 risk scale; everyone reads it, the PMO Director changes it."""
+    current = services.risk_scale()
+    can_change = scale_policy.can(request.user, "change", current)
+    if request.method == "POST":
+        scale_policy.require(request.user, "change", current, "only the PMO Director changes the risk scale")
+    form = ScaleForm(request.POST or None, scale=current, disabled=not can_change)
+    if request.method == "POST" and form.is_valid():
+        saved = apply_service(form, lambda: services.risk_scale_update(
+            actor=request.user, scale=current, expected_version=form.cleaned_data["version"], **form.changes()))
+        if saved:
+            messages.success(request, "Risk scale saved; every risk was re-rated.")
+            return redirect("raid:scale")
+    return render(request, "raid/scale.html", {"form": form, "can_change": can_change, "scale": current},
+                  status=_form_status(form))
