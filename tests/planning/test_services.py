@@ -230,3 +230,19 @@ def test_deleting_a_project_with_a_plan(world, director):
     link(a, b)
     Project.objects.filter(pk=world.project_b1.pk).delete()
     assert not Dependency.objects.exists()
+
+
+def test_deleting_a_predecessor_moves_the_other_project_back(world, director):
+    world.project_a2.start = date(2026, 1, 12)
+    world.project_a2.save()
+    build = task(world.project_a1, "Build", 10)
+    launch = task(world.project_a2, "Launch", 0, is_milestone=True)
+    services.project_reschedule(actor=director, project=world.project_a1)
+    services.dependency_create(actor=director, predecessor=build, successor=launch)
+    launch.refresh_from_db()
+    assert launch.finish == date(2026, 1, 23)
+    before = events()
+    services.task_delete(actor=director, task=build, expected_version=build.version)
+    assert events() == before + 1
+    launch.refresh_from_db()
+    assert launch.finish == date(2026, 1, 12)

@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, time
+from decimal import Decimal
+from typing import NamedTuple
 
 import numpy as np
 from django.core.exceptions import ValidationError
@@ -63,12 +65,22 @@ def work_calendar(calendar: Calendar | None, *, exceptions: Iterable | None = No
         raise ValidationError({"working_times": f"calendar {calendar.name}: {exc}"}) from exc
 
 
+class LinkRow(NamedTuple):
+    """A dependency as the scheduler needs it (read as plain tuples: no model instances)."""
+
+    predecessor_id: int
+    successor_id: int
+    type: str
+    lag: Decimal
+    elapsed: bool
+
+
 @dataclass
 class Network:
     """Rows to schedule (``tasks``), tasks of other sets they depend on (``pinned``), and links."""
 
     tasks: list[Task]
-    links: list[Dependency]
+    links: list[LinkRow]
     pinned: list[Task] = field(default_factory=list)
 
     @property
@@ -83,7 +95,8 @@ def load_network(task_queryset) -> Network:
     """
     tasks = list(task_queryset.select_related("project").order_by("project_id", "order", "pk"))
     ids = {t.pk for t in tasks}
-    links = list(Dependency.objects.filter(successor__in=[t.pk for t in tasks]).order_by("pk"))
+    links = [LinkRow(*row) for row in Dependency.objects.filter(successor__in=[t.pk for t in tasks]).order_by("pk")
+             .values_list("predecessor_id", "successor_id", "type", "lag", "elapsed")]
     outside = {d.predecessor_id for d in links} - ids
     pinned = list(Task.objects.filter(pk__in=outside).select_related("project")) if outside else []
     return Network(tasks, links, pinned)

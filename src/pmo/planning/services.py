@@ -253,8 +253,17 @@ def task_delete(*, actor, task: Task, expected_version: int) -> None:
     task_policy.require(actor, "delete", task)
     project = task.project
     with transaction.atomic():
+        # projects that lose a predecessor with this task (links cascade away with it, subtasks too)
+        subtree, level = {task.pk}, {task.pk}
+        while level:
+            level = set(Task.objects.filter(parent__in=level).values_list("pk", flat=True)) - subtree
+            subtree |= level
+        losing = set(Dependency.objects.filter(predecessor__in=subtree).exclude(successor__project=project)
+                     .values_list("successor__project", flat=True))
         delete_versioned(actor=actor, obj=task, expected_version=expected_version)
         reschedule_after_change(project)
+        for other in Project.objects.filter(pk__in=losing).order_by("pk"):
+            reschedule_after_change(other)
 
 
 def task_indent(*, actor, task: Task, expected_version: int) -> Task:
