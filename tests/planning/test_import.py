@@ -161,3 +161,43 @@ def test_constraints_calendar_exceptions_elapsed_and_milestones(world, empty_pro
     assert tasks["Cure"].elapsed and tasks["Cure"].deadline == date(2024, 7, 8)
     assert tasks["Done"].is_milestone and tasks["Done"].finish == date(2024, 7, 9)
     assert Dependency.objects.get(successor=tasks["Cure"]).lag == Decimal("1.5")  # 50 % of a 3-day predecessor
+
+
+@needs_data
+@pytest.mark.parametrize("name", ["mspdirelations.xml", "mspdiduration.xml", "task-links-project2019-mspdi.xml",
+                                  "baselines.xml", "mspditimephased.xml"])
+def test_imported_dates_match_ms_project_to_the_day(world, empty_project, name):
+    """Every task's start and finish day as MS Project stored it, except those the engine oracle
+    (tests/engine/test_mspdi.py) lists as known differences."""
+    from pmo.engine.mspdi import parse_mspdi, to_network
+    from tests.engine.test_mspdi import EXPECTED_DIFFERENCES
+
+    day_granularity = {("baselines.xml", 1, "Finish"): "starts 09:00 on an 08:00-17:00 calendar and runs 7.5 h "
+                       "(MinutesPerDay 450): plans here start at the beginning of a day, so it ends the same day"}
+    for uid in (15, 16):
+        for field in ("Start", "Finish"):
+            day_granularity[("mspditimephased.xml", uid, field)] = (
+                "night-shift work from 23:00 to 02:00 straddles midnight: which day it starts or ends on is a "
+                "matter of the hour, which plans here do not keep")
+
+    mspdi_import(actor=world.users["director"], project=empty_project, data=(DATA / name).read_bytes())
+    source = parse_mspdi(DATA / name)
+    cal = to_network(source).calendar
+    ours = {t.code: t for t in Task.objects.filter(project=empty_project)}
+    checked, wrong = 0, {}
+    for row in source.tasks:
+        if row.outline_level == 0 or not row.active or row.ms_start is None:
+            continue
+        task = ours[str(row.id)]
+        theirs_start = cal.date_of(cal.offset(row.ms_start))
+        theirs_finish = cal.date_of(cal.offset(row.ms_finish), finish=True) if row.ms_finish > row.ms_start \
+            else theirs_start
+        for field, theirs, mine in (("Start", theirs_start, task.start), ("Finish", theirs_finish, task.finish)):
+            if (name, row.uid, field) in day_granularity:
+                continue
+            if (name, row.uid, field) in EXPECTED_DIFFERENCES or (name, row.uid, "Finish") in EXPECTED_DIFFERENCES:
+                continue
+            checked += 1
+            if theirs != mine:
+                wrong[(row.uid, row.name, field)] = (theirs, mine)
+    assert checked and not wrong, wrong

@@ -24,7 +24,7 @@ from pmo.portfolio.models import Project
 
 from .models import Calendar, CalendarException, Dependency, Task
 from .policies import task_policy
-from .services import _reschedule_project
+from .services import NO_STATUS_DATE, _reschedule_project
 
 CENT = Decimal("0.01")
 
@@ -107,7 +107,7 @@ def mspdi_import(*, actor, project: Project, data: bytes, replace: bool = False)
             # the file's start fills a missing project start (an audited change of the project)
             project = portfolio_services.project_update(actor=actor, project=project,
                                                         expected_version=project.version, start=start)
-        _reschedule_project(project, status_date=_day(net.status_date))
+        _reschedule_project(project, status_date=_day(net.status_date) or NO_STATUS_DATE)
         audit.record(actor=actor, action="import_mspdi", obj=project, before={"tasks": existing}, after={
             "tasks": len(tasks), "links": len(unique), "calendar": calendar.name, "file_project": source.name,
             "replace": replace,

@@ -95,7 +95,15 @@ def _project_start(project: Project, net: engine_adapter.Network) -> date:
     return min(dates) if dates else timezone.localdate()
 
 
-def _status_date(net: engine_adapter.Network, status_date: date | None) -> date | None:
+#: pass as ``status_date`` to schedule progress without any status date (as MS Project does when none is set)
+NO_STATUS_DATE = object()
+
+
+def _status_date(net: engine_adapter.Network, status_date) -> date | None:
+    """The given status date; by default today once any progress is recorded (remaining work is
+    not scheduled in the past)."""
+    if status_date is NO_STATUS_DATE:
+        return None
     if status_date is not None:
         return status_date
     return timezone.localdate() if any(t.actual_start for t in net.tasks) else None
