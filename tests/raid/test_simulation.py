@@ -127,3 +127,29 @@ def test_engine_directly_with_the_adapter_conventions():
     assert result.finish.p10 >= 20 + 90 + 10
     dates = engine_adapter.Dates({"start": "2026-01-05"})
     assert dates.finish(1) == "2026-01-05" and dates.finish(5) == "2026-01-09" and dates.finish(6) == "2026-01-12"
+
+
+def test_abandoned_running_run_is_reaped(world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    run = SimulationRun.objects.create(program=world.program_a, iterations=500, inputs={}, status="running")
+    assert services.runs_reap() == 0
+    SimulationRun.objects.filter(pk=run.pk).update(updated_at=timezone.now() - timedelta(hours=1))
+    assert services.runs_reap() == 1
+    run.refresh_from_db()
+    assert run.status == "failed" and "abandoned" in run.reason
+
+
+def test_interrupted_run_is_marked_failed(world, monkeypatch):
+    def stop(inp, *, progress):
+        raise KeyboardInterrupt
+
+    run = services.simulation_start(actor=world.users["director"], project=world.project_a1, iterations=500,
+                                    enqueue=False)
+    monkeypatch.setattr(tasks, "simulate", stop)
+    with pytest.raises(KeyboardInterrupt):
+        tasks.execute(run.pk)
+    run.refresh_from_db()
+    assert run.status == "failed" and "interrupted" in run.reason

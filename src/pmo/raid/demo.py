@@ -248,6 +248,11 @@ def _risk(director, program, spec) -> int:
     risk = services.risk_update(actor=actor, risk=risk, expected_version=risk.version, review_date=date(2026, 10, 1))
     if status == "closed":
         services.risk_update(actor=actor, risk=risk, expected_version=risk.version, status="closed")
+    elif status == "mitigating" or p >= 4:
+        # a second review: responses working (mitigating) or the threat growing (likely ones)
+        change = {"probability": p - 1} if status == "mitigating" else {"impact": min(i + 1, 5)}
+        services.risk_update(actor=actor, risk=risk, expected_version=risk.version, review_date=date(2026, 11, 16),
+                             **change)
     return 1
 
 

@@ -10,7 +10,7 @@ threshold and overdue goes on to the steering committee. Each step writes an
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -504,6 +504,7 @@ def simulation_start(*, actor, program: Program | None = None, project: Project 
     _visible_target(actor, target)
     if not run_policy.can(actor, "start", target):
         raise PermissionDenied(f"you may not start simulations of {target.code}")
+    runs_reap()
     inputs = engine_adapter.snapshot(program=project.program if project else program, project=project,
                                      target_date=target_date)
     run = SimulationRun(program=project.program if project else program, project=project, iterations=iterations,
@@ -533,3 +534,18 @@ def run_mark(run: SimulationRun, *, status: str, reason: str = "", results: dict
         SimulationRun.objects.filter(pk=run.pk).update(**fields, version=run.version, updated_at=now)
         audit.record(actor=None, action=status, obj=run, before={"status": before["status"]},
                      after={"status": status, **({"reason": fields["reason"]} if reason else {})})
+
+
+#: a running run whose progress has not moved for this long lost its worker (killed process)
+STALE_RUN = timedelta(minutes=15)
+
+
+def runs_reap(now=None) -> int:
+    """Mark runs whose worker died (no progress for :data:`STALE_RUN`) failed, with the reason."""
+    now = now or timezone.now()
+    reaped = 0
+    for run in SimulationRun.objects.filter(status=RunStatus.RUNNING, updated_at__lt=now - STALE_RUN):
+        run_mark(run, status=RunStatus.FAILED, reason=f"abandoned: no progress since {run.updated_at:%Y-%m-%d %H:%M} "
+                                                      "UTC (the worker stopped)")
+        reaped += 1
+    return reaped

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 
+from django.utils import timezone
 from django_tasks import task
 
 from pmo.engine.montecarlo import simulate
@@ -35,7 +36,7 @@ def execute(run_id: int, *, on_progress=None) -> str:
         percent = min(int(90 * done / total), 90)
         now = time.monotonic()
         if percent > last[0] and (now - last[1] > 0.2 or percent == 90):
-            SimulationRun.objects.filter(pk=run_id).update(progress=percent)
+            SimulationRun.objects.filter(pk=run_id).update(progress=percent, updated_at=timezone.now())
             last[:] = [percent, now]
         if on_progress is not None:
             on_progress(done, total)
@@ -49,5 +50,8 @@ def execute(run_id: int, *, on_progress=None) -> str:
         reason = "; ".join(str(m) for m in getattr(exc, "messages", [])) or str(exc) or type(exc).__name__
         run_mark(run, status=RunStatus.FAILED, reason=f"{type(exc).__name__}: {reason}")
         return "failed"
+    except BaseException:  # the worker is stopping (SIGINT/SIGTERM): say so, then let it stop
+        run_mark(run, status=RunStatus.FAILED, reason="interrupted: the worker stopped during the run")
+        raise
     run_mark(run, status=RunStatus.DONE, results=payload)
     return "done"

@@ -283,8 +283,14 @@ def risk_detail(request, pk):
         "issue": getattr(risk, "resulting_issue", None) if risk.status == RiskStatus.OCCURRED else None,
         "can_change": risk_policy.can(request.user, "change", risk),
         "action_form": ActionForm(),
-        "scale": services.risk_scale(),
+        "labels": _labels(risk),
     })
+
+
+def _labels(risk) -> dict:
+    scale = services.risk_scale()
+    return {"probability": scale.probability_levels[risk.probability - 1],
+            "impact": scale.impact_levels[risk.impact - 1]}
 
 
 @login_required
@@ -424,6 +430,8 @@ def run_detail(request, pk):
 def run_progress(request, pk):
     """The status/progress fragment the run page polls every second while the run is queued or running."""
     run = run_policy.get(request.user, pk=pk)
+    if run.status == RunStatus.RUNNING and services.runs_reap():
+        run.refresh_from_db()
     response = render(request, "raid/_run_progress.html", {"run": run})
     if run.is_finished and request.htmx:
         response["HX-Refresh"] = "true"
