@@ -65,6 +65,10 @@ class Gantt:
     finish: date | None = None
     zooms: tuple[str, ...] = field(default=tuple(ZOOMS))
 
+    @property
+    def chart_width(self) -> int:
+        return self.width - self.label_width
+
 
 def outline(tasks: list) -> list[tuple[object, int]]:
     """Tasks in outline order (depth-first by ``order``) with their depth."""

@@ -106,13 +106,19 @@ def program_roadmap(request, pk):
 
 
 def _task_rows(request, project) -> list[tuple]:
-    """(task, depth, predecessor links) in outline order: three queries whatever the plan's size."""
+    """(task, depth, predecessor links) in outline order, each task with its latest baseline finish and
+    slip in days: five queries whatever the plan's size."""
     tasks = list(Task.objects.filter(project=project).select_related("owner").order_by("order", "pk"))
     links = list(selectors.dependencies_of(request.user, project).select_related(
         "predecessor__project", "successor__project"))
     preds: dict[int, list] = {}
     for d in links:
         preds.setdefault(d.successor_id, []).append(d)
+    baseline = _latest_baselines([project.pk])
+    for t in tasks:
+        base_finish = baseline.get(t.pk, (None, None))[1]
+        t.baseline_finish = base_finish
+        t.slip_days = (t.finish - base_finish).days if base_finish and t.finish else None
     return [(t, depth, preds.get(t.pk, [])) for t, depth in gantt.outline(tasks)]
 
 
