@@ -104,7 +104,13 @@ def build(groups: list[tuple[object | None, list]], links: list, baseline: dict[
     y = HEADER
     for project, tasks in groups:
         if project is not None:
-            rows.append(Row(y=y, label=f"{project.code} {project.name}", wbs="", depth=0, kind="project"))
+            header = Row(y=y, label=f"{project.code} {project.name}", wbs="", depth=0, kind="project")
+            starts = [t.start for t in tasks if t.start]
+            finishes = [t.finish for t in tasks if t.finish]
+            if starts and finishes:  # the project's span, as a summary bar
+                header.x = x(min(starts))
+                header.w = max(x(max(finishes), end=True) - header.x, 2.0)
+            rows.append(header)
             y += ROW
         for t, depth in outline(tasks):
             kind = "summary" if t.is_summary else "milestone" if t.is_milestone else "task"
