@@ -165,6 +165,10 @@ api:get_estimate            GET    /api/v1/estimates/{raid_task}        200/200 
 api:set_estimate            PUT    /api/v1/estimates/{raid_task}        200/200  403/403 403/404     200/404         403/404  200/404         401
 raid:scale                  GET    /raid/scale/                         200      200     200         200             200      200             302
 raid:scale                  POST   /raid/scale/                         302      403     403         403             403      403             302
+api:escalate_risk           POST   /api/v1/risks/{risk}/escalate        200/200  403/403 403/404     200/404         403/404  200/404         401
+api:escalate_issue          POST   /api/v1/issues/{issue}/escalate      200/200  403/403 403/404     200/404         403/404  200/404         401
+api:list_escalations        GET    /api/v1/escalations                  200      200     200         200             200      200             401
+api:decide_escalation       POST   /api/v1/escalations/{escalation}/decide 200/200 403/403 403/404   403/404         200/404  403/404         401
 """
 
 

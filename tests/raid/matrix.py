@@ -67,6 +67,10 @@ def request_data(world, name: str, scope: str):
         return {"project": project.pk, "title": "Works council delays HR go-live"}
     if name in {"api:update_risk", "api:update_issue", "api:update_assumption"}:
         return {"description": "changed through the API"}
+    if name in {"api:escalate_risk", "api:escalate_issue"}:
+        return {"reason": "needs a program decision"}
+    if name == "api:decide_escalation":
+        return {"status": "decided", "decision": "Fund a backup architect"}
     if name == "api:occur_risk":
         return {"note": "it happened"}
     if name == "api:set_estimate":
@@ -108,4 +112,4 @@ def request_data(world, name: str, scope: str):
 
 def is_raid(name: str) -> bool:
     return name.startswith("raid:") or any(key in name for key in ("risk", "issue", "assumption", "simulation",
-                                                                     "estimate"))
+                                                                     "estimate", "escalat"))

@@ -117,3 +117,27 @@ def test_simulation_absurd_iterations_422(world, iterations):
 
 def test_anonymous_is_401(world):
     assert client_for(world, "anonymous").get("/api/v1/risks").status_code == 401
+
+
+def test_escalation_endpoints(world):
+    pm = client_for(world, "project_manager")
+    issue = _post(pm, "/api/v1/issues", {"project": world.project_a1.pk, "title": "Works council objects"}).json()
+    assert _post(pm, f"/api/v1/issues/{issue['id']}/escalate", {"reason": ""}).status_code == 422
+    assert _post(pm, f"/api/v1/issues/{issue['id']}/escalate", {"reason": "x"},
+                 HTTP_IF_MATCH='"7"').status_code == 412
+    raised = _post(pm, f"/api/v1/issues/{issue['id']}/escalate", {"reason": "needs the program"})
+    assert raised.status_code == 200 and raised.json()["escalation_level"] == "program"
+    program_manager = client_for(world, "program_manager")
+    raised = _post(program_manager, f"/api/v1/issues/{issue['id']}/escalate", {"reason": "beyond tolerance"})
+    assert raised.json()["escalation_level"] == "steering"
+    steering = client_for(world, "steering")
+    listed = steering.get("/api/v1/escalations?to_level=steering&status=open").json()
+    assert listed["count"] == 1 and listed["items"][0]["reason"] == "beyond tolerance"
+    escalation = listed["items"][0]["id"]
+    decide = {"status": "decided", "decision": "Sponsor meets the works council"}
+    assert _post(program_manager, f"/api/v1/escalations/{escalation}/decide", decide).status_code == 403
+    assert _post(steering, f"/api/v1/escalations/{escalation}/decide", {"status": "decided"}).status_code == 422
+    decided = _post(steering, f"/api/v1/escalations/{escalation}/decide", decide)
+    assert decided.status_code == 200 and decided.json()["decided_by"] == world.users["steering"].pk
+    other = client_for(world, "director").get(f"/api/v1/escalations?program={world.program_b.pk}")
+    assert other.json()["count"] == 0

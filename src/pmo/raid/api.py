@@ -21,6 +21,7 @@ from .models import (
     AssumptionStatus,
     Distribution,
     EscalationLevel,
+    EscalationStatus,
     IssueStatus,
     Priority,
     Rating,
@@ -32,7 +33,7 @@ from .models import (
     Strategy,
     Trend,
 )
-from .policies import assumption_policy, issue_policy, risk_policy, run_policy
+from .policies import assumption_policy, escalation_policy, issue_policy, risk_policy, run_policy
 
 router = Router(tags=["raid"])
 
@@ -243,6 +244,40 @@ class OccurIn(Schema):
     note: str = Field("", max_length=2000)
 
 
+class EscalationOut(Schema):
+    id: int
+    program: int = Field(..., alias="program_id")
+    risk: int | None = Field(None, alias="risk_id")
+    issue: int | None = Field(None, alias="issue_id")
+    from_level: EscalationLevel
+    to_level: EscalationLevel
+    escalated_by: int | None = Field(None, alias="escalated_by_id")
+    reason: str
+    escalated_at: datetime
+    status: EscalationStatus
+    decision: str
+    decided_by: int | None = Field(None, alias="decided_by_id")
+    decided_at: datetime | None
+    version: int
+
+
+class EscalateIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    reason: str = Field(..., min_length=1, max_length=500)
+
+
+class DecideIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    status: EscalationStatus
+    decision: str = Field("", max_length=5000)
+
+
+class EscalationFilter(Schema):
+    program: int | None = None
+    status: EscalationStatus | None = None
+    to_level: EscalationLevel | None = None
+
+
 class RaidFilter(Schema):
     program: int | None = None
     project: int | None = None
@@ -329,10 +364,58 @@ def occur_risk(request: HttpRequest, response: HttpResponse, risk_id: int, paylo
 
     ``If-Match`` is optional here; when sent, a stale version is refused (412)."""
     risk = risk_policy.get(request.user, pk=risk_id)
-    version = expected_version(request) if request.headers.get("If-Match") else None
-    issue = services.risk_occur(actor=request.user, risk=risk, expected_version=version, note=payload.note)
+    issue = services.risk_occur(actor=request.user, risk=risk, expected_version=_optional_version(request, risk),
+                                note=payload.note)
     with_etag(response, issue)
     return Status(201, issue)
+
+
+@router.post("/risks/{risk_id}/escalate", response=RiskOut)
+def escalate_risk(request: HttpRequest, response: HttpResponse, risk_id: int, payload: EscalateIn):
+    """Raise the risk one level (project -> program -> steering committee), saying why."""
+    risk = risk_policy.get(request.user, pk=risk_id)
+    risk = services.item_escalate(actor=request.user, item=risk, reason=payload.reason,
+                                  expected_version=_optional_version(request, risk))
+    with_etag(response, risk)
+    return risk
+
+
+@router.post("/issues/{issue_id}/escalate", response=IssueOut)
+def escalate_issue(request: HttpRequest, response: HttpResponse, issue_id: int, payload: EscalateIn):
+    issue = issue_policy.get(request.user, pk=issue_id)
+    issue = services.item_escalate(actor=request.user, item=issue, reason=payload.reason,
+                                   expected_version=_optional_version(request, issue))
+    with_etag(response, issue)
+    return issue
+
+
+@router.get("/escalations", response=list[EscalationOut])
+@paginate(LimitOffsetPagination)
+def list_escalations(request: HttpRequest, filters: Query[EscalationFilter]):
+    """Escalations the user can see, newest first (the steering committee's list: ``to_level=steering``)."""
+    queryset = selectors.escalations_for(request.user)
+    for name in ("status", "to_level"):
+        if getattr(filters, name):
+            queryset = queryset.filter(**{name: getattr(filters, name)})
+    if filters.program is not None:
+        queryset = queryset.filter(program_id=filters.program)
+    return queryset
+
+
+@router.post("/escalations/{escalation_id}/decide", response=EscalationOut)
+def decide_escalation(request: HttpRequest, response: HttpResponse, escalation_id: int, payload: DecideIn):
+    """Acknowledge or decide (with the decision) an escalation; steering-level ones are the committee's."""
+    escalation = escalation_policy.get(request.user, pk=escalation_id)
+    escalation = services.escalation_decide(actor=request.user, escalation=escalation, status=payload.status,
+                                            decision=payload.decision,
+                                            expected_version=_optional_version(request, escalation))
+    with_etag(response, escalation)
+    return escalation
+
+
+def _optional_version(request, obj) -> int:
+    """POST actions take If-Match when sent (412 when stale), else act on the version just read."""
+    return expected_version(request) if request.headers.get("If-Match") else obj.version
 
 
 @router.get("/issues", response=list[IssueOut])
