@@ -1,0 +1,53 @@
+"""RAID in a real browser: the heat-map drill-down (htmx), the simulation charts (ECharts), a steering decision."""
+
+from __future__ import annotations
+
+import pytest
+
+from pmo.portfolio.demo import DEMO_PASSWORD, load_demo
+from pmo.portfolio.models import Program
+from pmo.raid.models import Escalation, SimulationRun
+
+
+@pytest.fixture
+def demo(transactional_db):
+    load_demo()
+
+
+def _login(page, live_server, username):
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+
+
+def test_heat_map_cell_and_run_charts(demo, page, live_server, screenshot):
+    _login(page, live_server, "director")
+    erp = Program.objects.get(code="ERP")
+    page.goto(f"{live_server.url}/raid/programs/{erp.pk}/")
+    cell = page.locator("[data-testid=heatmap-inherent] td.cell:not(.empty)").first
+    count = int(cell.inner_text())
+    cell.click()
+    page.wait_for_selector("[data-testid=cell-risks] li")
+    assert page.locator("[data-testid=cell-risks] li").count() == count
+    screenshot("raid-heatmap")
+    run = SimulationRun.objects.get(program=erp)
+    page.goto(f"{live_server.url}/raid/simulations/{run.pk}/")
+    page.wait_for_selector("#finish-chart canvas")
+    page.wait_for_selector("#tornado-chart canvas")
+    assert "P80" in page.inner_text("[data-testid=run-figures]")
+    screenshot("raid-simulation-run")
+
+
+def test_steering_decides_in_the_browser(demo, page, live_server, screenshot):
+    _login(page, live_server, "steering")
+    page.goto(f"{live_server.url}/raid/escalations/")
+    rows = page.locator("[data-testid=escalation-table] tbody tr")
+    assert rows.count() >= 1
+    rows.first.locator("input[name=decision]").fill("Approve a second identity engineer")
+    rows.first.locator("button[value=decided]").click()
+    page.wait_for_selector(".alert-success")
+    assert Escalation.objects.filter(decision="Approve a second identity engineer", decided_by__username="steering")\
+        .exists()
+    screenshot("raid-escalations-steering")
