@@ -229,7 +229,9 @@ def test_scale_update_rerates_all_risks(world):
     services.risk_scale_update(actor=world.users["director"], scale=scale, expected_version=1, medium_from=10,
                                high_from=12, critical_from=20)
     risk.refresh_from_db()
-    assert risk.rating == "low" and RiskScale.objects.count() == 1
+    assert risk.rating == "low" and RiskScale.objects.count() == 1 and risk.version == 2
+    event = _events(risk)[-1]
+    assert (event.action, event.before, event.after) == ("rerate", {"rating": "medium"}, {"rating": "low"})
 
 
 def test_actions_and_assumptions(world):

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Case, Value, When
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from pmo.core import audit
@@ -98,12 +98,18 @@ def risk_scale_update(*, actor, scale: RiskScale, expected_version: int, **chang
     scale_policy.require(actor, "change", scale, "only the PMO Director changes the risk scale")
     with transaction.atomic():
         scale = update_versioned(actor=actor, obj=scale, changes=changes, expected_version=expected_version)
-        Risk.objects.update(rating=Case(
+        new_rating = Case(
             When(score__gte=scale.critical_from, then=Value(Rating.CRITICAL)),
             When(score__gte=scale.high_from, then=Value(Rating.HIGH)),
             When(score__gte=scale.medium_from, then=Value(Rating.MEDIUM)),
             default=Value(Rating.LOW),
-        ))
+        )
+        changed = list(Risk.objects.annotate(new_rating=new_rating).exclude(rating=F("new_rating"))
+                       .only("pk", "title", "rating", "score"))
+        Risk.objects.filter(pk__in=[r.pk for r in changed]).update(rating=new_rating, version=F("version") + 1)
+        for risk in changed:  # a derived field changed: one event per risk, like any other write
+            audit.record(actor=actor, action="rerate", obj=risk, before={"rating": risk.rating},
+                         after={"rating": scale.rating(risk.score)})
     return scale
 
 
