@@ -59,3 +59,20 @@ def test_simulate_command_refusals(world, args, message):
     with pytest.raises(CommandError, match=message):
         call_command("simulate", *args, stdout=StringIO(), stderr=StringIO())
     assert not SimulationRun.objects.exists()
+
+
+def test_escalate_command(world):
+    from datetime import date
+
+    from pmo.raid import services
+
+    issue = services.issue_create(actor=world.users["project_manager"], project=world.project_a1, title="Late",
+                                  severity="low", raised_on=date(2026, 1, 5))
+    Issue.objects.filter(pk=issue.pk).update(due=date(2026, 1, 20))
+    out = StringIO()
+    call_command("escalate", "--program", "PA", stdout=out)
+    assert "1 item escalated." in out.getvalue()
+    escalation = Escalation.objects.get(issue=issue)
+    assert escalation.escalated_by is None and "overdue since 2026-01-20" in escalation.reason
+    with pytest.raises(CommandError):
+        call_command("escalate", "--program", "NOPE", stdout=StringIO())
