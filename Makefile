@@ -42,11 +42,11 @@ worker: install
 	$(BIN)/pmo db_worker
 
 test: $(STAMP_DEV) $(STAMP_NPM)
-	$(BIN)/python scripts/ensure_chromium.py
+	$(BIN)/python scripts/ensure_system_packages.py
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 e2e: $(STAMP_DEV) $(STAMP_NPM)
-	$(BIN)/python scripts/ensure_chromium.py
+	$(BIN)/python scripts/ensure_system_packages.py
 	$(BIN)/pytest -m browser $(PYTEST_ARGS)
 
 lint: $(STAMP_DEV)
