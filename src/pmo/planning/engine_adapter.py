@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from pmo.engine.calendar import CalendarError, WorkCalendar
-from pmo.engine.cpm import Activity, Constraint, Link, Schedule, ScheduleError, schedule
+from pmo.engine.cpm import Activity, Constraint, Link, Schedule, ScheduleError, schedule_columns
 from pmo.engine.network import CycleError
 
 from .models import Calendar, Dependency, Task
@@ -116,6 +116,39 @@ def calendar_for(net: Network, calendar: Calendar | None, start: date) -> WorkCa
     return work_calendar(calendar, first_year=first, last_year=last)
 
 
+def _task_activity(t: Task, *, summary: bool, project_starts: dict[int, date], start: date) -> Activity:
+    """The engine activity of one scheduled task (its ``parent`` set from the task)."""
+    constraint, constraint_date = t.constraint_type, t.constraint_date
+    project_start = project_starts.get(t.project_id)
+    if (not summary and constraint == "ASAP" and project_start and project_start > start
+            and not t.actual_start):
+        constraint, constraint_date = "SNET", project_start
+    if summary:
+        constraint, constraint_date = "ASAP", None
+    started = t.actual_start is not None and not summary
+    return Activity(
+        id=str(t.pk),
+        duration=0.0 if summary or t.is_milestone else float(t.duration),
+        elapsed=t.elapsed and not summary,
+        parent=str(t.parent_id) if t.parent_id else None,
+        constraint=Constraint(constraint),
+        constraint_date=constraint_date,
+        deadline=t.deadline,
+        actual_start=t.actual_start if started else None,
+        actual_finish=t.actual_finish if started else None,
+        percent_complete=float(t.percent_complete) if started else 0.0,
+        remaining=float(t.remaining) if started and t.remaining is not None and not t.actual_finish else None,
+    )
+
+
+def _pinned_activity(t: Task, start: date) -> Activity:
+    if (t.is_milestone or t.is_summary) and t.finish:
+        # a milestone sits at the end of its day; a summary is pinned by its finish
+        return Activity(id=str(t.pk), duration=0.0, constraint=Constraint.MFO, constraint_date=t.finish)
+    return Activity(id=str(t.pk), duration=0.0 if t.is_milestone else float(t.duration), elapsed=t.elapsed,
+                    constraint=Constraint.MSO, constraint_date=t.start or t.constraint_date or start)
+
+
 def to_engine(net: Network, *, project_starts: dict[int, date], start: date) -> tuple[list[Activity], list[Link]]:
     """Engine activities and links for the network.
 
@@ -123,49 +156,63 @@ def to_engine(net: Network, *, project_starts: dict[int, date], start: date) -> 
     (so a program's projects keep their own start dates in the integrated schedule).
     """
     parents = {t.parent_id for t in net.tasks if t.parent_id}
-    activities = []
-    for t in net.tasks:
-        summary = t.pk in parents
-        constraint, constraint_date = t.constraint_type, t.constraint_date
-        project_start = project_starts.get(t.project_id)
-        if (not summary and constraint == "ASAP" and project_start and project_start > start
-                and not t.actual_start):
-            constraint, constraint_date = "SNET", project_start
-        if summary:
-            constraint, constraint_date = "ASAP", None
-        started = t.actual_start is not None and not summary
-        activities.append(Activity(
-            id=str(t.pk),
-            duration=0.0 if summary or t.is_milestone else float(t.duration),
-            elapsed=t.elapsed and not summary,
-            parent=str(t.parent_id) if t.parent_id else None,
-            constraint=Constraint(constraint),
-            constraint_date=constraint_date,
-            deadline=t.deadline,
-            actual_start=t.actual_start if started else None,
-            actual_finish=t.actual_finish if started else None,
-            percent_complete=float(t.percent_complete) if started else 0.0,
-            remaining=float(t.remaining) if started and t.remaining is not None and not t.actual_finish else None,
-        ))
-    for t in net.pinned:
-        if (t.is_milestone or t.is_summary) and t.finish:
-            # a milestone sits at the end of its day; a summary is pinned by its finish
-            activities.append(Activity(id=str(t.pk), duration=0.0, constraint=Constraint.MFO,
-                                       constraint_date=t.finish))
-        else:
-            activities.append(Activity(id=str(t.pk), duration=0.0 if t.is_milestone else float(t.duration),
-                                       elapsed=t.elapsed, constraint=Constraint.MSO,
-                                       constraint_date=t.start or t.constraint_date or start))
+    activities = [_task_activity(t, summary=t.pk in parents, project_starts=project_starts, start=start)
+                  for t in net.tasks]
+    activities += [_pinned_activity(t, start) for t in net.pinned]
     links = [Link(str(d.predecessor_id), str(d.successor_id), d.type, float(d.lag), d.elapsed) for d in net.links]
     return activities, links
+
+
+def to_columns(net: Network, *, project_starts: dict[int, date], start: date) -> dict:
+    """The same network as :func:`to_engine`, as keyword arguments of
+    :func:`~pmo.engine.cpm.schedule_columns`: plain columns for every task, an :class:`Activity` only for
+    the tasks that carry a constraint, deadline or progress (and for pinned tasks)."""
+    parents = {t.parent_id for t in net.tasks if t.parent_id}
+    rows = [*net.tasks, *net.pinned]
+    position = {t.pk: k for k, t in enumerate(rows)}
+    duration, elapsed, parent, details = [], [], [], []
+    for t in net.tasks:
+        summary = t.pk in parents
+        duration.append(0.0 if summary or t.is_milestone else float(t.duration))
+        elapsed.append(t.elapsed and not summary)
+        if t.parent_id is None:
+            parent.append(-1)
+        elif t.parent_id in position:
+            parent.append(position[t.parent_id])
+        else:
+            raise ScheduleError(f"{t.pk}: unknown parent {str(t.parent_id)!r}")
+        project_start = project_starts.get(t.project_id)
+        # what makes _task_activity more than a duration: a constraint (or a later project start), a
+        # deadline, progress; a stray constraint date goes along too, so the Activity refuses it as before
+        special = bool(t.deadline) if summary else (
+            t.constraint_type != "ASAP" or t.constraint_date is not None or t.deadline is not None
+            or t.actual_start is not None or bool(project_start and project_start > start))
+        if special:
+            details.append(_task_activity(t, summary=summary, project_starts=project_starts, start=start))
+    for t in net.pinned:
+        activity = _pinned_activity(t, start)
+        duration.append(activity.duration)
+        elapsed.append(activity.elapsed)
+        parent.append(-1)
+        details.append(activity)
+    try:
+        pred = [position[d.predecessor_id] for d in net.links]
+        succ = [position[d.successor_id] for d in net.links]
+    except KeyError as exc:
+        raise ScheduleError(f"a link names an unknown activity {str(exc.args[0])!r}") from None
+    return {
+        "ids": [str(t.pk) for t in rows], "duration": duration, "elapsed": elapsed, "parent": parent,
+        "details": details, "link_pred": pred, "link_succ": succ, "link_type": [d.type for d in net.links],
+        "link_lag": [float(d.lag) for d in net.links], "link_elapsed": [d.elapsed for d in net.links],
+    }
 
 
 def run(net: Network, *, calendar: WorkCalendar, start: date, status_date: date | None,
         project_starts: dict[int, date]) -> Schedule:
     """Schedule the network; cycles and unschedulable input become a ValidationError naming tasks."""
-    activities, links = to_engine(net, project_starts=project_starts, start=start)
     try:
-        return schedule(activities, links, calendar, start=start, status_date=status_date)
+        columns = to_columns(net, project_starts=project_starts, start=start)
+        return schedule_columns(calendar=calendar, start=start, status_date=status_date, **columns)
     except CycleError as exc:
         by_id = net.by_id
         names = [by_id[i].label if i in by_id else i for i in exc.cycle]
