@@ -52,7 +52,7 @@ def topological_levels(n: int, pred: np.ndarray, succ: np.ndarray, ids: Sequence
     """
     pred = np.asarray(pred, dtype=np.int64)
     succ = np.asarray(succ, dtype=np.int64)
-    by_pred = np.argsort(pred, kind="stable")
+    by_pred = np.argsort(pred)  # the order within one predecessor's links does not matter
     out_start = np.searchsorted(pred[by_pred], np.arange(n + 1))
     out_succ = succ[by_pred]
     indeg = np.bincount(succ, minlength=n)
@@ -68,8 +68,8 @@ def topological_levels(n: int, pred: np.ndarray, succ: np.ndarray, ids: Sequence
             break
         # the positions lo..hi-1 of every frontier node, concatenated
         targets = out_succ[np.repeat(lo - np.cumsum(count) + count, count) + np.arange(total)]
-        np.subtract.at(indeg, targets, 1)
-        targets = np.unique(targets)
+        targets, hits = np.unique(targets, return_counts=True)
+        indeg[targets] -= hits
         frontier = targets[indeg[targets] == 0]
         depth += 1
     if (level < 0).any():
