@@ -16,6 +16,7 @@ def main() -> None:
     )
     for name in names:
         print(f"\n=== {name}", flush=True)
+        sys.argv = [f"benchmarks.{name}"]  # each benchmark parses its own options, with their defaults here
         importlib.import_module(f"benchmarks.{name}").main()
 
 

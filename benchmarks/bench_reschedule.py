@@ -1,10 +1,12 @@
-"""Reschedule through the database: 5,000 tasks, 10,000 links, one project, on SQLite.
+"""Reschedule through the database: 5,000 tasks, 10,000 links, one project, on SQLite and PostgreSQL.
 
 Run with ``.venv/bin/python -m benchmarks.bench_reschedule [--tasks N] [--links M]``. Times the
 service ``project_reschedule`` (load rows, run the CPM engine once, bulk write-back, one audit
 event) phase by phase, then a one-task change through ``task_update`` (which reschedules inside the
 same call and writes back only the rows that moved), and compares the bulk write-back with a naive
-per-row ``save()``. Uses a throw-away SQLite file, never the project's database.
+per-row ``save()``. Uses a throw-away SQLite file and a throw-away PostgreSQL database
+(``pmo_bench`` on ``PMO_BENCH_POSTGRES``, default the local server), never the project's database.
+Each backend runs in its own process, since Django is configured once per process.
 """
 
 from __future__ import annotations
@@ -12,15 +14,32 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import subprocess
+import sys
 import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
 
+POSTGRES = os.environ.get("PMO_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432/pmo_bench")
 
-def _setup(path: Path) -> None:
-    os.environ["PMO_SQLITE_PATH"] = str(path)
-    os.environ.pop("DATABASE_URL", None)
+
+def _fresh_postgres(url: str) -> None:
+    import psycopg
+
+    base, _, name = url.rpartition("/")
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def _setup(path: Path, database: str) -> None:
+    if database == "postgres":
+        _fresh_postgres(POSTGRES)
+        os.environ["DATABASE_URL"] = POSTGRES
+    else:
+        os.environ["PMO_SQLITE_PATH"] = str(path)
+        os.environ.pop("DATABASE_URL", None)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pmo.settings")
     import django
     from django.core.management import call_command
@@ -68,9 +87,17 @@ def main() -> None:
     parser.add_argument("--tasks", type=int, default=5000)
     parser.add_argument("--links", type=int, default=10000)
     parser.add_argument("--seed", type=int, default=20261125)
+    parser.add_argument("--database", choices=["sqlite", "postgres"], help="one backend (default: both, in turn)")
     args, _ = parser.parse_known_args()
+    if args.database is None:
+        for database in ("sqlite", "postgres"):
+            print(f"--- {database}", flush=True)
+            subprocess.run([sys.executable, "-m", "benchmarks.bench_reschedule", "--database", database,
+                            "--tasks", str(args.tasks), "--links", str(args.links), "--seed", str(args.seed)],
+                           check=True)
+        return
     with tempfile.TemporaryDirectory() as tmp:
-        _setup(Path(tmp) / "bench.sqlite3")
+        _setup(Path(tmp) / "bench.sqlite3", args.database)
         from django.db import connection, transaction
         from django.test.utils import CaptureQueriesContext
 
