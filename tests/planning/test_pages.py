@@ -135,3 +135,18 @@ def test_inline_edit_with_htmx(world):
     response = client.post(url, {"version": 1, "name": "Stale"}, HTTP_HX_REQUEST="true")
     assert b"changed by someone else" in response.content
     assert client_for(world, "steering").get(url, HTTP_HX_REQUEST="true").status_code == 403
+
+
+def test_interface_form_lists_no_milestones_of_projects_out_of_sight(world):
+    """A program manager editing an interface with a project of another program sees that project's
+    linked milestone (it is part of the interface) but none of its other milestones."""
+    linked = task(world.project_b1, "PB go-live", 0, is_milestone=True)
+    task(world.project_b1, "PB secret milestone", 0, is_milestone=True)
+    own = task(world.project_a1, "PA handover", 0, is_milestone=True)
+    interface = Interface.objects.create(provider=world.project_a1, consumer=world.project_b1, title="Feed",
+                                         provider_task=own, consumer_task=linked)
+    response = client_for(world, "program_manager").get(f"/interfaces/{interface.pk}/edit/")
+    assert response.status_code == 200
+    names = {str(label) for _value, label in response.context["form"].fields["consumer_task"].choices}
+    assert any("PB go-live" in n for n in names) and any("PA handover" in n for n in names)
+    assert not any("secret" in n for n in names)

@@ -501,12 +501,15 @@ def interface_list(request):
 
 
 def _interface_form(request, instance=None):
-    projects = portfolio_selectors.projects_for(request.user)
+    visible = portfolio_selectors.projects_for(request.user)
+    projects = visible
     if instance is not None:  # the far end stays selectable even when its project is out of sight
         projects = projects | Project.objects.filter(pk__in=[instance.provider_id, instance.consumer_id])
     projects = projects.order_by("code")
-    tasks = Task.objects.filter(project__in=projects.values("pk")).filter(
-        Q(is_milestone=True) | Q(pk__in=[instance.provider_task_id, instance.consumer_task_id] if instance else [])
+    # milestones only of projects the user sees; the interface's own linked tasks stay as they are
+    linked = [instance.provider_task_id, instance.consumer_task_id] if instance else []
+    tasks = Task.objects.filter(
+        Q(project__in=visible.values("pk"), is_milestone=True) | Q(pk__in=linked)
     ).select_related("project").order_by("project__code", "order")
     return InterfaceForm(request.POST or None, instance=instance, projects=projects, tasks=tasks)
 
