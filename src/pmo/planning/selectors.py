@@ -18,6 +18,31 @@ def tasks_of(user, project: Project) -> QuerySet[Task]:
     return task_policy.visible(user, Task.objects.filter(project=project)).order_by("order", "pk")
 
 
+def tasks_in(user, project_ids: list[int]) -> QuerySet[Task]:
+    """The visible tasks of several projects (a program's schedule), in outline order."""
+    return task_policy.visible(user, Task.objects.filter(project__in=project_ids)).order_by("order", "pk")
+
+
+def links_within(project_ids: list[int]) -> list[tuple]:
+    """(predecessor_id, successor_id, type) of the links with both ends among the given projects, as
+    plain tuples: a Gantt of thousands of rows needs no model instances."""
+    return list(Dependency.objects.filter(successor__project__in=project_ids, predecessor__project__in=project_ids)
+                .values_list("predecessor_id", "successor_id", "type", named=True))
+
+
+def latest_baseline_dates(project_ids: list[int]) -> dict[int, tuple]:
+    """task id -> (start, finish) from the newest baseline of each project (two queries)."""
+    latest: dict[int, int] = {}
+    for baseline_id, project_id in (Baseline.objects.filter(project__in=project_ids)
+                                    .order_by("project_id", "-created_at", "-pk").values_list("pk", "project_id")):
+        latest.setdefault(project_id, baseline_id)
+    if not latest:
+        return {}
+    return {task_id: (start, finish) for task_id, start, finish in
+            BaselineTask.objects.filter(baseline__in=latest.values(), task__isnull=False)
+            .values_list("task_id", "start", "finish")}
+
+
 def dependency_queryset() -> QuerySet[Dependency]:
     return Dependency.objects.select_related("predecessor__project__program", "successor__project__program")
 

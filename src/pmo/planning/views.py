@@ -22,7 +22,7 @@ from pmo.portfolio.policies import program_policy, project_policy
 
 from . import checks, gantt, importer, selectors, services
 from .forms import DependencyForm, ImportForm, InlineTaskForm, InterfaceForm, QuickTaskForm, TaskForm
-from .models import Baseline, BaselineTask, Dependency, Task
+from .models import Task
 from .policies import baseline_policy, dependency_policy, interface_policy, plan_policy, task_policy
 
 MAX_UPLOAD = 20 * 1024 * 1024
@@ -36,27 +36,14 @@ def _program(request, pk):
     return program_policy.get(request.user, pk=pk)
 
 
-def _latest_baselines(project_ids) -> dict[int, tuple]:
-    """task id -> (start, finish) from the newest baseline of each project (two queries)."""
-    latest: dict[int, int] = {}
-    for baseline_id, project_id in (Baseline.objects.filter(project__in=project_ids)
-                                    .order_by("project_id", "-created_at", "-pk").values_list("pk", "project_id")):
-        latest.setdefault(project_id, baseline_id)
-    if not latest:
-        return {}
-    return {task_id: (start, finish) for task_id, start, finish in
-            BaselineTask.objects.filter(baseline__in=latest.values(), task__isnull=False)
-            .values_list("task_id", "start", "finish")}
-
-
 def _gantt(request, groups, project_ids):
     ids = [t.pk for _, tasks in groups for t in tasks]
-    links = list(Dependency.objects.filter(successor__project__in=project_ids, predecessor__project__in=project_ids)
-                 .values_list("predecessor_id", "successor_id", "type", named=True)) if ids else []
+    links = selectors.links_within(project_ids) if ids else []
     # one reverse() for the pattern, not one per row
     pattern = reverse("planning:task_edit", args=[_PK_SLOT]).replace(str(_PK_SLOT), "{}")
-    return gantt.build(groups, links, _latest_baselines(project_ids), zoom=request.GET.get("zoom", "week"),
-                       today=timezone.localdate(), href=lambda t: pattern.format(t.pk))
+    return gantt.build(groups, links, selectors.latest_baseline_dates(project_ids),
+                       zoom=request.GET.get("zoom", "week"), today=timezone.localdate(),
+                       href=lambda t: pattern.format(t.pk))
 
 
 _PK_SLOT = 987654321
@@ -176,7 +163,7 @@ def _plan_context(request, project) -> dict:
 @login_required
 def project_gantt(request, pk):
     project = _project(request, pk)
-    tasks = list(Task.objects.filter(project=project).order_by("order", "pk"))
+    tasks = list(selectors.tasks_of(request.user, project))
     chart = _gantt(request, [(None, tasks)], [project.pk])
     finish = max((t.finish for t in tasks if t.finish), default=None)
     return render(request, "planning/project_gantt.html", {
@@ -190,7 +177,7 @@ def project_gantt(request, pk):
 def program_gantt(request, pk):
     program = _program(request, pk)
     projects = list(portfolio_selectors.projects_for(request.user, program).order_by("code"))
-    tasks = list(Task.objects.filter(project__in=[p.pk for p in projects]).order_by("order", "pk"))
+    tasks = list(selectors.tasks_in(request.user, [p.pk for p in projects]))
     by_project: dict[int, list] = {p.pk: [] for p in projects}
     for t in tasks:
         by_project[t.project_id].append(t)
@@ -218,13 +205,13 @@ def program_roadmap(request, pk):
 def _task_rows(request, project) -> list[tuple]:
     """(task, depth, predecessor links) in outline order, each task with its latest baseline finish and
     slip in days: five queries whatever the plan's size."""
-    tasks = list(Task.objects.filter(project=project).select_related("owner").order_by("order", "pk"))
+    tasks = list(selectors.tasks_of(request.user, project).select_related("owner"))
     links = list(selectors.dependencies_of(request.user, project).select_related(
         "predecessor__project", "successor__project"))
     preds: dict[int, list] = {}
     for d in links:
         preds.setdefault(d.successor_id, []).append(d)
-    baseline = _latest_baselines([project.pk])
+    baseline = selectors.latest_baseline_dates([project.pk])
     for t in tasks:
         base_finish = baseline.get(t.pk, (None, None))[1]
         t.baseline_finish = base_finish
