@@ -6,6 +6,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 
 def _pmo(*args, **env):
     base = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}  # set by browser tests
@@ -30,9 +32,9 @@ def test_production_refuses_to_start_without_a_secret_key():
 def test_sqlite_runs_in_wal_with_immediate_transactions(db):
     from django.db import connection
 
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite settings; this run uses " + connection.vendor)
     with connection.cursor() as cursor:
-        if connection.vendor != "sqlite":
-            return
         cursor.execute("PRAGMA journal_mode")
         assert cursor.fetchone()[0] == "wal"
     assert connection.settings_dict["OPTIONS"]["transaction_mode"] == "IMMEDIATE"

@@ -3,12 +3,11 @@
 
 from datetime import datetime
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
-from . import services
-from .models import ApiToken
+from . import selectors, services
 
 router = Router(tags=["accounts"])
 
@@ -66,15 +65,12 @@ def create_token(request: HttpRequest, credentials: Credentials):
 
 @router.get("/auth/tokens", response=list[TokenInfo])
 def list_tokens(request: HttpRequest):
-    return ApiToken.objects.filter(user=request.user)
+    return selectors.tokens_of(request.user)
 
 
 @router.delete("/auth/tokens/{token_id}", response={204: None})
 def revoke_token(request: HttpRequest, token_id: int):
-    token = ApiToken.objects.filter(user=request.user, pk=token_id).first()
-    if token is None:
-        raise Http404("no such token")
-    services.api_token_revoke(actor=request.user, token=token)
+    services.api_token_revoke(actor=request.user, token=selectors.own_token(request.user, token_id))
     return Status(204, None)
 
 

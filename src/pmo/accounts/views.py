@@ -10,9 +10,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from pmo.core.views import apply_service
 
-from . import services
+from . import selectors, services
 from .forms import GrantForm, LockoutAuthenticationForm, PersonForm
-from .models import ApiToken, Membership, User
+from .models import Membership, User
 from .scopes import scopes_of
 
 
@@ -28,7 +28,7 @@ def tokens(request):
     if request.method == "POST":
         _token, new_key = services.api_token_create(actor=request.user, name=request.POST.get("name", "")[:100])
     return render(request, "accounts/tokens.html", {
-        "tokens": ApiToken.objects.filter(user=request.user),
+        "tokens": selectors.tokens_of(request.user),
         "new_key": new_key,
         "memberships": request.user.memberships.select_related("program", "project"),
     })
@@ -37,9 +37,7 @@ def tokens(request):
 @login_required
 @require_POST
 def token_revoke(request, pk):
-    token = ApiToken.objects.filter(user=request.user, pk=pk).first()
-    if token is None:
-        raise Http404("no such token")
+    token = selectors.own_token(request.user, pk)
     services.api_token_revoke(actor=request.user, token=token)
     messages.success(request, f"Token {token} revoked.")
     return redirect("accounts:tokens")
