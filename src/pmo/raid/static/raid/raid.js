@@ -42,4 +42,13 @@
     bars(document.getElementById("tornado-chart" + suffix), data.tornado, "rho", "Tornado: correlation with finish (Spearman)", "#f97316");
     bars(document.getElementById("criticality-chart" + suffix), data.criticality, "value", "Criticality index", "#1f4e79");
   };
+  // The page's chart data sits in <script type="application/json" id="run-charts">: one run's charts, or a
+  // list of runs to compare (suffixes -0, -1, ...). No inline script starts them (Content-Security-Policy).
+  document.addEventListener("DOMContentLoaded", function () {
+    const source = document.getElementById("run-charts");
+    if (!source) return;
+    const data = JSON.parse(source.textContent);
+    if (Array.isArray(data)) data.forEach(function (d, k) { window.pmoRunCharts(d, "-" + k); });
+    else window.pmoRunCharts(data);
+  });
 })();
