@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "pmo.core",
@@ -72,6 +73,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "pmo.core.middleware.PermissionsPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -125,6 +128,31 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+
+# Content-Security-Policy (django-csp) on every response, pages and API alike: everything from this
+# host, no inline or eval'd script (behaviour lives in static files), no framing, no plugins.
+# style= attributes are the one relaxation (style-src-attr): templates and the Gantt set computed
+# widths and indents that way. An attribute styles only its own element (no selectors, so no CSS
+# exfiltration) and url() is held to img-src 'self'; <style> elements stay forbidden.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    },
+}
+# Permissions-Policy (pmo.core.middleware): pmo uses none of these browser features.
+PERMISSIONS_POLICY = ["accelerometer", "camera", "display-capture", "geolocation", "gyroscope", "magnetometer",
+                      "microphone", "midi", "payment", "publickey-credentials-get", "serial", "usb",
+                      "xr-spatial-tracking", "browsing-topics"]
 
 # Sessions last one working day; a locked-out user waits PMO_LOCKOUT_MINUTES.
 SESSION_COOKIE_AGE = 8 * 60 * 60
