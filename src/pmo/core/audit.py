@@ -117,7 +117,9 @@ def verify() -> ChainBreak | None:
             if plain_hash(event) == event.hash:
                 return ChainBreak(event.pk, "content does not match its hash: it is hashed without the audit key "
                                             "(rewritten by someone without PMO_AUDIT_KEY, or written before the "
-                                            "chain was keyed: see 'pmo audit rekey')")
+                                            "chain was keyed; only in that second case, and knowing it, re-key "
+                                            "with 'pmo audit rekey --from-unkeyed', which accepts the trail as "
+                                            "it stands)")
             return ChainBreak(event.pk, "content does not match its hash (the event was changed, or PMO_AUDIT_KEY "
                                         "is not the key it was written with)")
         previous = event.hash

@@ -12,7 +12,8 @@ class Command(BaseCommand):
         "Audit trail tools. 'verify [--anchors FILE]' checks the keyed (HMAC-SHA256) hash chain and, with "
         "--anchors, that every anchored event still has its anchored hash. 'anchor --file FILE | --email ADDR' "
         "publishes the newest event's hash outside the database (run it daily). 'rekey --old-key-env VAR' "
-        "re-hashes the chain after PMO_AUDIT_KEY changed (the old key is read from the variable VAR)."
+        "re-hashes the chain after PMO_AUDIT_KEY changed (the old key is read from the variable VAR, never "
+        "from the command line); 'rekey --from-unkeyed' re-hashes a chain written before the key existed."
     )
 
     def add_arguments(self, parser):
@@ -23,6 +24,8 @@ class Command(BaseCommand):
                             help="anchor: e-mail the anchor line to this address (repeatable)")
         parser.add_argument("--old-key-env", metavar="VAR",
                             help="rekey: the environment variable holding the key the chain was written with")
+        parser.add_argument("--from-unkeyed", action="store_true",
+                            help="rekey: the chain was written with plain SHA-256, before PMO_AUDIT_KEY existed")
 
     def handle(self, *args, action, **options):
         getattr(self, f"_{action}")(**options)
@@ -66,11 +69,13 @@ class Command(BaseCommand):
             send_mail(f"pmo audit anchor: {line.split()[1]}", line, settings.DEFAULT_FROM_EMAIL, email)
         self.stdout.write(self.style.SUCCESS(f"anchored {line.strip()}"))
 
-    def _rekey(self, *, old_key_env, **options):
-        if not old_key_env or not os.environ.get(old_key_env):
-            raise CommandError("--old-key-env VAR must name an environment variable holding the old key")
+    def _rekey(self, *, old_key_env, from_unkeyed, **options):
+        if from_unkeyed == bool(old_key_env):
+            raise CommandError("say what the chain was written with: --old-key-env VAR or --from-unkeyed")
+        if old_key_env and not os.environ.get(old_key_env):
+            raise CommandError(f"the environment variable {old_key_env} holding the old key is not set")
         try:
-            count = audit.rekey(old_key=os.environ[old_key_env])
+            count = audit.rekey(old_key=None if from_unkeyed else os.environ[old_key_env])
         except audit.ChainBroken as exc:
             raise CommandError(f"audit trail broken at {_where(exc.broken)}: {exc.broken.reason}") from exc
         self.stdout.write(self.style.SUCCESS(f"re-hashed {count} events with PMO_AUDIT_KEY; anchors made under "
