@@ -169,6 +169,9 @@ class Task(GovernedModel):
             errors["parent"] = "a task cannot be its own parent"
         elif self.parent_id and self.parent.project_id != self.project_id:
             errors["parent"] = "the parent must be a task of the same project"
+        if self.calendar_id and self.calendar.project_id not in (None, self.project_id):
+            errors["calendar"] = (f"{self.calendar.name} is another project's calendar: use the portfolio "
+                                  "default or this project's own")
         if errors:
             raise ValidationError(errors)
 
