@@ -110,7 +110,8 @@ class Task(GovernedModel):
     deadline = models.DateField(null=True, blank=True)
     calendar = models.ForeignKey(
         Calendar, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-        help_text="recorded for reference: the scheduler runs a project (or program) on one calendar",
+        help_text="the calendar its duration is worked on: the portfolio default or the project's own "
+                  "(empty: the project's calendar)",
     )
     actual_start = models.DateField(null=True, blank=True)
     actual_finish = models.DateField(null=True, blank=True)
