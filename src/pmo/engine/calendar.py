@@ -212,7 +212,12 @@ class WorkCalendar:
         """Instant of each offset in minutes since 1970-01-01: the latest instant with that much work
         done (the next working start), or the earliest with ``finish`` (the end of the work)."""
         day, frac = self._work_day_of(np.asarray(offsets, dtype=np.float64), finish)
-        hours = self._clock(frac * self.hours_per_day, finish)
+        clock, _ = self._knots
+        # whole days (the common case) start at the first working time and end at the last
+        hours = np.full(len(frac), clock[-2] if finish else clock[1])
+        part = frac != (1.0 if finish else 0.0)
+        if part.any():
+            hours[part] = self._clock(frac[part] * self.hours_per_day, finish)
         return np.round((day + self._epoch_day) * 1440.0 + hours * 60.0, 6)
 
     def offsets_at(self, minutes: object) -> np.ndarray:

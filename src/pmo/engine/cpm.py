@@ -821,11 +821,13 @@ class _Instants:
         self.milestone = milestone
 
     def _groups(self, nodes: np.ndarray):
+        """(calendar, selection) for the calendars of ``nodes``."""
         index = self.node_calendar[nodes]
-        if index.size and (index == index[0]).all():
-            yield self.calendars[int(index[0])], slice(None)
+        present = np.flatnonzero(np.bincount(index, minlength=len(self.calendars)))
+        if len(present) == 1:
+            yield self.calendars[int(present[0])], slice(None)
             return
-        for k in np.unique(index).tolist():
+        for k in present.tolist():
             yield self.calendars[k], index == k
 
     def offsets(self, x: np.ndarray, nodes: np.ndarray) -> np.ndarray:
@@ -836,11 +838,14 @@ class _Instants:
         return out
 
     def _instants(self, offsets: np.ndarray, nodes: np.ndarray, finish: np.ndarray | bool) -> np.ndarray:
-        finish = np.broadcast_to(np.asarray(finish), offsets.shape)
-        out = np.empty(len(offsets))
-        for calendar, m in self._groups(nodes):
-            o, f = offsets[m], finish[m]
-            out[m] = np.where(f, calendar.instants(o, finish=True), calendar.instants(o))
+        if not isinstance(finish, np.ndarray):
+            out = np.empty(len(offsets))
+            for calendar, m in self._groups(nodes):
+                out[m] = calendar.instants(offsets[m], finish=finish)
+            return out
+        out = self._instants(offsets, nodes, False)
+        if finish.any():
+            out[finish] = self._instants(offsets[finish], nodes[finish], True)
         return out
 
     def at(self, moment: Moment, node: int | None = None, *, finish: bool = False) -> float:
@@ -863,8 +868,12 @@ class _Instants:
     def starts(self, x: np.ndarray, nodes: np.ndarray) -> np.ndarray:
         """The next working instant of each node's calendar; a milestone stays at the end of a working period."""
         o = self.offsets(x, nodes)
-        at_end = self.milestone[nodes] & (np.abs(self._instants(o, nodes, True) - x) < 1e-6)
-        return np.where(at_end, x, self._instants(o, nodes, False))
+        out = self._instants(o, nodes, False)
+        milestone = self.milestone[nodes]
+        if milestone.any():
+            end = self._instants(o[milestone], nodes[milestone], True)
+            out[milestone] = np.where(np.abs(end - x[milestone]) < 1e-6, x[milestone], out[milestone])
+        return out
 
     def finishes(self, x: np.ndarray, nodes: np.ndarray) -> np.ndarray:
         """The end of the last work before each instant on its node's calendar."""
