@@ -56,6 +56,11 @@ def calendar_of(project: Project, task: Task | None = None) -> Calendar | None:
             .order_by(F("project_id").asc(nulls_last=True), "pk").first())
 
 
+def task_calendars(project: Project) -> QuerySet[Calendar]:
+    """The calendars a task of ``project`` may be scheduled on: the portfolio defaults and the project's own."""
+    return Calendar.objects.filter(Q(project__isnull=True) | Q(project=project)).order_by("name", "pk")
+
+
 def tasks_of(user, project: Project) -> QuerySet[Task]:
     return task_policy.visible(user, Task.objects.filter(project=project)).order_by("order", "pk")
 

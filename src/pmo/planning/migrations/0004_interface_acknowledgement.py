@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('planning', '0002_task_calendar_help'),
+        ('planning', '0003_task_calendar_help'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
