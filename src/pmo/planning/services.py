@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
@@ -74,8 +74,8 @@ class Slip:
 class ScheduleResult:
     start: date
     finish: date | None
-    tasks: list[Task]
-    critical_path: list[Task]
+    tasks: list[engine_adapter.TaskRow]
+    critical_path: list[engine_adapter.TaskRow]
     #: milestones whose finish moved (program reschedules: all; project reschedules: downstream projects)
     slips: list[Slip] = field(default_factory=list)
 
@@ -131,7 +131,21 @@ def _schedule(tasks, *, projects: list[Project], calendar: Calendar | None,
     return ScheduleResult(start=start, finish=finish, tasks=net.tasks, critical_path=critical), before
 
 
+def lock_plans(*project_ids: int) -> None:
+    """Serialize the changes to these projects' plans until the transaction ends.
+
+    A reschedule reads the whole plan and writes what moved; two running side by side would each
+    miss the other's change (and deadlock on each other's rows). PostgreSQL takes the projects' row
+    locks, in id order, before anything else is read or written; on SQLite a write transaction
+    already holds the database's one write lock from BEGIN (IMMEDIATE), so this is a no-op there (as
+    it is outside a transaction).
+    """
+    if connection.vendor != "sqlite" and connection.in_atomic_block:
+        list(Project.objects.select_for_update().filter(pk__in=project_ids).order_by("pk").values_list("pk"))
+
+
 def _reschedule_project(project: Project, status_date: date | None = None) -> tuple[ScheduleResult, dict]:
+    lock_plans(project.pk)
     return _schedule(Task.objects.filter(project=project), projects=[project],
                      calendar=project_calendar(project), status_date=status_date)
 
@@ -145,9 +159,10 @@ def _downstream_projects(project_ids: set[int]) -> set[int]:
     )
 
 
-def _slips(before: dict, tasks: list[Task]) -> list[Slip]:
-    return [Slip(t, before[t.pk][1], t.finish) for t in tasks
-            if t.is_milestone and t.pk in before and before[t.pk][1] != t.finish]
+def _slips(before: dict, tasks: list[engine_adapter.TaskRow]) -> list[Slip]:
+    moved = {t.pk: t.finish for t in tasks if t.is_milestone and t.pk in before and before[t.pk][1] != t.finish}
+    found = Task.objects.select_related("project").in_bulk(moved) if moved else {}
+    return [Slip(found[pk], before[pk][1], finish) for pk, finish in moved.items()]
 
 
 def reschedule_after_change(project: Project) -> list[Slip]:
@@ -175,8 +190,9 @@ def project_reschedule(*, actor, project: Project, status_date: date | None = No
     if not plan_policy.can_change(actor, project):
         raise PermissionDenied("you may not reschedule this project")
     with transaction.atomic():
+        lock_plans(project.pk)
         result, before = _reschedule_project(project, status_date)
-        moved = sum(1 for t in result.tasks if before.get(t.pk) != (t.start, t.finish))
+        moved = sum(1 for t in result.tasks if t.pk in before and before[t.pk] != (t.start, t.finish))
         audit.record(actor=actor, action="reschedule", obj=project, before=None, after={
             "start": result.start.isoformat(), "finish": result.finish.isoformat() if result.finish else None,
             "tasks": len(result.tasks), "moved": moved, "critical": [t.pk for t in result.critical_path],
@@ -194,6 +210,7 @@ def program_reschedule(*, actor, program: Program, status_date: date | None = No
         raise PermissionDenied("you may not reschedule this program")
     projects = list(program.projects.order_by("pk"))
     with transaction.atomic():
+        lock_plans(*(p.pk for p in projects))
         default = Calendar.objects.filter(project__isnull=True).prefetch_related("exceptions").order_by("pk").first()
         result, before = _schedule(Task.objects.filter(project__program=program), projects=projects or [program],
                                    calendar=default, status_date=status_date)
@@ -230,6 +247,7 @@ def task_create(*, actor, project: Project, reschedule: bool = True, **fields) -
     task_policy.require(actor, "create", project, "you may not change the plan of this project")
     _check_parent(project, fields.get("parent"))
     with transaction.atomic():
+        lock_plans(project.pk)
         if fields.get("order") is None:
             fields["order"] = (Task.objects.filter(project=project).aggregate(m=Max("order"))["m"] or 0) + 10
         if fields.get("is_milestone") and "duration" not in fields:
@@ -249,6 +267,7 @@ def task_update(*, actor, task: Task, expected_version: int, **changes) -> Task:
     if changes.get("is_milestone") and "duration" not in changes:
         changes["duration"] = 0
     with transaction.atomic():
+        lock_plans(task.project_id)
         updated = update_versioned(actor=actor, obj=task, changes=changes, expected_version=expected_version)
         if updated is not task and set(changes) - TASK_FIELDS_WITHOUT_DATES:
             slips = reschedule_after_change(task.project)
@@ -261,6 +280,7 @@ def task_delete(*, actor, task: Task, expected_version: int) -> None:
     task_policy.require(actor, "delete", task)
     project = task.project
     with transaction.atomic():
+        lock_plans(project.pk)
         # projects that lose a predecessor with this task (links cascade away with it, subtasks too)
         subtree, level = {task.pk}, {task.pk}
         while level:
@@ -333,6 +353,7 @@ def dependency_create(*, actor, predecessor: Task | None, successor: Task | None
     if Dependency.objects.filter(predecessor=predecessor, successor=successor).exists():
         raise ValidationError({"successor": f"{successor.label} already depends on {predecessor.label}"})
     with transaction.atomic():
+        lock_plans(successor.project_id)
         _check_cycle(predecessor, successor)
         dependency = create_audited(actor=actor, obj=Dependency(predecessor=predecessor, successor=successor,
                                                                 type=type, lag=lag, elapsed=elapsed))
@@ -344,6 +365,7 @@ def dependency_update(*, actor, dependency: Dependency, expected_version: int, *
     _unknown_fields(changes, DEPENDENCY_FIELDS)
     dependency_policy.require(actor, "change", dependency, "you may not change both ends of this link")
     with transaction.atomic():
+        lock_plans(dependency.successor.project_id)
         updated = update_versioned(actor=actor, obj=dependency, changes=changes, expected_version=expected_version)
         if updated is not dependency:
             reschedule_after_change(dependency.successor.project)
@@ -354,6 +376,7 @@ def dependency_delete(*, actor, dependency: Dependency, expected_version: int) -
     dependency_policy.require(actor, "delete", dependency, "you may not change both ends of this link")
     project = dependency.successor.project
     with transaction.atomic():
+        lock_plans(project.pk)
         delete_versioned(actor=actor, obj=dependency, expected_version=expected_version)
         reschedule_after_change(project)
 
@@ -401,6 +424,8 @@ def calendar_create(*, actor, project: Project | None = None, exceptions=None, *
     if project is not None and Calendar.objects.filter(project=project).exists():
         raise ValidationError({"project": f"{project.code} already has a calendar"})
     with transaction.atomic():
+        if project is not None:
+            lock_plans(project.pk)
         calendar = create_audited(actor=actor, obj=Calendar(project=project, **fields))
         _set_exceptions(calendar, exceptions)
         if project is not None:
@@ -413,6 +438,8 @@ def calendar_update(*, actor, calendar: Calendar, expected_version: int, excepti
     _unknown_fields(changes, CALENDAR_FIELDS)
     calendar_policy.require(actor, "change", calendar)
     with transaction.atomic():
+        if calendar.project_id:
+            lock_plans(calendar.project_id)
         updated = calendar
         if changes:
             updated = update_versioned(actor=actor, obj=calendar, changes=changes, expected_version=expected_version)
