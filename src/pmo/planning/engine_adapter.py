@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, time
 from decimal import Decimal
+from operator import attrgetter
 from typing import NamedTuple
 
 import numpy as np
@@ -72,7 +73,7 @@ class LinkRow(NamedTuple):
     predecessor_id: int
     successor_id: int
     type: str
-    lag: Decimal
+    lag: Decimal | float
     elapsed: bool
 
 
@@ -80,9 +81,9 @@ class LinkRow(NamedTuple):
 class TaskRow:
     """A task as the scheduler reads and writes it: the plain values of one row, no model instance.
 
-    Building model instances was most of a reschedule's time (Django's per-instance set-up for every
-    task of the project); a row is one ``values_list`` tuple. The attributes are the model's, so the
-    rest of the adapter reads a row as it would read a task.
+    Building model instances was most of a reschedule's time (Django's per-instance set-up and
+    per-value converters for every task of the project); a row is one tuple of the database's
+    values. The attributes are the model's, so the rest of the adapter reads a row as it reads a task.
     """
 
     pk: int
@@ -92,7 +93,7 @@ class TaskRow:
     code: str
     name: str
     is_milestone: bool
-    duration: Decimal
+    duration: Decimal | float
     elapsed: bool
     constraint_type: str
     constraint_date: date | None
@@ -100,8 +101,8 @@ class TaskRow:
     calendar_id: int | None
     actual_start: date | None
     actual_finish: date | None
-    percent_complete: Decimal
-    remaining: Decimal | None
+    percent_complete: Decimal | float
+    remaining: Decimal | float | None
     # written by the scheduler (Task.computed_fields)
     is_summary: bool
     wbs: str
@@ -124,8 +125,21 @@ _ROW_FIELDS = tuple(TaskRow.__dataclass_fields__)
 
 
 def task_rows(queryset) -> list[TaskRow]:
-    """The rows of ``queryset`` (one query), in outline order."""
-    return [TaskRow(*values) for values in queryset.order_by("project_id", "order", "pk").values_list(*_ROW_FIELDS)]
+    """The rows of ``queryset`` (one query), in outline order.
+
+    Read with a plain cursor, without Django's per-value converters: the drivers already return
+    dates and booleans (Django registers SQLite's date and bool converters); numbers stay as the
+    driver gives them (Decimal, or float on SQLite), which the engine reads as floats.
+    """
+    return [TaskRow(*row) for row in _fetch(queryset.order_by("project_id", "order", "pk").values_list(*_ROW_FIELDS))]
+
+
+def _fetch(values_list) -> list[tuple]:
+    """The rows of a ``values_list`` query as the driver returns them (no per-value converters)."""
+    sql, params = values_list.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 @dataclass
@@ -148,8 +162,9 @@ def load_network(task_queryset) -> Network:
     """
     tasks = task_rows(task_queryset)
     ids = {t.pk for t in tasks}
-    links = [LinkRow(*row) for row in Dependency.objects.filter(successor__in=task_queryset.values("pk"))
-             .order_by("pk").values_list("predecessor_id", "successor_id", "type", "lag", "elapsed")]
+    links = [LinkRow(*row) for row in _fetch(Dependency.objects.filter(successor__in=task_queryset.values("pk"))
+                                             .order_by("pk").values_list("predecessor_id", "successor_id", "type",
+                                                                         "lag", "elapsed"))]
     outside = {d.predecessor_id for d in links} - ids
     pinned = task_rows(Task.objects.filter(pk__in=outside)) if outside else []
     return Network(tasks, links, pinned)
@@ -296,52 +311,42 @@ def wbs_numbers(tasks: list[TaskRow]) -> dict[int, str]:
 _DATES = ("start", "finish", "early_start", "early_finish", "late_start", "late_finish")
 
 
-def _changed(old: list, new: np.ndarray) -> np.ndarray:
-    """Where the stored values (``None`` for NULL) differ from the computed ones."""
-    if new.dtype.kind == "M":
-        before = np.array(old, dtype="datetime64[D]")
-        return (before != new) | np.isnat(before)
-    if new.dtype.kind == "f":
-        return ~(np.array(old, dtype=np.float64) == new)  # NULL reads as NaN: always changed
-    return np.array(old, dtype=object) != new.astype(object)
-
-
 def write_back(net: Network, result: Schedule) -> dict[int, tuple[date | None, date | None]]:
     """Store the computed fields of ``net.tasks`` whose values changed, in bulk.
 
-    The comparison runs on whole columns (numpy), so an edit that moves a handful of tasks writes a
-    handful of rows whatever the size of the plan. Returns the previous (start, finish) of every
-    changed task.
+    Old and new values are compared as one tuple per task (columns converted at once), so an edit
+    that moves a handful of tasks writes a handful of rows whatever the size of the plan. Returns
+    the previous (start, finish) of every task written.
     """
     tasks = net.tasks
     if not tasks:
         return {}
     rows = np.array([result.index[str(t.pk)] for t in tasks], dtype=np.int64)
     summary = result.summary[rows]
-    milestone = np.array([t.is_milestone for t in tasks], dtype=bool) & ~summary
+    milestone = np.fromiter((t.is_milestone for t in tasks), dtype=bool, count=len(tasks)) & ~summary
     new = {name: (result.start_dates if name.endswith("start") else result.finish_dates)(name, rows)
            for name in _DATES}
     for name in ("start", "early_start", "late_start"):  # a milestone is one moment: show it on its finish day
         new[name] = np.where(milestone, new[name.replace("start", "finish")], new[name])
-    new["total_float"] = np.round(result.total_float[rows], 3)
-    new["free_float"] = np.round(result.free_float[rows], 3)
-    new["is_critical"] = result.critical[rows].astype(bool)
-    new["is_summary"] = summary.astype(bool)
     wbs = wbs_numbers(tasks)
-    changed = np.array([t.wbs != wbs[t.pk] for t in tasks], dtype=bool)
-    for name, values in new.items():
-        changed |= _changed([getattr(t, name) for t in tasks], values)
-    positions = np.flatnonzero(changed)
-    picked = {name: values[positions].tolist() for name, values in new.items()}
+    columns = {
+        "is_summary": summary.tolist(),
+        "wbs": [wbs[t.pk] for t in tasks],
+        **{name: values.tolist() for name, values in new.items()},
+        "total_float": np.round(result.total_float[rows], 3).tolist(),
+        "free_float": np.round(result.free_float[rows], 3).tolist(),
+        "is_critical": result.critical[rows].tolist(),
+    }
+    names = tuple(columns)
+    old = map(attrgetter(*names), tasks)
     before: dict[int, tuple] = {}
     written = []
-    for k, i in enumerate(positions.tolist()):
-        t = tasks[i]
-        before[t.pk] = (t.start, t.finish)
-        for name, values in picked.items():
-            setattr(t, name, values[k])
-        t.wbs = wbs[t.pk]
-        written.append(t)
+    for t, was, now in zip(tasks, old, zip(*columns.values(), strict=True), strict=True):
+        if was != now:
+            before[t.pk] = (t.start, t.finish)
+            for name, value in zip(names, now, strict=True):
+                setattr(t, name, value)
+            written.append(t)
     bulk_write(written, Task.computed_fields)
     return before
 
