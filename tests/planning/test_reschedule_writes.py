@@ -108,3 +108,72 @@ def test_random_edits_store_what_a_schedule_from_scratch_computes(world, directo
                                  parent=rng.choice([None, *phases]))
     stored = _stored(project)
     assert stored == _from_scratch(project)
+
+
+def _plan_reads(queries: list[tuple[bool, str]], *, inside: bool) -> int:
+    """How many times the whole plan (every task of the project, in outline order) was read."""
+    return sum(1 for in_transaction, sql in queries if in_transaction == inside and sql.startswith("SELECT")
+               and '"planning_task"."late_finish"' in sql and "ORDER BY" in sql)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_edit_schedules_before_it_takes_the_write_lock():
+    """The plan is read and scheduled outside the write transaction; inside it only a fingerprint
+    of the plan is checked and the moved rows are written."""
+    from ..conftest import make_world
+
+    world = make_world()
+    director = world.users["director"]
+    project = world.project_a1
+    tasks = [task(project, f"T{i}", 2) for i in range(20)]
+    for a, b in zip(tasks, tasks[1:], strict=False):
+        link(a, b)
+    services._reschedule_project(project)
+    queries: list[tuple[bool, str]] = []
+
+    def record(execute, sql, params, many, context):
+        queries.append((connection.in_atomic_block, sql))
+        return execute(sql, params, many, context)
+
+    edited = Task.objects.select_related("project").get(pk=tasks[3].pk)
+    with connection.execute_wrapper(record):
+        services.task_update(actor=director, task=edited, expected_version=edited.version, duration=4)
+    assert (_plan_reads(queries, inside=False), _plan_reads(queries, inside=True)) == (1, 0)
+    assert Task.objects.get(pk=tasks[-1].pk).finish == _from_scratch(project)[tasks[-1].pk][COMPUTED.index("finish")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_edit_whose_plan_changed_meanwhile_is_scheduled_again_inside_the_lock(monkeypatch):
+    """Another edit commits between the early schedule and the write transaction: the early
+    schedule is dropped and the plan scheduled again with both edits."""
+    from ..conftest import make_world
+
+    world = make_world()
+    director = world.users["director"]
+    project = world.project_a1
+    tasks = [task(project, f"T{i}", 2) for i in range(10)]
+    for a, b in zip(tasks, tasks[1:], strict=False):
+        link(a, b)
+    services._reschedule_project(project)
+    precompute = services._precompute
+
+    def meanwhile(task_row, changes):
+        early = precompute(task_row, changes)
+        other = Task.objects.select_related("project").get(pk=tasks[1].pk)
+        monkeypatch.setattr(services, "_precompute", precompute)
+        services.task_update(actor=director, task=other, expected_version=other.version, duration=5)
+        return early
+
+    monkeypatch.setattr(services, "_precompute", meanwhile)
+    edited = Task.objects.select_related("project").get(pk=tasks[6].pk)
+    queries: list[tuple[bool, str]] = []
+
+    def record(execute, sql, params, many, context):
+        queries.append((connection.in_atomic_block, sql))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        services.task_update(actor=director, task=edited, expected_version=edited.version, duration=4)
+    assert _plan_reads(queries, inside=True) >= 1  # scheduled again inside the lock
+    assert _stored(project) == _from_scratch(project)
+    assert Task.objects.get(pk=tasks[1].pk).duration == 5 and Task.objects.get(pk=tasks[6].pk).duration == 4
