@@ -110,7 +110,8 @@ class Task(GovernedModel):
     deadline = models.DateField(null=True, blank=True)
     calendar = models.ForeignKey(
         Calendar, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-        help_text="recorded for reference: the scheduler runs a project (or program) on one calendar",
+        help_text="the calendar its duration is worked on: the portfolio default or the project's own "
+                  "(empty: the project's calendar)",
     )
     actual_start = models.DateField(null=True, blank=True)
     actual_finish = models.DateField(null=True, blank=True)
@@ -169,6 +170,9 @@ class Task(GovernedModel):
             errors["parent"] = "a task cannot be its own parent"
         elif self.parent_id and self.parent.project_id != self.project_id:
             errors["parent"] = "the parent must be a task of the same project"
+        if self.calendar_id and self.calendar.project_id not in (None, self.project_id):
+            errors["calendar"] = (f"{self.calendar.name} is another project's calendar: use the portfolio "
+                                  "default or this project's own")
         if errors:
             raise ValidationError(errors)
 

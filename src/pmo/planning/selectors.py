@@ -6,12 +6,17 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from pmo.portfolio.models import Program, Project
 
-from .models import Baseline, BaselineTask, Dependency, Interface, Task
+from .models import Baseline, BaselineTask, Calendar, Dependency, Interface, Task
 from .policies import baseline_policy, dependency_policy, interface_policy, task_policy, visible_project_ids
 
 
 def task_queryset() -> QuerySet[Task]:
     return Task.objects.select_related("project", "project__program")
+
+
+def task_calendars(project: Project) -> QuerySet[Calendar]:
+    """The calendars a task of ``project`` may be scheduled on: the portfolio defaults and the project's own."""
+    return Calendar.objects.filter(Q(project__isnull=True) | Q(project=project)).order_by("name", "pk")
 
 
 def tasks_of(user, project: Project) -> QuerySet[Task]:

@@ -42,7 +42,7 @@ TASK_FIELDS = (
     "deadline", "calendar", "actual_start", "actual_finish", "percent_complete", "remaining", "work", "cost", "owner",
 )
 #: task fields whose change cannot move any date
-TASK_FIELDS_WITHOUT_DATES = {"code", "name", "calendar", "owner", "work", "cost", "order"}
+TASK_FIELDS_WITHOUT_DATES = {"code", "name", "owner", "work", "cost", "order"}
 DEPENDENCY_FIELDS = ("type", "lag", "elapsed")
 CALENDAR_FIELDS = ("name", "weekmask", "working_times", "holiday_country", "holiday_subdivision")
 INTERFACE_FIELDS = ("provider", "consumer", "title", "description", "need_by", "provider_task", "consumer_task",
@@ -130,7 +130,8 @@ def _plan(net: engine_adapter.Network, *, projects: list[Project], calendar: Cal
             start = t.actual_start
     work_calendar = engine_adapter.calendar_for(net, calendar, start)
     result = engine_adapter.run(net, calendar=work_calendar, start=start,
-                                status_date=_status_date(net, status_date), project_starts=starts)
+                                status_date=_status_date(net, status_date), project_starts=starts,
+                                calendars=engine_adapter.task_calendars(net, calendar, work_calendar))
     return _Plan(net, result, start)
 
 
@@ -168,7 +169,9 @@ def _plan_token(project: Project) -> tuple:
     link_stats = links.aggregate(n=Count("pk"), last=Max("pk"), versions=Sum("version"))
     outside = links.exclude(predecessor__project=project).order_by("pk").values_list(
         "predecessor_id", "predecessor__version", "predecessor__start", "predecessor__finish")
-    calendars = Calendar.objects.filter(Q(project=project) | Q(project__isnull=True)).order_by("pk").values_list(
+    calendars = Calendar.objects.filter(
+        Q(project=project) | Q(project__isnull=True) | Q(pk__in=Task.objects.filter(project=project)
+                                                          .values("calendar_id"))).order_by("pk").values_list(
         "pk", "version")
     own = Project.objects.filter(pk=project.pk).values_list("version", "start")
     return (tuple(tasks.values()), tuple(link_stats.values()), tuple(outside), tuple(calendars), tuple(own),
@@ -288,8 +291,8 @@ def project_reschedule(*, actor, project: Project, status_date: date | None = No
 def program_reschedule(*, actor, program: Program, status_date: date | None = None) -> ScheduleResult:
     """The integrated master schedule: every project of the program at once, through their links.
 
-    ``slips`` lists the milestones whose finish moved, with the change in calendar days. The
-    program's default calendar is the portfolio default (one calendar per engine run).
+    ``slips`` lists the milestones whose finish moved, with the change in calendar days. The run's
+    calendar is the portfolio default; each project's tasks keep their project's (and task) calendars.
     """
     if not plan_policy.can_change_program(actor, program):
         raise PermissionDenied("you may not reschedule this program")
