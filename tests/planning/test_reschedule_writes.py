@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from pmo.planning import services
 from pmo.planning.models import Dependency, Task
@@ -135,11 +136,25 @@ def test_an_edit_schedules_before_it_takes_the_write_lock():
         queries.append((connection.in_atomic_block, sql))
         return execute(sql, params, many, context)
 
+    _age(project)
     edited = Task.objects.select_related("project").get(pk=tasks[3].pk)
     with connection.execute_wrapper(record):
         services.task_update(actor=director, task=edited, expected_version=edited.version, duration=4)
     assert (_plan_reads(queries, inside=False), _plan_reads(queries, inside=True)) == (1, 0)
-    assert Task.objects.get(pk=tasks[-1].pk).finish == _from_scratch(project)[tasks[-1].pk][COMPUTED.index("finish")]
+    assert _stored(project) == _from_scratch(project)
+
+    # edited a moment ago, the plan is busy: the next edit schedules inside the lock right away
+    queries.clear()
+    edited = Task.objects.select_related("project").get(pk=tasks[8].pk)
+    with connection.execute_wrapper(record):
+        services.task_update(actor=director, task=edited, expected_version=edited.version, duration=1)
+    assert (_plan_reads(queries, inside=False), _plan_reads(queries, inside=True)) == (0, 1)
+    assert _stored(project) == _from_scratch(project)
+
+
+def _age(project) -> None:
+    """Make the plan look untouched for a while (not being edited by anyone)."""
+    Task.objects.filter(project=project).update(updated_at=timezone.now() - 2 * services.BUSY_PLAN)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -155,6 +170,7 @@ def test_an_edit_whose_plan_changed_meanwhile_is_scheduled_again_inside_the_lock
     for a, b in zip(tasks, tasks[1:], strict=False):
         link(a, b)
     services._reschedule_project(project)
+    _age(project)
     precompute = services._precompute
 
     def meanwhile(task_row, changes):

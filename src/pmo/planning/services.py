@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
@@ -164,7 +164,7 @@ def _plan_token(project: Project) -> tuple:
     """
     tasks = Task.objects.filter(project=project).aggregate(
         n=Count("pk"), last=Max("pk"), versions=Sum("version"), total=Sum("total_float"), free=Sum("free_float"),
-        first=Min("start"), finish=Max("finish"))
+        first=Min("start"), finish=Max("finish"), changed=Max("updated_at"))
     links = Dependency.objects.filter(successor__project=project)
     link_stats = links.aggregate(n=Count("pk"), last=Max("pk"), versions=Sum("version"))
     outside = links.exclude(predecessor__project=project).order_by("pk").values_list(
@@ -176,6 +176,10 @@ def _plan_token(project: Project) -> tuple:
     own = Project.objects.filter(pk=project.pk).values_list("version", "start")
     return (tuple(tasks.values()), tuple(link_stats.values()), tuple(outside), tuple(calendars), tuple(own),
             timezone.localdate())
+
+
+#: a plan edited this recently is being edited by others: scheduling it before the lock would be in vain
+BUSY_PLAN = timedelta(seconds=3)
 
 
 @dataclass
@@ -192,13 +196,18 @@ def _precompute(task: Task, changes: dict) -> _Precomputed | None:
     computing first (WAL readers never wait), then checking inside the transaction that the plan's
     :func:`_plan_token` is unchanged, keeps the lock for the few rows the edit moved. When the plan
     changed meanwhile (another edit of the same project), the schedule is computed again inside
-    the lock. None when there is nothing to gain (already inside a transaction) or the change
-    cannot be scheduled (the write transaction then reports it).
+    the lock. None when there is nothing to gain: already inside a transaction, or a task of the
+    plan changed in the last :data:`BUSY_PLAN` (others are editing it, so the plan would most likely
+    change again before the lock is ours, and scheduling it twice only takes CPU from the writer
+    holding the lock), or the change cannot be scheduled (the write transaction then reports it).
     """
     if connection.in_atomic_block:
         return None
     project = task.project
     token = _plan_token(project)  # first: a change committed while the plan is read makes it stale
+    changed = token[0][-1]
+    if changed is not None and timezone.now() - changed < BUSY_PLAN:
+        return None
     net = engine_adapter.load_network(Task.objects.filter(project=project))
     row = next((t for t in net.tasks if t.pk == task.pk), None)
     if row is None:
