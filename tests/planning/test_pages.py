@@ -75,7 +75,7 @@ def _queries(client, url) -> int:
 
 #: pinned query counts (session, user, scopes, the page's own reads); the same for 1 and 100 tasks
 PINNED = {
-    "/projects/{project}/plan/": 8,
+    "/projects/{project}/plan/": 10,
     "/projects/{project}/plan/tasks/": 8,
     "/programs/{program}/plan/": 9,
     "/programs/{program}/roadmap/": 5,

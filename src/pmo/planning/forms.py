@@ -76,9 +76,10 @@ class InterfaceForm(VersionedForm):
         fields = list(INTERFACE_FIELDS)
         widgets = {"need_by": DATE, "description": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, projects, tasks, **kwargs):
+    def __init__(self, *args, projects, providers, tasks, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["provider"].queryset = projects
+        self.fields["provider"].queryset = providers
+        self.fields["provider"].help_text = "the provider's side owns the interface and its delivery"
         self.fields["consumer"].queryset = projects
         for name in ("provider_task", "consumer_task"):
             self.fields[name].queryset = tasks

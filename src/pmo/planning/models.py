@@ -13,11 +13,22 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.urls import reverse
 
 from pmo.core.models import GovernedModel
+from pmo.core.navigation import Crumb
 from pmo.portfolio.models import Project
 
 WORKING_TIMES = re.compile(r"^\d{2}:\d{2}-\d{2}:\d{2}(,\d{2}:\d{2}-\d{2}:\d{2})*$")
+
+
+def plan_crumb(project: Project) -> Crumb:
+    """The "Plan" section of a project in breadcrumbs."""
+    return Crumb("Plan", reverse("planning:project_gantt", args=[project.pk]), parent=project)
+
+
+def interface_crumb() -> Crumb:
+    return Crumb("Interfaces", reverse("planning:interface_list"))
 
 
 class ConstraintType(models.TextChoices):
@@ -66,6 +77,13 @@ class Calendar(GovernedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("planning:calendar_detail", args=[self.pk])
+
+    @property
+    def crumb_parent(self):
+        return plan_crumb(self.project) if self.project_id else None
 
     def clean(self):
         if self.working_times and WORKING_TIMES.match(self.working_times):
@@ -154,6 +172,13 @@ class Task(GovernedModel):
     def label(self) -> str:
         return f"{self.project.code}/{self.code or self.wbs or self.pk} {self.name}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("planning:task_detail", args=[self.pk])
+
+    @property
+    def crumb_parent(self):
+        return plan_crumb(self.project)
+
     def clean(self):
         errors = {}
         if self.is_milestone and self.duration:
@@ -198,6 +223,17 @@ class Dependency(GovernedModel):
     def __str__(self) -> str:
         return f"{self.predecessor_id} -> {self.successor_id} {self.type}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("planning:dependency_detail", args=[self.pk])
+
+    @property
+    def crumb_parent(self):
+        return self.successor
+
+    @property
+    def crumb_label(self) -> str:
+        return f"Link from {self.predecessor.code or self.predecessor.wbs or self.predecessor.name} ({self.type})"
+
     @property
     def crosses_projects(self) -> bool:
         return self.predecessor.project_id != self.successor.project_id
@@ -220,6 +256,13 @@ class Baseline(GovernedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("planning:baseline_detail", args=[self.pk])
+
+    @property
+    def crumb_parent(self):
+        return plan_crumb(self.project)
 
 
 class BaselineTask(models.Model):
@@ -263,15 +306,27 @@ class Interface(GovernedModel):
     status = models.CharField(max_length=16, choices=InterfaceStatus.choices, default=InterfaceStatus.PROPOSED)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="+")
+    # the consumer's side: who acknowledged the interface (or accepted its delivery), when, and what they said
+    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                        related_name="+", editable=False)
+    acknowledged_at = models.DateTimeField(null=True, blank=True, editable=False)
+    consumer_note = models.TextField(blank=True, max_length=2000, editable=False)
 
     audited_fields = ("provider", "consumer", "title", "description", "need_by", "provider_task", "consumer_task",
-                      "status", "owner")
+                      "status", "owner", "acknowledged_by", "acknowledged_at", "consumer_note")
 
     class Meta:
         ordering = ["need_by", "pk"]
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("planning:interface_detail", args=[self.pk])
+
+    @property
+    def crumb_parent(self):
+        return interface_crumb()
 
     def clean(self):
         errors = {}
