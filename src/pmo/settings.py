@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "pmo.core.middleware.PermissionsPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "pmo.core.busy.DatabaseBusyMiddleware",  # 503 + Retry-After when the database is locked
 ]
 
 ROOT_URLCONF = "pmo.urls"
