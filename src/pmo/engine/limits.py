@@ -33,17 +33,17 @@ class LimitExceeded(ValueError):
 
 def check_date(value: date, what: str) -> None:
     """Refuse a date outside ``EARLIEST_DATE..LATEST_DATE``; ``what`` names it in the message."""
-    day = value.date() if hasattr(value, "date") else value
-    if not EARLIEST_DATE <= day <= LATEST_DATE:
-        raise LimitExceeded(f"{what} {day.isoformat()} is outside {EARLIEST_DATE}..{LATEST_DATE}")
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise LimitExceeded(f"{what} {value.isoformat()} is outside {EARLIEST_DATE}..{LATEST_DATE}")
 
 
 class Deadline:
-    """An elapsed-time budget: :meth:`check` raises once ``seconds`` have passed since creation."""
+    """An elapsed-time budget: :meth:`check` raises once ``seconds`` (default ``IMPORT_SECONDS``)
+    have passed since creation."""
 
-    def __init__(self, seconds: float = IMPORT_SECONDS):
-        self.seconds = seconds
-        self._end = time.monotonic() + seconds
+    def __init__(self, seconds: float | None = None):
+        self.seconds = IMPORT_SECONDS if seconds is None else seconds
+        self._end = time.monotonic() + self.seconds
 
     def check(self, step: str) -> None:
         if time.monotonic() > self._end:

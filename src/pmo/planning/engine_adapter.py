@@ -22,6 +22,7 @@ from django.db import connection
 
 from pmo.engine.calendar import CalendarError, WorkCalendar
 from pmo.engine.cpm import Activity, Constraint, Link, Schedule, ScheduleError, schedule_columns
+from pmo.engine.limits import EARLIEST_DATE, LATEST_DATE
 from pmo.engine.network import CycleError
 
 from .models import Calendar, Dependency, Task
@@ -42,12 +43,12 @@ def work_calendar(calendar: Calendar | None, *, exceptions: Iterable | None = No
                   last_year: int = 2060) -> WorkCalendar:
     """The engine calendar of a planning calendar (``None``: Monday-Friday, 8 hours).
 
-    ``exceptions`` are (date, working) pairs; by default the calendar's own exception rows.
+    ``exceptions`` are (start, finish, working) date ranges; by default the calendar's own exception rows.
     """
     if calendar is None:
         return WorkCalendar(first_year=first_year, last_year=last_year)
     if exceptions is None:
-        exceptions = [(e.date, e.working) for e in calendar.exceptions.all()]
+        exceptions = [(e.start, e.finish, e.working) for e in calendar.exceptions.all()]
     exceptions = list(exceptions)
     try:
         return WorkCalendar(
@@ -55,8 +56,8 @@ def work_calendar(calendar: Calendar | None, *, exceptions: Iterable | None = No
             working_times=_times(calendar.working_times) if calendar.working_times else DEFAULT_TIMES,
             country=calendar.holiday_country or None,
             subdivision=calendar.holiday_subdivision or None,
-            non_working_days=frozenset(d for d, working in exceptions if not working),
-            working_days=frozenset(d for d, working in exceptions if working),
+            non_working_days=frozenset((start, finish) for start, finish, working in exceptions if not working),
+            working_days=frozenset((start, finish) for start, finish, working in exceptions if working),
             first_year=first_year,
             last_year=last_year,
             name=calendar.name,
@@ -108,7 +109,7 @@ def _years(net: Network, start: date) -> tuple[int, int]:
         for value in (t.constraint_date, t.deadline, t.actual_start, t.actual_finish, t.start):
             if value:
                 years.append(value.year)
-    return max(1900, min(years) - 1), max(years) + 30
+    return max(EARLIEST_DATE.year, min(years) - 1), min(LATEST_DATE.year, max(years) + 30)
 
 
 def calendar_for(net: Network, calendar: Calendar | None, start: date) -> WorkCalendar:
@@ -209,19 +210,65 @@ def to_columns(net: Network, *, project_starts: dict[int, date], start: date) ->
 
 def run(net: Network, *, calendar: WorkCalendar, start: date, status_date: date | None,
         project_starts: dict[int, date]) -> Schedule:
-    """Schedule the network; cycles and unschedulable input become a ValidationError naming tasks."""
+    """Schedule the network; cycles, unschedulable input and dates that run outside the calendar
+    become a ValidationError naming tasks."""
     try:
         columns = to_columns(net, project_starts=project_starts, start=start)
-        return schedule_columns(calendar=calendar, start=start, status_date=status_date, **columns)
+        result = schedule_columns(calendar=calendar, start=start, status_date=status_date, **columns)
     except CycleError as exc:
         by_id = net.by_id
         names = [by_id[i].label if i in by_id else i for i in exc.cycle]
         raise ValidationError({"predecessor": str(CycleError(names))}) from exc
-    except (ScheduleError, CalendarError) as exc:
+    except ScheduleError as exc:
         message = str(exc)
         for key, task in net.by_id.items():
             message = message.replace(f"{key}:", f"{task.label}:")
         raise ValidationError(message) from exc
+    except CalendarError as exc:
+        raise ValidationError(_elapsed_outside(net, calendar, start, exc)) from exc
+    _check_within(net, result)
+    return result
+
+
+def _span(calendar: WorkCalendar) -> str:
+    return f"{calendar.origin}..{date(calendar.last_year, 12, 31)}"
+
+
+def _check_within(net: Network, result: Schedule) -> None:
+    """Refuse a schedule whose dates run outside its calendar, naming the first task that does
+    (the one that starts earliest: in a chain, the task that crosses the end)."""
+    calendar = result.calendar
+    end = calendar.offset(date(calendar.last_year, 12, 31), finish=True)
+    fields = (result.early_start, result.early_finish, result.late_start, result.late_finish)
+    before = np.zeros(len(result.ids), dtype=bool)
+    after = np.zeros(len(result.ids), dtype=bool)
+    for values in fields:
+        before |= values < 0
+        after |= values >= end
+    rows = np.flatnonzero(before | after)
+    if not rows.size:
+        return
+    row = int(rows[np.argmin(result.early_start[rows])])
+    task = net.by_id[result.ids[row]]
+    where = f"before {calendar.origin}" if before[row] else f"past {date(calendar.last_year, 12, 31)}"
+    others = f"; {len(rows) - 1:,} more after it" if len(rows) > 1 else ""
+    raise ValidationError(f"{task.label}: runs {where}, outside the dates the plan is scheduled in "
+                          f"({_span(calendar)}){others}; shorten it or the work before it")
+
+
+def _elapsed_outside(net: Network, calendar: WorkCalendar, start: date, exc: CalendarError) -> str:
+    """The message for a calendar error inside the scheduler, naming the task whose elapsed duration
+    or lag (calendar days) alone runs past the calendar's end when there is one."""
+    days_left = (date(calendar.last_year, 12, 31) - start).days
+    by_id = {t.pk: t for t in net.tasks}
+    spans = [(float(t.duration), t.label) for t in net.tasks if t.elapsed]
+    spans += [(abs(float(d.lag)), f"the lag into {by_id[d.successor_id].label}") for d in net.links
+              if d.elapsed and d.successor_id in by_id]
+    days, what = max(spans, default=(0.0, ""))
+    if days > days_left:
+        return f"{what}: {days:,.0f} calendar days from {start} run past {_span(calendar)}, the dates the plan " \
+               "is scheduled in"
+    return f"the schedule runs outside {_span(calendar)}, the dates the plan is scheduled in: {exc}"
 
 
 def wbs_numbers(tasks: list[Task]) -> dict[int, str]:
