@@ -8,8 +8,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("planning", "0002_task_calendar_help")]
-AFTER = [("planning", "0003_calendar_exception_ranges")]
+BEFORE = [("planning", "0004_interface_acknowledgement")]
+AFTER = [("planning", "0005_calendar_exception_ranges")]
 
 
 def migrate(targets):

@@ -664,19 +664,26 @@ def _days(value: float, what: str, task: MspdiTask, line: int | None) -> float:
 
 
 def to_network(
-    project: MspdiProject, *, pin_manual: bool = True, calendar: WorkCalendar | None = None
+    project: MspdiProject, *, pin_manual: bool = True, calendar: WorkCalendar | None = None,
+    task_calendars: bool = True,
 ) -> MspdiNetwork:
     """Engine activities and links for the project's tasks (the project summary task 0 and
     inactive tasks, and links from them, left out). Manually scheduled tasks keep their stored start
-    (``pin_manual``), as MS Project does not move them. A duration, remaining duration or lag past
-    ``limits.MAX_DAYS`` is refused, naming the task and its line."""
+    (``pin_manual``), as MS Project does not move them. A task with its own calendar (``CalendarUID``)
+    is scheduled on it; its duration and the lags of links into it are in working days of that
+    calendar. Without ``task_calendars`` every task is on the project calendar. A duration,
+    remaining duration or lag past ``limits.MAX_DAYS`` is refused, naming the task and its line."""
     cal = calendar or project.work_calendar()
-    working_minutes = cal.hours_per_day * 60
     tasks = [t for t in project.tasks if t.outline_level > 0 and t.active]
+    own = {uid: project.work_calendar(uid, first_year=cal.first_year, last_year=cal.last_year)
+           for uid in {t.calendar_uid for t in tasks} - {None, project.calendar_uid} if task_calendars}
+    on = {t.uid: own.get(t.calendar_uid) for t in tasks}
+    day_minutes = {t.uid: (on[t.uid] or cal).hours_per_day * 60 for t in tasks}
     kept = {t.uid for t in tasks}
-    duration = {t.uid: t.duration_minutes / working_minutes for t in tasks}
+    duration = {t.uid: t.duration_minutes / day_minutes[t.uid] for t in tasks}
     activities, links = [], []
     for t in tasks:
+        working_minutes = day_minutes[t.uid]
         days = 0.0 if t.summary else _days(t.duration_minutes / 1440 if t.duration_elapsed else duration[t.uid],
                                            "Duration", t, t.line)
         remaining = None
@@ -700,13 +707,14 @@ def to_network(
                 actual_finish=t.actual_finish if started and not t.summary else None,
                 percent_complete=t.percent_complete if started and not t.summary else 0.0,
                 remaining=remaining,
+                calendar=on[t.uid],
             )
         )
         for link in t.predecessors:
             if link.pred_uid not in kept:
                 continue
-            if link.lag_percent is not None:
-                lag = link.lag_percent / 100 * duration[link.pred_uid]
+            if link.lag_percent is not None:  # of the predecessor's duration, counted on this task's calendar
+                lag = link.lag_percent / 100 * duration[link.pred_uid] * day_minutes[link.pred_uid] / working_minutes
             else:
                 lag = link.lag_minutes / (1440 if link.lag_elapsed else working_minutes)
             lag = _days(lag, f"the lag after UID {link.pred_uid}", t, link.line)

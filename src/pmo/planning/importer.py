@@ -59,7 +59,7 @@ def mspdi_import(*, actor, project: Project, data: bytes, replace: bool = False)
     try:
         source = parse_mspdi(data)
         deadline.check("reading the file")
-        net = to_network(source)
+        net = to_network(source, task_calendars=False)  # a project has one calendar: its tasks share it
     except MspdiError as exc:
         where = f"line {exc.line}: " if exc.line else ""
         raise ValidationError({"file": f"{where}{exc.reason}"}) from exc

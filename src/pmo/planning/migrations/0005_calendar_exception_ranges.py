@@ -50,7 +50,7 @@ def to_days(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("planning", "0002_task_calendar_help"),
+        ("planning", "0004_interface_acknowledgement"),
     ]
 
     operations = [
