@@ -354,21 +354,33 @@ def task_delete(request, pk):
 def dependency_create(request, pk):
     project = _project(request, pk)
     task_policy.require(request.user, "create", project, "you may not change the plan of this project")
-    visible = project_policy.visible(request.user).filter(program=project.program).values("pk")
-    tasks = Task.objects.filter(Q(project=project) | Q(project__in=visible)).select_related("project").order_by(
-        "project__code", "order", "pk")
-    form = DependencyForm(request.POST or None, tasks=tasks, initial={"successor": request.GET.get("successor")})
+    form = DependencyForm(request.POST or None, tasks=selectors.link_candidates(request.user, project),
+                          project=project, initial={"successor": request.GET.get("successor")})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         link = apply_service(form, lambda: services.dependency_create(
             actor=request.user, predecessor=data["predecessor"], successor=data["successor"], type=data["type"],
             lag=data["lag"], elapsed=data["elapsed"]))
         if link:
-            messages.success(request, "Link added; the plan was rescheduled.")
+            messages.success(request, _link_summary(link))
             _report_slips(request, link)
             return redirect("planning:task_list", pk=project.pk)
-    return render(request, "portfolio/form.html", {"form": form, "title": f"New link in {project.code}"},
+    return render(request, "planning/dependency_form.html", {**_plan_context(request, project), "form": form,
+                                                             "tab": "tasks"},
                   status=422 if form.errors else 200)
+
+
+def _link_summary(link) -> str:
+    """Where a new link went: "Linked Design (PA-1 1.2) → Build (PA-2 3) FS +2 d; PA-2 rescheduled."."""
+    def end(t):
+        return f"{t.name} ({t.project.code} {t.code or t.wbs})".replace(" )", ")")
+
+    lag = ""
+    if link.lag:
+        sign = "+" if link.lag > 0 else ""
+        lag = f" {sign}{defaultfilters.floatformat(link.lag, -2)} {'elapsed ' if link.elapsed else ''}d"
+    return (f"Linked {end(link.predecessor)} → {end(link.successor)} {link.type}{lag}; "
+            f"{link.successor.project.code} rescheduled.")
 
 
 @login_required
