@@ -72,7 +72,8 @@ def gantt_svg(chart: gantt.Gantt) -> SafeString:
 
     lw, width, height = chart.label_width, chart.width, chart.height
     out = [
-        '<div class="gantt border rounded bg-white" style="overflow:auto; max-height:78vh" data-testid="gantt">\n'
+        '<div class="gantt border rounded bg-white" style="overflow:auto; max-height:78vh" data-testid="gantt" '
+        f'data-scroll-x="{chart.scroll_x}">\n'
         f'<div style="display:flex; width:{width}px">\n\n'
         f'<div style="position:sticky; left:0; z-index:2; flex:0 0 {lw}px; background:#fff; '
         'border-right:1px solid #c5ccd3">\n'

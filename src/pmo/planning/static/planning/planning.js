@@ -1,5 +1,7 @@
-/* Plan pages. A search box filters the options of the <select> that names it in data-filter:
-   options whose text or project group does not contain every typed word are hidden. */
+/* Plan pages (no inline scripts: the Content-Security-Policy forbids them).
+   - A Gantt opens scrolled to the x position the server computed (today, or the first bar): data-scroll-x.
+   - A search box filters the options of the <select> that names it in data-filter: options whose text
+     or project group does not contain every typed word are hidden. */
 (function () {
   function filter(select, query) {
     const words = query.toLowerCase().split(/\s+/).filter(Boolean);
@@ -16,6 +18,9 @@
     });
   }
   document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-scroll-x]").forEach(function (box) {
+      box.scrollLeft = parseInt(box.dataset.scrollX, 10) || 0;
+    });
     document.querySelectorAll("select[data-filter]").forEach(function (select) {
       const box = document.getElementById(select.dataset.filter);
       if (box) box.addEventListener("input", function () { filter(select, box.value); });
