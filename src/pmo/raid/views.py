@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import formats
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -468,12 +469,30 @@ def _dig(data, path):
     return data
 
 
+#: longest bar label of the tornado and criticality charts (the full name is in the tooltip)
+CHART_LABEL = 34
+
+
+def _bar_rows(rows: list[dict]) -> list[dict]:
+    """Chart rows labelled by what people call them: a task by its project code, WBS and name, a risk by
+    its reference and title; never the network's internal ids ("T145")."""
+    out = []
+    for row in rows:
+        full = f"{row['id']} {row['name']}" if row.get("kind") == "risk" else row["name"]
+        short = full if len(full) <= CHART_LABEL else full[:CHART_LABEL - 1].rstrip() + "…"
+        out.append({"label": short, "name": full, "value": row.get("rho", row.get("value"))})
+    return out
+
+
 def _chart_data(run) -> dict | None:
     results = run.results or {}
     if not results:
         return None
-    return {"finish": results["finish"]["histogram"], "cost": results["cost"]["histogram"],
-            "tornado": results.get("tornado", []), "criticality": results.get("criticality", [])[:15],
+    cost = dict(results["cost"]["histogram"])
+    cost["labels"] = [formats.number_format(v, 0, use_l10n=True, force_grouping=True) for v in cost["labels"]]
+    return {"finish": results["finish"]["histogram"], "cost": cost, "currency": run.program.currency,
+            "tornado": _bar_rows(results.get("tornado", [])),
+            "criticality": _bar_rows(results.get("criticality", [])[:15]),
             "title": f"#{run.pk} {run.scope_label}"}
 
 

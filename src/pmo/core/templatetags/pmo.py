@@ -1,6 +1,7 @@
 from urllib.parse import urlencode
 
 from django import template
+from django.utils.html import format_html
 
 register = template.Library()
 
@@ -13,3 +14,15 @@ def sort_header(listing, key: str, label: str):
         params["q"] = listing.query
     direction = "asc" if listing.sort == key else "desc" if listing.sort == f"-{key}" else ""
     return {"href": "?" + urlencode(params), "label": label, "direction": direction}
+
+
+@register.filter
+def seed(value):
+    """A run's seed for reading: digits grouped in threes; a long seed (old runs drew 128-bit ones)
+    shortened to its first and last digits, the whole of it in the tooltip."""
+    if value in (None, ""):
+        return "random"
+    digits = str(value)
+    if len(digits) <= 12:
+        return f"{int(digits):,}"
+    return format_html('<span title="{}">{}…{}</span>', digits, digits[:4], digits[-4:])
