@@ -25,7 +25,7 @@ def test_tasks_are_grouped_by_project_with_this_project_first(world):
     task(world.project_a1, "Own design", 2, wbs="1")
     task(world.project_b1, "Other program task", 2)
     body = client_for(world, "program_manager").get(f"/projects/{world.project_a1.pk}/plan/links/new/").content.decode()
-    assert _groups(body) == [("PA-1 Project A1 (this project)", ["1 Own design"]),
+    assert _groups(body) == [("PA-1 (this project)", ["1 Own design"]),
                              ("PA-2 Project A2", ["1 Sibling build"])]
     assert 'id="predecessor-search"' in body and 'data-filter="predecessor-search"' in body
     assert "<script>" not in body and " onclick=" not in body  # the filter lives in planning.js
@@ -35,7 +35,7 @@ def test_a_project_manager_is_offered_only_plans_they_may_change(world):
     task(world.project_a1, "Own design", 2, wbs="1")
     task(world.project_a2, "Sibling build", 2, wbs="1")
     body = client_for(world, "project_manager").get(f"/projects/{world.project_a1.pk}/plan/links/new/").content.decode()
-    assert [label for label, _ in _groups(body)] == ["PA-1 Project A1 (this project)"]
+    assert [label for label, _ in _groups(body)] == ["PA-1 (this project)"]
 
 
 def test_a_link_between_two_other_projects_is_refused_naming_the_fields(world):

@@ -62,13 +62,13 @@ class DependencyForm(forms.ModelForm):
         self.project = project
         groups: dict[int, tuple[str, list]] = {}
         for t in tasks:
-            title = f"{t.project.code} {t.project.name}" + (" (this project)" if t.project_id == project.pk else "")
+            title = f"{t.project.code} " + ("(this project)" if t.project_id == project.pk else t.project.name)
             groups.setdefault(t.project_id, (title, []))[1].append((t.pk, f"{t.wbs} {t.name}".strip()))
-        choices = [("", "---------"), *groups.values()]
+        choices = list(groups.values())  # a list box: nothing chosen until a task is picked
         for name in ("predecessor", "successor"):
             self.fields[name].queryset = tasks
             self.fields[name].widget.choices = choices
-            self.fields[name].widget.attrs.update({"data-filter": f"{name}-search", "size": 8})
+            self.fields[name].widget.attrs.update({"data-filter": f"{name}-search", "size": 10})
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             if not isinstance(field.widget, forms.CheckboxInput):

@@ -18,11 +18,14 @@ def sort_header(listing, key: str, label: str):
 
 @register.filter
 def seed(value):
-    """A run's seed for reading: digits grouped in threes; a long seed (old runs drew 128-bit ones)
-    shortened to its first and last digits, the whole of it in the tooltip."""
+    """A run's seed for reading: up to six digits as they are (what a run draws); longer ones in
+    groups of three, and a very long one (old runs drew 128-bit seeds) as its first and last digits
+    with the whole of it in the tooltip."""
     if value in (None, ""):
         return "random"
     digits = str(value)
+    if len(digits) <= 6:
+        return digits
     if len(digits) <= 12:
-        return f"{int(digits):,}"
+        return f"{int(digits):,}".replace(",", "\u202f")
     return format_html('<span title="{}">{}…{}</span>', digits, digits[:4], digits[-4:])

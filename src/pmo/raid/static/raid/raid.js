@@ -19,7 +19,7 @@
         { name: "cumulative %", type: "line", yAxisIndex: 1, smooth: true, showSymbol: false,
           tooltip: { valueFormatter: function (v) { return percent.format(v) + " %"; } },
           data: data.cdf.map(function (v) { return Math.round(v * 1000) / 10; }), lineStyle: { color: "#1f4e79", width: 2 },
-          markLine: { silent: true, symbol: "none", data: [{ yAxis: 50 }, { yAxis: 80 }], lineStyle: { type: "dashed", color: "#9ca3af" } } },
+          markLine: { silent: true, symbol: "none", label: { show: false }, data: [{ yAxis: 50 }, { yAxis: 80 }], lineStyle: { type: "dashed", color: "#9ca3af" } } },
       ],
       title: { text: name, left: "center", textStyle: { fontSize: 13 } },
     });
