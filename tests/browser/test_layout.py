@@ -1,0 +1,123 @@
+"""Layout in a real browser, as the director and as a project manager: at phone width (390 px) no page
+scrolls sideways and the navigation collapses; at 1440 px references, dates and numbers stay on one
+line; the program's integrated schedule opens at today with its last tick label inside the drawing.
+Screenshots of every page at both widths land in artifacts/screenshots/."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from pmo.portfolio.demo import DEMO_PASSWORD, load_demo
+from pmo.portfolio.models import Program, Project
+from pmo.raid.models import Risk, SimulationRun
+
+from .conftest import SCREENSHOTS
+
+#: text of a cell that must not wrap: a reference (R-19, DX-IAM, #3, 2.10), a date, a number
+NO_WRAP = re.compile(r"^(#?\d+(\.\d+)*|[A-Z]{1,4}-\d+|[A-Z]{2,4}(-[A-Z]{2,6})?|\d{4}-\d\d-\d\d( \d\d:\d\d)?|"
+                     r"[\d,]+(\.\d+)?)$")
+
+
+@pytest.fixture
+def demo(transactional_db):
+    load_demo()
+
+
+def _pages() -> dict[str, str]:
+    dx = Program.objects.get(code="DX")
+    iam = Project.objects.get(code="DX-IAM")
+    risk = Risk.objects.filter(project=iam).order_by("pk").first()
+    run = SimulationRun.objects.filter(program=dx).order_by("pk").first()
+    return {
+        "overview": "/", "programs": "/programs/", "program": f"/programs/{dx.pk}/", "projects": "/projects/",
+        "project": f"/projects/{iam.pk}/", "plan": f"/projects/{iam.pk}/plan/",
+        "tasks": f"/projects/{iam.pk}/plan/tasks/", "new-link": f"/projects/{iam.pk}/plan/links/new/",
+        "program-plan": f"/programs/{dx.pk}/plan/", "roadmap": f"/programs/{dx.pk}/roadmap/",
+        "raid": "/raid/", "raid-program": f"/raid/programs/{dx.pk}/",
+        "raid-issues": f"/raid/projects/{iam.pk}/?tab=issues", "raid-runs": f"/raid/programs/{dx.pk}/?tab=simulations",
+        "risk": f"/raid/risks/{risk.pk}/", "run": f"/raid/simulations/{run.pk}/",
+        "escalations": "/raid/escalations/", "people": "/account/people/", "tokens": "/account/tokens/",
+    }
+
+
+def _context(browser, width: int):
+    context = browser.new_context(viewport={"width": width, "height": 900 if width > 800 else 844})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    return context, page
+
+
+def _login(page, live_server, username):
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+
+
+def _shot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+#: lines a cell's text occupies (distinct tops of its text's client rects)
+LINES = """cell => {
+  const range = document.createRange(); range.selectNodeContents(cell);
+  return new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top))).size;
+}"""
+
+
+@pytest.mark.parametrize("username", ["director", "project_manager"])
+def test_phone_width_and_desktop_layout(demo, browser, live_server, username):
+    pages = _pages()
+    context, page = _context(browser, 390)
+    page.goto(f"{live_server.url}/login/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    _shot(page, "layout-login-390")
+    _login(page, live_server, username)
+    wide, seen = [], []
+    for name, path in pages.items():
+        response = page.goto(live_server.url + path)
+        if response.status != 200:
+            assert username != "director", (name, response.status)
+            continue  # not this role's page (e.g. People for a project manager)
+        seen.append(name)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        if overflow > 0:
+            wide.append((name, overflow))
+        assert page.locator(".navbar-toggler").is_visible() and not page.locator("#nav").is_visible(), name
+        _shot(page, f"layout-{name}-{username}-390")
+    assert not wide, f"pages wider than the phone: {wide}"
+    assert len(seen) >= (len(pages) if username == "director" else 12), seen
+    page.click(".navbar-toggler")  # Bootstrap's collapse (served from npm) opens the menu
+    page.wait_for_selector("#nav .nav-link", state="visible")
+    context.close()
+
+    context, page = _context(browser, 1440)
+    _login(page, live_server, username)
+    for name in ("raid", "tasks", "raid-issues", "overview", "projects"):
+        page.goto(live_server.url + pages[name])
+        cells = [c for c in page.locator("main table td").all() if NO_WRAP.match(c.inner_text().strip())]
+        wrapped = [c.inner_text() for c in cells if c.evaluate(LINES) > 1]
+        assert cells and not wrapped, (name, wrapped[:10])
+    for name, path in pages.items():
+        if name in seen:
+            page.goto(live_server.url + path)
+            if name == "run":
+                page.wait_for_selector("#cost-chart canvas")
+            _shot(page, f"layout-{name}-{username}-1440")
+
+    page.goto(live_server.url + pages["program-plan"])
+    page.wait_for_function("document.querySelector('[data-testid=gantt]').scrollLeft > 0")
+    box = page.locator("[data-testid=gantt]").bounding_box()
+    today = page.locator("[data-testid=gantt] svg[aria-label='Gantt chart'] line[stroke='#d63031']").bounding_box()
+    assert box["x"] + 340 <= today["x"] <= box["x"] + box["width"], (box, today)  # today is in view
+    last_label = page.evaluate("""() => {
+      const svg = document.querySelector("[data-testid=gantt] svg[aria-label='Gantt chart']");
+      const labels = [...svg.querySelectorAll("text[font-size='11'][y='16']")];
+      return [labels.at(-1).getBoundingClientRect().right, svg.getBoundingClientRect().right];
+    }""")
+    assert last_label[0] <= last_label[1], last_label
+    context.close()
