@@ -20,10 +20,17 @@ def _task(pk, start, finish, milestone=False):
                            percent_complete=0)
 
 
+def _data_platform() -> list:
+    """A first project of 30 rows that starts late: 29 two-week tasks from 7 Sep 2026, then a milestone."""
+    rows = [_task(k, date(2026, 9, 7) + timedelta(weeks=2 * k), date(2026, 9, 18) + timedelta(weeks=2 * k))
+            for k in range(29)]
+    return [*rows, _task(99, date(2027, 12, 7), date(2027, 12, 7), milestone=True)]
+
+
 PROJECTS = [
-    # the first project starts late: opening at the axis start would show it an empty stretch
-    (SimpleNamespace(code="DX-DATA", name="Data"), [_task(1, date(2026, 9, 7), date(2027, 12, 7), milestone=True)]),
-    (SimpleNamespace(code="DX-IAM", name="IAM"), [_task(2, date(2026, 3, 16), date(2026, 6, 30))]),
+    # the first screen of rows starts late: opening at the axis start would show it an empty stretch
+    (SimpleNamespace(code="DX-DATA", name="Data"), _data_platform()),
+    (SimpleNamespace(code="DX-IAM", name="IAM"), [_task(200, date(2026, 3, 16), date(2026, 6, 30))]),
 ]
 
 
@@ -44,26 +51,36 @@ def test_axis_runs_from_the_first_bar_to_the_last_with_every_label_inside(zoom):
     assert all(t.x + gantt.label_width(t.label) <= chart.width for t in chart.ticks)
 
 
-def test_opens_at_today_while_the_program_runs():
-    chart = _build(date(2026, 11, 30))
+def test_opens_at_today_when_the_first_rows_start_soon_after():
+    chart = _build(date(2026, 8, 24))  # DX-DATA, the first rows, starts two weeks later
     assert chart.today_x is not None
     assert chart.scroll_x == int(chart.today_x - gantt.LABEL - gantt.SCROLL_MARGIN) > 0
 
 
-def test_today_just_before_the_start_is_on_the_axis_and_the_chart_opens_there():
-    chart = _build(date(2026, 2, 23))  # three weeks before the first bar
-    assert chart.start <= date(2026, 2, 23) and chart.today_x is not None
-    assert chart.scroll_x == 0
+def test_opens_at_the_first_bar_of_the_first_rows_when_today_is_elsewhere():
+    """Today after the first rows' start, or long before it: the first screen opens on their bars."""
+    for today in (date(2026, 11, 30), date(2026, 3, 30)):
+        chart = _build(today)
+        assert _opens_at_first_rows(chart) and chart.scroll_x > 0  # DX-DATA's span starts the first rows
 
 
-def test_a_plan_far_ahead_opens_at_its_first_bar_without_a_long_lead_in():
+def _opens_at_first_rows(chart) -> bool:
+    return chart.scroll_x == int(chart.rows[0].x - gantt.LABEL - gantt.SCROLL_MARGIN)
+
+
+def test_today_just_before_the_first_bar_is_on_the_axis():
+    chart = _build(date(2026, 2, 23))  # three weeks before the first bar (DX-IAM)
+    assert chart.start <= date(2026, 2, 23) and chart.today_x is not None and _opens_at_first_rows(chart)
+
+
+def test_a_plan_far_ahead_has_no_long_lead_in():
     chart = _build(date(2024, 1, 1))
-    assert chart.start == date(2026, 3, 9) and chart.today_x is None and chart.scroll_x == 0
+    assert chart.start == date(2026, 3, 9) and chart.today_x is None and _opens_at_first_rows(chart)
 
 
-def test_after_the_last_bar_the_axis_still_ends_there_and_opens_at_the_first_bar():
+def test_after_the_last_bar_the_axis_still_ends_there():
     chart = _build(date(2028, 6, 1))
-    assert chart.finish == date(2027, 12, 7) and chart.today_x is None and chart.scroll_x == 0
+    assert chart.finish == date(2027, 12, 7) and chart.today_x is None and _opens_at_first_rows(chart)
 
 
 def test_the_program_gantt_page_carries_the_scroll_position_and_its_script(world):

@@ -18,6 +18,9 @@ END_MARGIN = 48
 LEAD_IN = timedelta(weeks=13)
 #: the chart opens with today (or the first bar) this far from the task labels
 SCROLL_MARGIN = 60
+#: rows on the first screen, and chart pixels surely in view beside the labels when the page opens
+FIRST_SCREEN = 30
+IN_VIEW = 600
 
 
 def label_width(text: str) -> float:
@@ -161,8 +164,10 @@ def build(groups: list[tuple[object | None, list]], links: list, baseline: dict[
     ticks = _ticks(first, last, zoom, x)
     width = int(max([x(last, end=True) + END_MARGIN, *(t.x + label_width(t.label) for t in ticks)])) + 1
     today_x = x(today) if first <= today <= last else None
-    # open at today while it is on the axis, else at the first bar
-    opening = today_x if today_x is not None else x(first_bar)
+    # open where the first screen of rows has its bars, at today when those are in view from there
+    top = [r.x for r in rows[:FIRST_SCREEN] if r.w or (r.kind == "milestone" and r.x)]
+    first_x = min(top, default=x(first_bar))
+    opening = today_x if today_x is not None and 0 <= first_x - today_x <= IN_VIEW else first_x
     scroll_x = max(0, int(opening - LABEL - SCROLL_MARGIN))
     return Gantt(rows=rows, arrows=arrows, ticks=ticks, width=width, height=y + 4, today_x=today_x, zoom=zoom,
                  start=first, finish=last, scroll_x=scroll_x)
