@@ -180,9 +180,14 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# One console handler for everything; "django" logs through it once (not also through Django's own
+# debug-only console handler), and a 403/404 is one line rather than a traceback.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"client_errors_on_one_line": {"()": "pmo.core.logs.ClientErrorsOnOneLine"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["client_errors_on_one_line"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("PMO_LOG_LEVEL", "WARNING")},
+    "loggers": {"django": {"handlers": ["console"], "level": os.environ.get("PMO_LOG_LEVEL", "WARNING"),
+                           "propagate": False}},
 }
