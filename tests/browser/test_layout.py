@@ -9,9 +9,10 @@ import re
 
 import pytest
 
+from pmo.planning.models import Task
 from pmo.portfolio.demo import DEMO_PASSWORD, load_demo
 from pmo.portfolio.models import Program, Project
-from pmo.raid.models import Risk, SimulationRun
+from pmo.raid.models import Issue, Risk, SimulationRun
 
 from .conftest import SCREENSHOTS
 
@@ -30,6 +31,8 @@ def _pages() -> dict[str, str]:
     iam = Project.objects.get(code="DX-IAM")
     risk = Risk.objects.filter(project=iam).order_by("pk").first()
     run = SimulationRun.objects.filter(program=dx).order_by("pk").first()
+    task = Task.objects.filter(project=iam, is_summary=False).order_by("order").first()
+    issue = Issue.objects.filter(project__program=dx).order_by("pk").first()
     return {
         "overview": "/", "programs": "/programs/", "program": f"/programs/{dx.pk}/", "projects": "/projects/",
         "project": f"/projects/{iam.pk}/", "plan": f"/projects/{iam.pk}/plan/",
@@ -38,7 +41,8 @@ def _pages() -> dict[str, str]:
         "raid": "/raid/", "raid-program": f"/raid/programs/{dx.pk}/",
         "raid-issues": f"/raid/projects/{iam.pk}/?tab=issues", "raid-runs": f"/raid/programs/{dx.pk}/?tab=simulations",
         "risk": f"/raid/risks/{risk.pk}/", "run": f"/raid/simulations/{run.pk}/",
-        "escalations": "/raid/escalations/", "people": "/account/people/", "tokens": "/account/tokens/",
+        "task": task.get_absolute_url(), "issue": issue.get_absolute_url(), "escalations": "/raid/escalations/",
+        "people": "/account/people/", "tokens": "/account/tokens/",
     }
 
 
