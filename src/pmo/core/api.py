@@ -11,11 +11,13 @@ import re
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from .busy import busy_response, is_busy
 from .errors import StaleVersion, VersionRequired
 
 #: fields a client may read but never write; sending one is a 422 that says so
@@ -64,6 +66,12 @@ def _django_validation_error(request, exc: DjangoValidationError, api: NinjaAPI)
     return api.create_response(request, {"detail": detail}, status=422)
 
 
+def _operational_error(request, exc: OperationalError):
+    if is_busy(exc):
+        return busy_response(request, json=True)
+    raise exc
+
+
 def build_api(*, auth: list) -> NinjaAPI:
     api = NinjaAPI(
         title="pmo API",
@@ -88,6 +96,7 @@ def build_api(*, auth: list) -> NinjaAPI:
     api.add_exception_handler(
         AuthenticationError, lambda r, e: api.create_response(r, {"detail": "authentication required"}, status=401)
     )
+    api.add_exception_handler(OperationalError, _operational_error)
     return api
 
 
