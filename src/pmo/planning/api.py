@@ -11,6 +11,7 @@ from pydantic import ConfigDict
 
 from pmo.accounts.selectors import active_user
 from pmo.core.api import expected_version, optional_version, with_etag
+from pmo.engine import limits
 from pmo.portfolio.policies import program_policy, project_policy
 
 from . import checks, selectors, services
@@ -20,6 +21,7 @@ from .policies import baseline_policy, calendar_policy, dependency_policy, inter
 router = Router(tags=["planning"])
 
 DAYS = {"max_digits": 9, "decimal_places": 2}
+PLANNING_DATE = {"ge": limits.EARLIEST_DATE, "le": limits.LATEST_DATE}
 
 
 class TaskOut(Schema):
@@ -69,11 +71,11 @@ class TaskPatch(Schema):
     duration: Decimal = Field(None, ge=0, le=100000, **DAYS)
     elapsed: bool = None
     constraint_type: ConstraintType = None
-    constraint_date: date | None = None
-    deadline: date | None = None
+    constraint_date: date | None = Field(None, **PLANNING_DATE)
+    deadline: date | None = Field(None, **PLANNING_DATE)
     calendar: int | None = None
-    actual_start: date | None = None
-    actual_finish: date | None = None
+    actual_start: date | None = Field(None, **PLANNING_DATE)
+    actual_finish: date | None = Field(None, **PLANNING_DATE)
     percent_complete: Decimal = Field(None, ge=0, le=100, max_digits=5, decimal_places=2)
     remaining: Decimal | None = Field(None, ge=0, **DAYS)
     work: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
@@ -112,8 +114,19 @@ class DependencyCreate(DependencyPatch):
     elapsed: bool = False
 
 
-class CalendarExceptionIO(Schema):
-    date: date
+class CalendarExceptionOut(Schema):
+    start: date
+    finish: date
+    working: bool
+    name: str
+
+
+class CalendarExceptionIn(Schema):
+    """Days ``start..finish`` (inclusive; one day without ``finish``) off, or extra working days."""
+
+    model_config = ConfigDict(extra="forbid")
+    start: date = Field(..., **PLANNING_DATE)
+    finish: date | None = Field(None, **PLANNING_DATE, description="the last day (inclusive); default: start")
     working: bool = False
     name: str = Field("", max_length=120)
 
@@ -126,7 +139,7 @@ class CalendarOut(Schema):
     working_times: str
     holiday_country: str
     holiday_subdivision: str
-    exceptions: list[CalendarExceptionIO]
+    exceptions: list[CalendarExceptionOut]
     version: int
     created_at: datetime
     updated_at: datetime
@@ -143,7 +156,9 @@ class CalendarPatch(Schema):
     working_times: str = Field(None, max_length=200)
     holiday_country: str = Field(None, max_length=2)
     holiday_subdivision: str = Field(None, max_length=10)
-    exceptions: list[CalendarExceptionIO] = None
+    exceptions: list[CalendarExceptionIn] = Field(
+        None, max_length=limits.MAX_CALENDAR_EXCEPTIONS,
+        description="replaces every exception; entries may not overlap")
 
 
 class CalendarCreate(CalendarPatch):
