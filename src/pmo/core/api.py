@@ -16,9 +16,11 @@ from typing import Annotated, Any, Union, get_args, get_origin
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.docs import DocsBase
 from ninja.pagination import LimitOffsetPagination
 from pydantic import BeforeValidator, ConfigDict, ValidationInfo, field_validator
 
@@ -195,6 +197,13 @@ def _document_errors(schema: dict) -> dict:
     return schema
 
 
+class Docs(DocsBase):
+    """Swagger UI from our own static files (npm's swagger-ui-dist), never from a CDN: the docs work offline."""
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
+        return render(request, "api/docs.html", {"api": api, "openapi_url": self.get_openapi_url(api, kwargs)})
+
+
 class PmoAPI(NinjaAPI):
     def get_openapi_schema(self, *args: Any, **kwargs: Any) -> dict:
         return _document_errors(super().get_openapi_schema(*args, **kwargs))
@@ -208,6 +217,7 @@ def build_api(*, auth: list) -> NinjaAPI:
         "or `Authorization: Bearer <token>` from `POST /api/v1/auth/token`.",
         auth=auth,
         urls_namespace="api",
+        docs=Docs(),
     )
     api.add_exception_handler(NinjaValidationError, lambda r, e: _validation_error(r, e, api))
     api.add_exception_handler(DjangoValidationError, lambda r, e: _django_validation_error(r, e, api))
