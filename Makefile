@@ -35,8 +35,9 @@ run: install
 	@echo "pmo is serving on http://127.0.0.1:$(PORT)/  (demo logins, password 'pmo-demo'):"
 	@echo "  director (PMO Director)   analyst (PMO Analyst)   coordinator (PMO Coordinator)"
 	@echo "  program_manager (Program Manager)   steering (Steering Committee)   project_manager (Project Manager)"
+	@echo "  (a background-task worker runs beside the server; Ctrl-C stops both)"
 	@echo ""
-	$(BIN)/pmo runserver 127.0.0.1:$(PORT)
+	$(BIN)/pmo serve 127.0.0.1:$(PORT)
 
 worker: install
 	$(BIN)/pmo db_worker

@@ -33,6 +33,17 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("PMO_SECRET_KEY must be set when PMO_DEBUG=0")
     SECRET_KEY = "insecure-development-key-change-me-" + "x" * 20
+# The audit chain's HMAC key: outside the database, so that someone who can write to the database
+# cannot recompute the chain after rewriting an event. Its own variable, not derived from
+# SECRET_KEY, because the two live differently: rotating SECRET_KEY (after a leak, or routinely)
+# only logs people out, while changing this key needs `pmo audit rekey` over the whole trail.
+PMO_AUDIT_KEY = os.environ.get("PMO_AUDIT_KEY", "")
+if not PMO_AUDIT_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("PMO_AUDIT_KEY must be set when PMO_DEBUG=0 (the audit chain's HMAC key)")
+    PMO_AUDIT_KEY = "insecure-development-audit-key-change-me"
+elif len(PMO_AUDIT_KEY) < 32:
+    raise ImproperlyConfigured("PMO_AUDIT_KEY must be at least 32 characters long")
 ALLOWED_HOSTS = env_list("PMO_ALLOWED_HOSTS", "127.0.0.1,localhost" if not DEBUG else "*")
 CSRF_TRUSTED_ORIGINS = env_list("PMO_CSRF_TRUSTED_ORIGINS", "")
 
@@ -180,9 +191,14 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# One console handler for everything; "django" logs through it once (not also through Django's own
+# debug-only console handler), and a 403/404 is one line rather than a traceback.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"client_errors_on_one_line": {"()": "pmo.core.logs.ClientErrorsOnOneLine"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["client_errors_on_one_line"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("PMO_LOG_LEVEL", "WARNING")},
+    "loggers": {"django": {"handlers": ["console"], "level": os.environ.get("PMO_LOG_LEVEL", "WARNING"),
+                           "propagate": False}},
 }

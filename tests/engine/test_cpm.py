@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from pmo.engine.calendar import WorkCalendar
-from pmo.engine.cpm import Activity, Constraint, CycleError, Link, LinkType, ScheduleError, schedule
+from pmo.engine.cpm import Activity, Constraint, CycleError, Link, LinkType, ScheduleError, schedule, schedule_columns
 from pmo.engine.network import topological_levels
 
 # a 7-day calendar makes offsets plain day numbers for textbook examples
@@ -352,3 +352,61 @@ def test_topological_levels_batch_the_network_and_name_cycles():
     with pytest.raises(CycleError) as err:
         topological_levels(4, np.array([0, 1, 2, 3]), np.array([1, 2, 1, 0]), list("abcd"))
     assert sorted(err.value.cycle) == ["b", "c"]
+
+
+# --- task calendars ----------------------------------------------------------------------------------
+
+WEEK = WorkCalendar(first_year=2024, last_year=2025)  # Mon-Fri 8-12/13-17
+SIX = WorkCalendar(weekmask="1111110", first_year=2024, last_year=2025, name="Mon-Sat")
+FOUR = WorkCalendar(weekmask="1111000", first_year=2024, last_year=2025, name="Mon-Thu")
+MONDAY = date(2024, 1, 8)
+
+
+def test_each_task_works_on_its_own_calendar():
+    """A Monday-Saturday successor starts on the Saturday after a Friday finish (the instant, not the
+    offset, carries over); a Monday-Thursday one waits for Monday; floats are days of the task's calendar."""
+    result = schedule(
+        [Activity("A", 5), Activity("B", 2, calendar=SIX), Activity("C", 1, calendar=FOUR), Activity("D", 3)],
+        [Link("A", "B"), Link("A", "C"), Link("B", "D"), Link("C", "D")],
+        WEEK, start=MONDAY,
+    )
+    dates = dict(zip(result.ids, zip(result.start_dates("early_start").tolist(),
+                                     result.finish_dates("early_finish").tolist(), strict=True), strict=True))
+    assert dates == {
+        "A": (date(2024, 1, 8), date(2024, 1, 12)),
+        "B": (date(2024, 1, 13), date(2024, 1, 15)),  # Saturday and Monday
+        "C": (date(2024, 1, 15), date(2024, 1, 15)),
+        "D": (date(2024, 1, 16), date(2024, 1, 18)),
+    }
+    # C may finish no later than Monday evening either (on its Mon-Thu calendar): both are critical, and
+    # B, which started on Saturday, comes first
+    assert result.critical_path() == ("A", "B", "C", "D")
+    assert result["C"].total_float == pytest.approx(0.0)
+    assert result.calendars[result.calendar_index[result.index["B"]]] is SIX
+
+
+def test_a_lag_is_counted_on_the_successors_calendar_and_a_milestone_keeps_friday_evening():
+    """FS +1 day into a Mon-Sat task is Saturday's work; a milestone finishing Friday's work sits at
+    17:00, so its Mon-Sat successor starts on Saturday (MS Project, MPXJ)."""
+    result = schedule(
+        [Activity("A", 5), Activity("B", 1, calendar=SIX), Activity("M", 0), Activity("N", 1, calendar=SIX)],
+        [Link("A", "B", lag=1), Link("A", "M"), Link("M", "N")],
+        WEEK, start=MONDAY,
+    )
+    starts = dict(zip(result.ids, result.start_dates("early_start").tolist(), strict=True))
+    assert starts["B"] == date(2024, 1, 15)  # Saturday is the lag, Monday the work
+    assert starts["N"] == date(2024, 1, 13)
+    assert result["M"].finish_date == date(2024, 1, 12)
+
+
+def test_columns_take_task_calendars_by_position():
+    objects = schedule([Activity("A", 5), Activity("B", 2, calendar=SIX)], [Link("A", "B")], WEEK, start=MONDAY)
+    columns = schedule_columns(["A", "B"], [5, 2], [0], [1], WEEK, start=MONDAY, calendars=[SIX],
+                               calendar_index=[-1, 0])
+    for name in ("early_start", "early_finish", "late_start", "late_finish", "total_float", "free_float"):
+        assert np.allclose(getattr(objects, name), getattr(columns, name))
+    # a task calendar equal to the run's is the one-calendar path
+    same = schedule_columns(["A", "B"], [5, 2], [0], [1], WEEK, start=MONDAY, calendars=[WEEK], calendar_index=[0, 0])
+    assert same.calendar_index is None
+    with pytest.raises(ScheduleError, match="calendar_index"):
+        schedule_columns(["A", "B"], [5, 2], [0], [1], WEEK, start=MONDAY, calendars=[SIX], calendar_index=[0, 1])

@@ -1,5 +1,6 @@
 """Property tests of the CPM engine on random acyclic networks (hypothesis)."""
 
+import dataclasses
 from datetime import date
 
 import networkx as nx
@@ -157,3 +158,51 @@ def test_every_activity_after_the_start_has_a_driving_predecessor(net):
     for i, key in enumerate(result.ids):
         if result.early_start[i] > result.project_start:
             assert result.driving_predecessors(key), key
+
+
+SATURDAYS = WorkCalendar(weekmask="1111110", country="US", first_year=2024, last_year=2027, name="Mon-Sat")
+
+
+@settings(max_examples=100, deadline=None)
+@given(networks(), st.data())
+def test_task_calendars_equal_to_the_project_calendar_change_nothing(net, data):
+    """Tasks on a copy of the project calendar go through the several-calendar path (instants) and get
+    the same schedule as on one calendar."""
+    activities, links = net
+    copy = dataclasses.replace(WORKWEEK, name="copy")
+    chosen = data.draw(st.lists(st.booleans(), min_size=len(activities), max_size=len(activities)))
+    moved = [dataclasses.replace(a, calendar=copy) if c else a for a, c in zip(activities, chosen, strict=True)]
+    one = schedule(activities, links, WORKWEEK, start=START)
+    several = schedule(moved, links, WORKWEEK, start=START)
+    for name in ("early_start", "early_finish", "late_start", "late_finish", "total_float", "free_float"):
+        assert np.allclose(getattr(one, name), getattr(several, name), atol=1e-9), name
+    assert (one.start_dates() == several.start_dates()).all() and (one.finish_dates() == several.finish_dates()).all()
+
+
+@settings(max_examples=100, deadline=None)
+@given(networks(), st.data())
+def test_task_calendars_keep_every_link(net, data):
+    """With tasks on a Monday-Saturday calendar every link holds in the early schedule, counted on its
+    successor's calendar (where MS Project counts the lag), and nothing starts before the project start.
+
+    Total float may go negative without any constraint: converting between calendars is not
+    invertible (a Saturday counts on one and not on the other), and MS Project's late pass is not
+    bounded by the project start; MPXJ gives the same negative slack (tests/engine/test_mpxj_oracle.py).
+    """
+    activities, links = net
+    chosen = data.draw(st.lists(st.booleans(), min_size=len(activities), max_size=len(activities)))
+    moved = [dataclasses.replace(a, calendar=SATURDAYS) if c else a for a, c in zip(activities, chosen, strict=True)]
+    result = schedule(moved, links, WORKWEEK, start=START)
+    calendar = {a.id: a.calendar or WORKWEEK for a in moved}
+
+    def earliest_instant(name: str, field: str) -> float:
+        """The earliest instant an offset can be (a start may sit at the end of the previous working day)."""
+        return calendar[name].instants([getattr(result, field)[result.index[name]]], finish=True)[0]
+
+    for link in links:
+        src = earliest_instant(link.pred, "early_finish" if link.type in (LinkType.FS, LinkType.FF) else "early_start")
+        field = "early_finish" if link.type in (LinkType.FF, LinkType.SF) else "early_start"
+        on = calendar[link.succ]
+        assert getattr(result, field)[result.index[link.succ]] >= on.offsets_at([src])[0] + link.lag - 1e-9
+    for a in moved:
+        assert result.early_start[result.index[a.id]] >= calendar[a.id].offset(START) - 1e-9

@@ -355,7 +355,9 @@ def test_tornado_ranks_drivers_and_signs_opportunities() -> None:
 
     risk = RiskEvent("O", 0.4, ("B",), 1, 1, 1, kind="opportunity")
     bars = simulate(SimulationInput(acts[1:], chain(acts[1:]), [risk], iterations=5_000, seed=1)).tornado
-    assert [(b.kind, b.id, round(b.rho, 6)) for b in bars] == [("risk", "O", -1.0)]
+    assert [(b.kind, b.id) for b in bars] == [("risk", "O")]
+    # float32 ranks: exactly -1 on one machine, -0.999999 on another (issue 7, item 1)
+    assert bars[0].rho == pytest.approx(-1.0, abs=1e-4)
 
 
 def test_tornado_matches_exact_spearman_and_orders_by_magnitude() -> None:
@@ -421,7 +423,7 @@ def test_distribution_summary_helpers() -> None:
     assert result.finish.targets == ((8.0, result.finish.probability_by(8.0)),)
     assert milestone.probability_by(5.0) == pytest.approx(0.5, abs=0.04)
     edges, counts, cdf = milestone.histogram(bins=20)
-    assert counts.sum() == 4_000 and cdf[-1] == 1.0 and edges.size == 21
+    assert counts.sum() == 4_000 and cdf[-1] == pytest.approx(1.0) and edges.size == 21
     assert (
         milestone.percentile(100) == milestone.sorted[-1] and milestone.percentile(0) == milestone.sorted[0]
     )

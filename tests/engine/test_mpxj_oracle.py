@@ -7,6 +7,13 @@ scheduled by ``org.mpxj.cpm.MicrosoftScheduler().schedule(project, start)`` and 
 project start. For every task the early/late start and finish must be the same instant in working time
 and show on the same date, and the total slack must be equal.
 
+A second set of networks gives about a third of the tasks their own calendar (task calendars): a
+Monday-Thursday week with its own holidays and a few worked Fridays, a Monday-Saturday week, a late
+shift (10-14/15-19) and a week with other holidays and a worked Saturday. MS Project (and MPXJ) work a
+task's duration on its calendar, count the lag of a link into it on its calendar, start it at the next
+working instant of its calendar, and measure its slack in working days of its calendar; pmo must agree
+on every value, compared on each task's own calendar.
+
 Differences that are by definition, each stated here and handled exactly, never by a tolerance:
 
 * Project start. pmo never schedules anything before the project start; MS Project and MPXJ let a
@@ -19,8 +26,12 @@ Differences that are by definition, each stated here and handled exactly, never 
   instant must be equal; the date may be either side of that boundary, nothing else.
 * Constraint dates are working days. MPXJ keeps an SNET/FNLT date that falls on a non-working day as
   the task's start (e.g. Sunday 08:00, the same instant as Monday 08:00), where MS Project and pmo move
-  it to working time; the generator therefore puts constraint dates on working days (with non-working
-  ones only the shown date differs, the instants are equal).
+  it to working time; the generator therefore puts constraint dates on working days of the task's
+  calendar, at the start (SNET) or end (FNLT) of its working day (with non-working ones only the shown
+  date differs, the instants are equal).
+* Days are 8 working hours on every calendar. pmo counts durations in working days of each task's
+  calendar, MS Project in units of the project's hours per day; the two agree when every calendar
+  works 8 hours a day, as all here do.
 * Free slack. pmo caps free float at the total float (and lets it follow a negative total float);
   MPXJ reports the raw gap to the successors, never negative. pmo's free float must equal that cap
   applied to MPXJ's value.
@@ -31,8 +42,10 @@ the packages or ``java`` are missing. JPype cannot restart a JVM, so it is start
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import shutil
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 import numpy as np
@@ -55,7 +68,7 @@ SEEDS = range(40)
 def mpxj_api():
     if not jpype.isJVMStarted():
         jpype.startJVM(convertStrings=False)
-    from java.time import LocalDate, LocalDateTime, LocalTime
+    from java.time import DayOfWeek, LocalDate, LocalDateTime, LocalTime
     from org.mpxj import ConstraintType, Duration, LocalTimeRange, ProjectFile, Relation, RelationType, TimeUnit
     from org.mpxj.cpm import MicrosoftScheduler
 
@@ -76,11 +89,52 @@ def mpxj_api():
         "MicrosoftScheduler": MicrosoftScheduler,
         "LocalTime": LocalTime,
         "LocalTimeRange": LocalTimeRange,
+        "weekdays": list(DayOfWeek.values()),  # Monday first, like a weekmask
         "constraint": {
-            Constraint.SNET: (ConstraintType.START_NO_EARLIER_THAN, 8),
-            Constraint.FNLT: (ConstraintType.FINISH_NO_LATER_THAN, 17),
+            Constraint.SNET: ConstraintType.START_NO_EARLIER_THAN,
+            Constraint.FNLT: ConstraintType.FINISH_NO_LATER_THAN,
         },
     }
+
+
+@dataclass(frozen=True)
+class CalendarSpec:
+    """One calendar for both schedulers: working weekdays (Monday first), daily hours, days off, extra
+    working days (with the same hours)."""
+
+    name: str = "Standard"
+    weekmask: str = "1111100"
+    hours: tuple[tuple[int, int], ...] = ((8, 12), (13, 17))
+    off: tuple[date, ...] = ()
+    on: tuple[date, ...] = ()
+
+    def work_calendar(self) -> WorkCalendar:
+        return WorkCalendar(
+            weekmask=self.weekmask, working_times=tuple((time(a), time(b)) for a, b in self.hours),
+            non_working_days=frozenset(self.off), working_days=frozenset(self.on), first_year=2024,
+            last_year=2032, name=self.name,
+        )
+
+    def mpxj(self, api: dict, project):
+        calendar = project.addDefaultBaseCalendar()
+        calendar.setName(self.name)
+        time_of, span = api["LocalTime"].of, api["LocalTimeRange"]
+        for day, flag in zip(api["weekdays"], self.weekmask, strict=True):
+            calendar.setWorkingDay(day, flag == "1")
+            hours = calendar.getCalendarHours(day) or calendar.addCalendarHours(day)
+            hours.clear()
+            if flag == "1":
+                for a, b in self.hours:
+                    hours.add(span(time_of(a, 0), time_of(b, 0)))
+        for day in self.off:
+            d = api["LocalDate"].of(day.year, day.month, day.day)
+            calendar.addCalendarException(d, d)
+        for day in self.on:
+            d = api["LocalDate"].of(day.year, day.month, day.day)
+            exception = calendar.addCalendarException(d, d)
+            for a, b in self.hours:
+                exception.add(span(time_of(a, 0), time_of(b, 0)))
+        return calendar
 
 
 def random_network(seed: int) -> tuple[list[Activity], list[Link], list[date], list[date]]:
@@ -124,26 +178,16 @@ def mpxj_schedule(
     api: dict,
     activities: list[Activity],
     links: list[Link],
-    holidays: list[date],
-    saturdays: list[date],
+    calendars: dict[str, CalendarSpec],
     start_milestone: bool = True,
 ) -> dict:
-    """Build a ProjectFile (Standard calendar 8-12/13-17 Mon-Fri, the holidays off, the Saturdays worked
-    8-12/13-17), schedule it from START 08:00 and return {id: (early start, early finish, late start,
-    late finish, total slack days, free slack days)}."""
+    """Build a ProjectFile (the project calendar is ``calendars["Standard"]``, a task with a calendar
+    gets the one of that name), schedule it from START 08:00 and return {id: (early start, early
+    finish, late start, late finish, total slack days, free slack days)}."""
     duration, days = api["Duration"], api["days"]
     project = api["ProjectFile"]()
-    calendar = project.addDefaultBaseCalendar()
-    project.setDefaultCalendar(calendar)
-    for day in holidays:
-        d = api["LocalDate"].of(day.year, day.month, day.day)
-        calendar.addCalendarException(d, d)
-    time_of, span = api["LocalTime"].of, api["LocalTimeRange"]
-    for day in saturdays:
-        d = api["LocalDate"].of(day.year, day.month, day.day)
-        exception = calendar.addCalendarException(d, d)
-        exception.add(span(time_of(8, 0), time_of(12, 0)))
-        exception.add(span(time_of(13, 0), time_of(17, 0)))
+    made = {name: spec.mpxj(api, project) for name, spec in calendars.items()}
+    project.setDefaultCalendar(made["Standard"])
     tasks = {}
     for a in activities:
         task = project.addTask()
@@ -151,10 +195,15 @@ def mpxj_schedule(
         task.setDuration(duration.getInstance(a.duration, days))
         task.setActualDuration(duration.getInstance(0, days))
         task.setRemainingDuration(duration.getInstance(a.duration, days))
+        task.setMilestone(a.duration == 0)  # as MS Project marks a task of no duration
+        spec = calendars[a.calendar.name if a.calendar else "Standard"]
+        if a.calendar is not None:
+            task.setCalendar(made[a.calendar.name])
         if a.constraint in api["constraint"]:
-            kind, hour = api["constraint"][a.constraint]
+            # at the start (SNET) or end (FNLT) of the task calendar's working day (module docstring)
+            hour = spec.hours[0][0] if a.constraint is Constraint.SNET else spec.hours[-1][1]
             when = a.constraint_date
-            task.setConstraintType(kind)
+            task.setConstraintType(api["constraint"][a.constraint])
             task.setConstraintDate(api["LocalDateTime"].of(when.year, when.month, when.day, hour, 0))
         tasks[a.id] = task
     # pmo never starts anything before the project start; MPXJ (like MS Project) lets negative lags and
@@ -196,13 +245,56 @@ def mpxj_schedule(
     return out
 
 
-def compare(api: dict, seed: int) -> tuple[int, list[str]]:
+def project_calendar(holidays: list[date], saturdays: list[date]) -> CalendarSpec:
+    """Mon-Fri 8-12/13-17, the holidays off, the Saturdays worked."""
+    return CalendarSpec(off=tuple(holidays), on=tuple(saturdays))
+
+
+def with_task_calendars(
+    seed: int, activities: list[Activity], holidays: list[date]
+) -> tuple[list[Activity], dict[str, CalendarSpec]]:
+    """About a third of the activities on one of four task calendars (module docstring); constraint dates
+    moved to working days of the activity's calendar."""
+    rng = random.Random(10_000 + seed)
+
+    def weekdays(k: int, weekday: int | None = None) -> tuple[date, ...]:
+        days = {START + timedelta(days=rng.randint(0, 300)) for _ in range(k)}
+        if weekday is not None:
+            days = {d + timedelta(days=(weekday - d.weekday()) % 7) for d in days}
+        return tuple(sorted(d for d in days if d.weekday() < 5))
+
+    four_off = weekdays(rng.randint(2, 8))
+    specs = [
+        CalendarSpec("Four days", "1111000", off=four_off,
+                     on=tuple(d for d in weekdays(rng.randint(1, 3), 4) if d not in four_off)),
+        CalendarSpec("Six days", "1111110", off=tuple(holidays)),
+        CalendarSpec("Late shift", hours=((10, 14), (15, 19)), off=tuple(holidays)),
+        CalendarSpec("Other holidays", off=weekdays(rng.randint(3, 12)),
+                     on=(START + timedelta(days=5 + 7 * rng.randint(0, 30)),)),
+    ]
+    engine = {spec.name: spec.work_calendar() for spec in specs}
+    out = []
+    for a in activities:
+        if rng.random() < 0.35:
+            calendar = engine[rng.choice(specs).name]
+            when = a.constraint_date
+            while when is not None and not calendar.is_working(when):
+                when += timedelta(days=1)
+            a = dataclasses.replace(a, calendar=calendar, constraint_date=when)
+        out.append(a)
+    return out, {spec.name: spec for spec in specs}
+
+
+def compare(api: dict, seed: int, task_calendars: bool = False) -> tuple[int, list[str]]:
     activities, links, holidays, saturdays = random_network(seed)
-    calendar = WorkCalendar(
-        non_working_days=frozenset(holidays), working_days=frozenset(saturdays), first_year=2024, last_year=2032
-    )
+    specs = {"Standard": project_calendar(holidays, saturdays)}
+    if task_calendars:
+        activities, more = with_task_calendars(seed, activities, holidays)
+        specs.update(more)
+    calendar = specs["Standard"].work_calendar()
     ours = schedule(activities, links, calendar, start=START)
-    theirs = mpxj_schedule(api, activities, links, holidays, saturdays)
+    theirs = mpxj_schedule(api, activities, links, specs)
+    own = {a.id: a.calendar or calendar for a in activities}
     problems = []
     fields = ("early_start", "early_finish", "late_start", "late_finish")
     dates = {
@@ -213,9 +305,10 @@ def compare(api: dict, seed: int) -> tuple[int, list[str]]:
     }
     for i, name in enumerate(ours.ids):
         milestone = ours.duration[i] == 0
+        cal, spec = own[name], specs[own[name].name or "Standard"]
         for k, field in enumerate(fields):
             instant = theirs[name][k]
-            offset = calendar.offset(instant)
+            offset = cal.offset(instant)  # each task is compared on its own calendar
             if abs(offset - float(getattr(ours, field)[i])) > 1e-9:
                 problems.append(f"seed {seed} {name} {field}: pmo {getattr(ours, field)[i]} MPXJ {instant}")
                 continue
@@ -225,9 +318,9 @@ def compare(api: dict, seed: int) -> tuple[int, list[str]]:
             # the one allowed display difference (module docstring): a milestone on a day boundary is the
             # same instant as the end of one working day (17:00) and the start of the next (08:00)
             if milestone and offset == round(offset):
-                day_end = np.datetime64(calendar.date_of(offset, finish=True))
-                day_start = np.datetime64(calendar.date_of(offset))
-                mpxj_side = {time(17): day_end, time(8): day_start}.get(instant.time())
+                day_end = np.datetime64(cal.date_of(offset, finish=True))
+                day_start = np.datetime64(cal.date_of(offset))
+                mpxj_side = {time(spec.hours[-1][1]): day_end, time(spec.hours[0][0]): day_start}.get(instant.time())
                 if mpxj_side == np.datetime64(instant.date()) and shown in (day_end, day_start):
                     continue
             problems.append(f"seed {seed} {name} {field} date: pmo {shown} MPXJ {instant}")
@@ -249,6 +342,13 @@ def test_random_network_matches_mpxj_microsoft_scheduler(mpxj_api, seed):
     assert not problems, f"{len(problems)} differences, first: " + "\n".join(problems[:20])
 
 
+@pytest.mark.parametrize("seed", SEEDS)
+def test_task_calendars_match_mpxj_microsoft_scheduler(mpxj_api, seed):
+    n, problems = compare(mpxj_api, seed, task_calendars=True)
+    assert n >= 30
+    assert not problems, f"{len(problems)} differences, first: " + "\n".join(problems[:20])
+
+
 def test_without_the_start_milestone_mpxj_starts_tasks_before_the_project_start(mpxj_api):
     """Why the oracle's project file has a start milestone: without it MPXJ (as MS Project) lets negative
     lags and SF/FF links pull tasks before the project start, which pmo never does."""
@@ -256,12 +356,10 @@ def test_without_the_start_milestone_mpxj_starts_tasks_before_the_project_start(
     project_start = datetime.combine(START, time(8))
     for seed in range(5):
         activities, links, holidays, saturdays = random_network(seed)
-        calendar = WorkCalendar(
-            non_working_days=frozenset(holidays), working_days=frozenset(saturdays), first_year=2024, last_year=2032
-        )
-        ours = schedule(activities, links, calendar, start=START)
+        spec = project_calendar(holidays, saturdays)
+        ours = schedule(activities, links, spec.work_calendar(), start=START)
         ours_before += int((ours.early_start < ours.project_start - 1e-9).sum())
-        theirs = mpxj_schedule(mpxj_api, activities, links, holidays, saturdays, start_milestone=False)
+        theirs = mpxj_schedule(mpxj_api, activities, links, {"Standard": spec}, start_milestone=False)
         before += sum(1 for row in theirs.values() if row[0] < project_start)
     assert ours_before == 0
     assert before > 0

@@ -305,3 +305,30 @@ def test_oracle_against_ms_project(name):
 def test_every_expected_difference_has_a_reason():
     assert all(len(reason) > 20 for reason in EXPECTED_DIFFERENCES.values())
     assert {k[0] for k in EXPECTED_DIFFERENCES} <= set(SAMPLES)
+
+
+def test_a_task_on_its_own_calendar():
+    """A task with a CalendarUID works on that calendar: its Monday-Saturday calendar has no
+    Independence Day, so it starts on July 4th; its 6-hour days make 12 hours two of its days."""
+    six = (
+        '<Calendar><UID>2</UID><Name>Six days</Name><IsBaseCalendar>1</IsBaseCalendar><WeekDays>'
+        + "".join(WEEKDAY.format(d=d).replace("<ToTime>17:00:00</ToTime>", "<ToTime>15:00:00</ToTime>")
+                  for d in range(2, 8))
+        + "</WeekDays></Calendar>"
+    )
+    tasks = """
+<Task><UID>1</UID><ID>1</ID><Name>A</Name><OutlineLevel>1</OutlineLevel><Duration>PT24H0M0S</Duration></Task>
+<Task><UID>2</UID><ID>2</ID><Name>B</Name><OutlineLevel>1</OutlineLevel><Duration>PT12H0M0S</Duration>
+  <CalendarUID>2</CalendarUID><PredecessorLink><PredecessorUID>1</PredecessorUID><Type>1</Type></PredecessorLink></Task>
+"""
+    xml = project_xml(tasks).replace(b"</Calendar></Calendars>", b"</Calendar>" + six.encode() + b"</Calendars>")
+    project = parse_mspdi(xml)
+    net = to_network(project)
+    b = next(a for a in net.activities if a.id == "2")
+    assert b.calendar.weekmask == "1111110" and b.duration == 2.0
+    result = schedule(net.activities, net.links, net.calendar, start=net.start)
+    assert result["1"].finish_date == date(2024, 7, 3)
+    assert result["2"].start_date == date(2024, 7, 4) and result["2"].finish_date == date(2024, 7, 5)
+    shared = to_network(project, task_calendars=False)
+    assert all(a.calendar is None for a in shared.activities)
+    assert next(a for a in shared.activities if a.id == "2").duration == 1.5

@@ -11,7 +11,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from pmo.core import audit
-from pmo.core.models import AuditEvent
+from pmo.core.models import AuditChainHead, AuditEvent
 from pmo.portfolio import services
 
 from ..conftest import client_for
@@ -133,3 +133,110 @@ def test_verify_detects_removal_of_the_newest_events(world):
     with pytest.raises(CommandError, match="newest events were removed"):
         call_command("audit", "verify")
 
+
+
+# -- a keyed chain and anchors, against someone who can write to the database --------------------------
+
+def _rewrite(victim, hasher, after=None):
+    """Change ``victim`` and recompute every later hash and the head with ``hasher``, as a DBA would."""
+    table = AuditEvent._meta.db_table
+    previous = audit.GENESIS
+    with connection.cursor() as cursor:
+        for event in AuditEvent.objects.order_by("id"):
+            if event.pk < victim.pk:
+                previous = event.hash
+                continue
+            if event.pk == victim.pk:
+                event.after = after or {"name": "forged"}
+            event.previous_hash = previous
+            previous = hasher(event)
+            cursor.execute(f"UPDATE {table} SET after = %s, previous_hash = %s, hash = %s WHERE id = %s",
+                           [json.dumps(event.after), event.previous_hash, previous, event.pk])
+        cursor.execute(f"UPDATE {AuditChainHead._meta.db_table} SET last_hash = %s", [previous])
+
+
+def test_rewrite_recomputed_without_the_key_is_named(world):
+    events = _chain(world)
+    _rewrite(events[1], audit.plain_hash)
+    with pytest.raises(CommandError, match=f"event #{events[1].pk}: content does not match its hash: it is "
+                                           "hashed without the audit key"):
+        call_command("audit", "verify")
+
+
+def test_rewrite_with_another_key_is_named(world):
+    events = _chain(world)
+    _rewrite(events[2], lambda event: audit.event_hash(event, "a guessed key of the attacker's"))
+    with pytest.raises(CommandError, match=f"event #{events[2].pk}: content does not match its hash"):
+        call_command("audit", "verify")
+
+
+def test_anchor_appends_and_verify_anchors_names_a_rewrite_with_the_key(world, tmp_path):
+    anchors = tmp_path / "anchors.log"
+    events = _chain(world)
+    call_command("audit", "anchor", "--file", str(anchors), stdout=io.StringIO())
+    events = _chain(world, 2)
+    call_command("audit", "anchor", "--file", str(anchors), stdout=io.StringIO())
+    lines = anchors.read_text().splitlines()
+    assert [line.split()[1:] for line in lines] == [
+        [f"event={events[3].pk}", f"hash={events[3].hash}"], [f"event={events[5].pk}", f"hash={events[5].hash}"]]
+    out = io.StringIO()
+    call_command("audit", "verify", "--anchors", str(anchors), stdout=out)
+    assert "matches its 2 anchors" in out.getvalue()
+
+    _rewrite(events[1], audit.event_hash)  # with the key: the chain itself verifies again
+    assert audit.verify() is None
+    with pytest.raises(CommandError, match=f"at event #{events[3].pk}: its hash differs from the one anchored on "
+                                           "line 1 .*from the start up to this one was rewritten"):
+        call_command("audit", "verify", "--anchors", str(anchors))
+    with pytest.raises(CommandError, match=f"event #{events[3].pk}"):  # and no new anchor blesses the rewrite
+        call_command("audit", "anchor", "--file", str(anchors))
+    assert len(anchors.read_text().splitlines()) == 2
+
+
+def test_verify_anchors_bounds_the_rewrite_and_sees_removed_events(world, tmp_path):
+    anchors = tmp_path / "anchors.log"
+    events = _chain(world, 2)
+    call_command("audit", "anchor", "--file", str(anchors), stdout=io.StringIO())
+    events = _chain(world, 2)
+    call_command("audit", "anchor", "--file", str(anchors), stdout=io.StringIO())
+    _rewrite(events[2], audit.event_hash)
+    with pytest.raises(CommandError, match=f"at event #{events[3].pk}: .*after event #{events[1].pk} up to"):
+        call_command("audit", "verify", "--anchors", str(anchors))
+    with connection.cursor() as cursor:  # a DBA removes the newest events and fixes the head row
+        cursor.execute(f"DELETE FROM {AuditEvent._meta.db_table} WHERE id >= %s", [events[2].pk])
+        cursor.execute(f"UPDATE {AuditChainHead._meta.db_table} SET last_hash = %s, event_count = 2",
+                       [events[1].hash])
+    assert audit.verify() is None
+    with pytest.raises(CommandError, match=f"event #{events[3].pk}: anchored on line 2 .* no longer exists"):
+        call_command("audit", "verify", "--anchors", str(anchors))
+
+
+def test_anchor_by_email_and_bad_anchor_files(world, tmp_path, mailoutbox):
+    events = _chain(world, 1)
+    call_command("audit", "anchor", "--email", "auditor@example.com", stdout=io.StringIO())
+    assert mailoutbox[0].to == ["auditor@example.com"]
+    assert f"event={events[0].pk} hash={events[0].hash}" in mailoutbox[0].body
+    with pytest.raises(CommandError, match="--file FILE and/or --email ADDR"):
+        call_command("audit", "anchor")
+    bad = tmp_path / "bad.log"
+    bad.write_text("2026-11-30T10:00:00Z event=1 hash=abc\n")
+    with pytest.raises(CommandError, match="bad.log, line 1: not an anchor"):
+        call_command("audit", "verify", "--anchors", str(bad))
+
+
+def test_rekey_keys_an_unkeyed_chain_and_refuses_a_broken_one(world, monkeypatch):
+    events = _chain(world)
+    _rewrite(events[0], audit.plain_hash, after=events[0].after)  # as written before the chain was keyed
+    assert "without the audit key" in audit.verify().reason
+    assert audit.rekey(old_key=None) == 4
+    assert audit.verify() is None
+
+    monkeypatch.setenv("PMO_OLD_AUDIT_KEY", "the key the chain was written with")
+    with pytest.raises(CommandError, match=f"event #{events[0].pk}: does not verify under the old key"):
+        call_command("audit", "rekey", "--old-key-env", "PMO_OLD_AUDIT_KEY")
+    _rewrite(events[0], lambda event: audit.event_hash(event, "the key the chain was written with"),
+             after=events[0].after)
+    out = io.StringIO()
+    call_command("audit", "rekey", "--old-key-env", "PMO_OLD_AUDIT_KEY", stdout=out)
+    assert "re-hashed 4 events" in out.getvalue()
+    assert audit.verify() is None

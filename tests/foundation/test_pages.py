@@ -76,4 +76,4 @@ def test_list_search_filter_sort(world):
 def test_project_manager_sees_parent_program_summary_only(world):
     response = client_for(world, "project_manager").get(f"/programs/{world.program_a.pk}/")
     assert [p.code for p in response.context["projects"]] == ["PA-1"]
-    assert not response.context["can_change"]
+    assert not response.context["can"]["change"]

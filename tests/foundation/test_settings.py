@@ -18,8 +18,15 @@ def _pmo(*args, **env):
 def test_check_deploy_is_clean():
     result = _pmo("check", "--deploy", "--fail-level", "WARNING", PMO_DEBUG="0",
                   PMO_SECRET_KEY="k" * 30 + "-Very-Long-Random-Secret-For-Tests-0123456789",
-                  PMO_ALLOWED_HOSTS="pmo.example.com")
+                  PMO_ALLOWED_HOSTS="pmo.example.com", PMO_AUDIT_KEY="a" * 40)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_without_an_audit_key():
+    env = {k: v for k, v in os.environ.items() if k != "PMO_AUDIT_KEY"}
+    result = subprocess.run([sys.executable, "-m", "pmo.manage", "check"], capture_output=True, text=True,
+                            env={**env, "PMO_DEBUG": "0", "PMO_SECRET_KEY": "k" * 50}, timeout=120)
+    assert result.returncode != 0 and "PMO_AUDIT_KEY" in result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key():

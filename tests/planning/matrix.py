@@ -72,6 +72,7 @@ def request_data(world, name: str, scope: str):
         "api:create_interface": {"provider": project.pk, "consumer": found.get("partner") and found["partner"].pk,
                                  "title": "Data feed"},
         "api:update_interface": {"description": "changed through the API"},
+        "api:acknowledge_interface": {"note": "seen, thanks"},
     }
     return bodies.get(name)
 
@@ -94,6 +95,8 @@ def page_data(world, name: str, scope: str):
         return {"version": found["dependency"].version}
     if name == "planning:interface_create":
         return {"provider": project.pk, "consumer": found["partner"].pk, "title": "Data feed", "status": "proposed"}
+    if name in {"planning:interface_acknowledge", "planning:interface_delete"}:
+        return {"version": found["interface"].version, "note": "seen, thanks"}
     if name == "planning:interface_edit":
         interface = found["interface"]
         return {"provider": interface.provider_id, "consumer": interface.consumer_id, "title": "Renamed",

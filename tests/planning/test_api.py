@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from pmo.core.models import AuditEvent
-from pmo.planning.models import Task
+from pmo.planning.models import Calendar, Task
 
 from ..conftest import client_for
 from .factories import link, task
@@ -126,3 +126,28 @@ def test_calendar_baseline_interface_and_checks(world):
     response = call(director, "POST", "/api/v1/interfaces", {
         "provider": world.project_a1.pk, "consumer": world.project_a1.pk, "title": "Self"})
     assert response.status_code == 422 and response.json()["detail"][0]["loc"][-1] == "consumer"
+
+
+def test_a_task_calendar_is_the_portfolio_default_or_its_own_projects(world):
+    """Another project's calendar is a 422 naming ``calendar`` on PATCH and POST, with nothing written."""
+    director = client_for(world, "director")
+    own = Calendar.objects.create(project=world.project_a1, name="PA-1 calendar")
+    other = Calendar.objects.create(project=world.project_a2, name="PA-2 calendar")
+    default = Calendar.objects.create(name="Portfolio default")
+    t = task(world.project_a1, "Design", 3)
+    url = f"/api/v1/tasks/{t.pk}"
+    before = AuditEvent.objects.count()
+    response = call(director, "PATCH", url, {"calendar": other.pk}, HTTP_IF_MATCH=f'"{t.version}"')
+    assert response.status_code == 422, response.content
+    assert response.json()["detail"][0]["loc"][-1] == "calendar"
+    assert "PA-2" in response.json()["detail"][0]["msg"]
+    t.refresh_from_db()
+    assert t.calendar_id is None and AuditEvent.objects.count() == before
+    response = call(director, "POST", f"/api/v1/projects/{world.project_a1.pk}/tasks",
+                    {"name": "x", "calendar": other.pk})
+    assert response.status_code == 422 and response.json()["detail"][0]["loc"][-1] == "calendar"
+    assert Task.objects.count() == 1 and AuditEvent.objects.count() == before
+    for calendar in (own, default):
+        t.refresh_from_db()
+        response = call(director, "PATCH", url, {"calendar": calendar.pk}, HTTP_IF_MATCH=f'"{t.version}"')
+        assert response.status_code == 200 and response.json()["calendar"] == calendar.pk

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from pmo.planning import services
-from pmo.planning.models import Baseline, BaselineTask, Interface, Task
+from pmo.planning.models import Baseline, BaselineTask, Calendar, Interface, Task
 
 from ..conftest import client_for
 from .factories import link, task
@@ -75,7 +75,7 @@ def _queries(client, url) -> int:
 
 #: pinned query counts (session, user, scopes, the page's own reads); the same for 1 and 100 tasks
 PINNED = {
-    "/projects/{project}/plan/": 8,
+    "/projects/{project}/plan/": 10,
     "/projects/{project}/plan/tasks/": 8,
     "/programs/{program}/plan/": 9,
     "/programs/{program}/roadmap/": 5,
@@ -150,3 +150,25 @@ def test_interface_form_lists_no_milestones_of_projects_out_of_sight(world):
     names = {str(label) for _value, label in response.context["form"].fields["consumer_task"].choices}
     assert any("PB go-live" in n for n in names) and any("PA handover" in n for n in names)
     assert not any("secret" in n for n in names)
+
+
+def test_task_form_offers_only_the_default_and_the_projects_calendars(world):
+    """The task form lists the portfolio default and the project's own calendar; another project's is a 422."""
+    own = Calendar.objects.create(project=world.project_a1, name="PA-1 calendar")
+    other = Calendar.objects.create(project=world.project_a2, name="PA-2 calendar")
+    default = Calendar.objects.create(name="Portfolio default")
+    t = task(world.project_a1, "Design", 2)
+    client = client_for(world, "director")
+    url = f"/plan/tasks/{t.pk}/edit/"
+    offered = {value for value, _label in client.get(url).context["form"].fields["calendar"].choices if value}
+    assert {int(str(v)) for v in offered} == {own.pk, default.pk}
+    data = {"version": t.version, "name": t.name, "duration": "2", "constraint_type": "ASAP",
+            "percent_complete": "0", "calendar": other.pk}
+    response = client.post(url, data)
+    assert response.status_code == 422 and "calendar" in response.context["form"].errors
+    t.refresh_from_db()
+    assert t.calendar_id is None and t.version == 1
+    response = client.post(url, {**data, "calendar": own.pk})
+    assert response.status_code == 302
+    t.refresh_from_db()
+    assert t.calendar_id == own.pk

@@ -12,7 +12,7 @@ from pmo.core import audit
 from pmo.core.errors import StaleVersion
 from pmo.core.models import AuditEvent
 from pmo.planning import services
-from pmo.planning.models import Baseline, BaselineTask, Dependency, Task
+from pmo.planning.models import Baseline, BaselineTask, Calendar, Dependency, Task
 from pmo.portfolio.models import Project
 
 from .factories import link, task
@@ -246,3 +246,43 @@ def test_deleting_a_predecessor_moves_the_other_project_back(world, director):
     assert events() == before + 1
     launch.refresh_from_db()
     assert launch.finish == date(2026, 1, 12)
+
+
+def test_a_task_is_scheduled_on_its_own_calendar(world, director):
+    """Setting a task's calendar reschedules: a Mon-Sat task after a Friday finish starts on Saturday;
+    cleared, it is back on the project's calendar."""
+    Calendar.objects.create(name="Standard")  # the portfolio default (the oldest)
+    six = Calendar.objects.create(name="Six days", weekmask="1111110")
+    a = services.task_create(actor=director, project=world.project_a1, name="A", duration=5)
+    b = services.task_create(actor=director, project=world.project_a1, name="B", duration=2)
+    services.dependency_create(actor=director, predecessor=a, successor=b)
+    b.refresh_from_db()
+    assert (b.start, b.finish) == (date(2026, 1, 19), date(2026, 1, 20))
+    b = services.task_update(actor=director, task=b, expected_version=b.version, calendar=six)
+    assert (b.start, b.finish) == (date(2026, 1, 17), date(2026, 1, 19))  # Saturday, Monday
+    b = services.task_update(actor=director, task=b, expected_version=b.version, calendar=None)
+    assert (b.start, b.finish) == (date(2026, 1, 19), date(2026, 1, 20))
+
+
+def test_a_program_schedules_each_project_on_its_calendar(world, director):
+    """The integrated schedule keeps each project's own calendar (and task calendars), so it gives the
+    same dates as the projects' own schedules."""
+    for project in (world.project_a1, world.project_a2):
+        project.start = date(2026, 1, 12)
+        project.save()
+    services.calendar_create(actor=director, project=world.project_a2, name="PA-2 four days", weekmask="1111000")
+    a = task(world.project_a1, "A", 5)
+    b = task(world.project_a2, "B", 2)
+    link(a, b)
+    services.project_reschedule(actor=director, project=world.project_a1)
+    services.project_reschedule(actor=director, project=world.project_a2)
+    b.refresh_from_db()
+    alone = (b.start, b.finish)
+    assert alone == (date(2026, 1, 19), date(2026, 1, 20))  # Mon-Thu: after Friday comes Monday
+    services.program_reschedule(actor=director, program=world.program_a)
+    b.refresh_from_db()
+    assert (b.start, b.finish) == alone
+    Task.objects.filter(pk=b.pk).update(duration=5)
+    services.program_reschedule(actor=director, program=world.program_a)
+    b.refresh_from_db()
+    assert (b.start, b.finish) == (date(2026, 1, 19), date(2026, 1, 26))  # Friday the 23rd is off

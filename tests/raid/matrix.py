@@ -1,7 +1,7 @@
 """RAID objects and request bodies for the role matrix in tests/test_permissions.py.
 
-``targets(world, scope)`` makes one risk, issue, assumption, steering-level escalation and
-simulation run in project A1 (own) or B1 (other) and returns the ids the matrix URLs name.
+``targets(world, scope)`` makes one risk (with a response action), issue, assumption, steering-level
+escalation and simulation run in project A1 (own) or B1 (other) and returns the ids the matrix URLs name.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from pmo.planning.models import Task
 from pmo.portfolio.models import Project
-from pmo.raid.models import Assumption, Escalation, Issue, Risk, SimulationRun, TaskEstimate
+from pmo.raid.models import Assumption, Escalation, Issue, Risk, RiskAction, SimulationRun, TaskEstimate
 
-RAID_KEYS = ("risk", "issue", "assumption", "escalation", "run", "raid_task")
+RAID_KEYS = ("risk", "issue", "assumption", "escalation", "run", "raid_task", "action")
 
 
 def make_items(project: Project, *, title: str = "Key architect leaves") -> dict:
@@ -30,8 +30,9 @@ def make_items(project: Project, *, title: str = "Key architect leaves") -> dict
                                        inputs={}, status="done", results=None)
     raid_task = Task.objects.create(project=project, name="Cutover rehearsal", duration=10)
     TaskEstimate.objects.create(task=raid_task, min=8, most_likely=10, max=15)
+    action = RiskAction.objects.create(risk=risk, description="Pair a second architect")
     return {"risk": risk, "issue": issue, "assumption": assumption, "escalation": escalation, "run": run,
-            "raid_task": raid_task}
+            "raid_task": raid_task, "action": action}
 
 
 def targets(world, scope: str) -> dict:

@@ -119,7 +119,11 @@ class ApiToken(models.Model):
 
 
 class LoginFailure(models.Model):
-    """Failed logins per username, for lockout (pages and the token endpoint alike)."""
+    """Login attempts per username since the last success, for lockout (pages and the token endpoint alike).
+
+    An attempt is counted before its password is checked (``services.login_check``); a success
+    deletes the row, so ``count`` is the number of failed (or still running) attempts.
+    """
 
     username = models.CharField(max_length=150, unique=True)
     count = models.PositiveIntegerField(default=0)

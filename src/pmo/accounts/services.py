@@ -10,7 +10,8 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Case, DateTimeField, F, Q, Value, When
 from django.utils import timezone
 
 from pmo.core import audit
@@ -28,30 +29,56 @@ class LockedOut(Exception):
 
 
 def login_check(*, username: str, password: str, request=None) -> User | None:
-    """Authenticate, counting failures per username and refusing a locked-out username.
+    """Authenticate, counting attempts per username and refusing a locked-out username.
 
+    The attempt is counted, and the lock decided, in one statement *before* the password is
+    checked (:func:`_take_attempt`), so parallel requests cannot all pass the "not locked yet"
+    test together: at most ``PMO_LOCKOUT_FAILURES`` passwords are ever checked per lock period.
     Raises :class:`LockedOut` while the lock lasts, even with the right password, so that
     guessing cannot continue; a success clears the count.
     """
-    now = timezone.now()
-    failure = LoginFailure.objects.filter(username=username).first()
-    if failure and failure.locked_until and failure.locked_until > now:
-        raise LockedOut(failure.locked_until)
+    _take_attempt(username)
     user = authenticate(request, username=username, password=password)
-    with transaction.atomic():
-        if user is None:
-            failure, _ = LoginFailure.objects.select_for_update().get_or_create(
-                username=username, defaults={"last_failed_at": now}
-            )
-            failure.count = 1 if failure.locked_until and failure.locked_until <= now else failure.count + 1
-            failure.last_failed_at = now
-            failure.locked_until = None
-            if failure.count >= settings.PMO_LOCKOUT_FAILURES:
-                failure.locked_until = now + timedelta(minutes=settings.PMO_LOCKOUT_MINUTES)
-            failure.save()
-            return None
+    if user is not None:
         LoginFailure.objects.filter(username=username).delete()
     return user
+
+
+def _take_attempt(username: str) -> None:
+    """Count one attempt for ``username`` unless it is locked; the attempt that reaches the limit locks it.
+
+    A conditional ``UPDATE`` increments and decides atomically on SQLite and PostgreSQL alike (a
+    concurrent updater waits for the row and re-checks the condition); an expired lock starts a
+    new count at 1. A failed attempt simply keeps its count; a successful one deletes the row.
+    """
+    limit = settings.PMO_LOCKOUT_FAILURES
+    while True:
+        now = timezone.now()
+        lock = now + timedelta(minutes=settings.PMO_LOCKOUT_MINUTES)
+        expired = Q(locked_until__isnull=False)  # matched below only once the lock has run out
+        counted = LoginFailure.objects.filter(
+            Q(locked_until__isnull=True) | Q(locked_until__lte=now), username=username,
+        ).update(
+            count=Case(When(expired, then=Value(1)), default=F("count") + 1),
+            locked_until=Case(When(expired, then=Value(lock if limit <= 1 else None)),
+                              When(count__gte=limit - 1, then=Value(lock)), default=Value(None),
+                              output_field=DateTimeField()),
+            last_failed_at=now,
+        )
+        if counted:
+            return
+        failure = LoginFailure.objects.filter(username=username).first()
+        if failure is not None and failure.locked_until and failure.locked_until > now:
+            raise LockedOut(failure.locked_until)
+        if failure is None:
+            try:
+                with transaction.atomic():
+                    LoginFailure.objects.create(username=username, count=1, last_failed_at=now,
+                                                locked_until=lock if limit <= 1 else None)
+                return
+            except IntegrityError:
+                pass  # a parallel attempt created the row first: count against that row
+        # otherwise the row changed between the two statements (lock expired): count again
 
 
 def hash_token(key: str) -> str:

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from pmo.core.navigation import breadcrumbs
 from pmo.core.views import apply_service
 
 from . import selectors, services
@@ -31,6 +32,7 @@ def tokens(request):
         "tokens": selectors.tokens_of(request.user),
         "new_key": new_key,
         "memberships": request.user.memberships.select_related("program", "project"),
+        "breadcrumbs": breadcrumbs(request.user, "Roles & API tokens"),
     })
 
 
@@ -74,6 +76,7 @@ def people(request):
         "people": users.prefetch_related("memberships__program", "memberships__project"),
         "person_form": person_form,
         "grant_form": grant_form,
+        "breadcrumbs": breadcrumbs(request.user, "People & roles"),
     }, status=422 if person_form.errors or grant_form.errors else 200)
 
 

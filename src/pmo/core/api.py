@@ -139,6 +139,11 @@ def expected_version(request: HttpRequest) -> int:
     return int(match.group(1))
 
 
+def optional_version(request: HttpRequest, obj) -> int:
+    """POST actions take If-Match when sent (412 when stale), else act on the version just read."""
+    return expected_version(request) if request.headers.get("If-Match") else obj.version
+
+
 def _validation_error(request, exc: NinjaValidationError, api: NinjaAPI):
     detail = []
     for error in exc.errors:

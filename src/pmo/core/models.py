@@ -39,8 +39,9 @@ class AuditEventQuerySet(models.QuerySet):
 class AuditEvent(models.Model):
     """One create, update, delete or state change of a governed object.
 
-    ``hash`` is SHA-256 over this event's content and ``previous_hash``, so changing or removing
-    any row breaks the chain at that row (``pmo audit verify`` finds it).
+    ``hash`` is HMAC-SHA256, keyed with ``PMO_AUDIT_KEY``, over this event's content and
+    ``previous_hash``, so changing or removing any row breaks the chain at that row (``pmo audit
+    verify`` finds it) unless whoever changed it also holds the key (anchors catch that).
     """
 
     at = models.DateTimeField(db_index=True)

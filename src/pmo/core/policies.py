@@ -14,11 +14,21 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
 
+#: model -> its policy, so shared pages (detail views, breadcrumbs) find the rules of any object
+_POLICIES: dict[type[models.Model], Policy] = {}
+
+
+def policy_for(obj) -> Policy | None:
+    return _POLICIES.get(obj if isinstance(obj, type) else type(obj))
+
 
 class Policy:
     model: ClassVar[type[models.Model]]
     #: the actions this policy answers (each has a ``can_<action>`` method); unknown ones fail loudly
     actions: ClassVar[tuple[str, ...]] = ("view", "create", "change", "delete")
+
+    def __init__(self) -> None:
+        _POLICIES[self.model] = self
 
     def visible(self, user, queryset: models.QuerySet | None = None) -> models.QuerySet:
         raise NotImplementedError

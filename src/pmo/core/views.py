@@ -1,4 +1,5 @@
-"""Helpers the pages of every app share: sortable, searchable, paginated lists and service errors in forms."""
+"""Helpers the pages of every app share: sortable, searchable, paginated lists, read-only detail pages,
+and service errors in forms."""
 
 from __future__ import annotations
 
@@ -7,9 +8,12 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 from .errors import StaleVersion
+from .navigation import breadcrumbs
+from .policies import policy_for
 
 PAGE_SIZE = 50
 
@@ -65,3 +69,31 @@ def apply_service(form, action) -> object | None:
     except PermissionDenied:
         raise
     return None
+
+
+def detail_page(request: HttpRequest, obj, template: str, context: dict | None = None, *,
+                actions: tuple[str, ...] = ("change", "delete")) -> HttpResponse:
+    """The read-only page of ``obj``, its canonical link (``get_absolute_url``).
+
+    ``can`` holds the policy's answer for each of ``actions``, so the template shows an edit, delete or
+    other control only to those who may use it; ``breadcrumbs`` places the object under its parents.
+    """
+    policy = policy_for(obj)
+    can = {action: policy.can(request.user, action, obj) for action in actions}
+    return render(request, template, {
+        "object": obj, "can": can, "breadcrumbs": breadcrumbs(request.user, obj), **(context or {}),
+    })
+
+
+def form_page(request: HttpRequest, form, title: str, *trail, status: int | None = None,
+              template: str = "portfolio/form.html", context: dict | None = None) -> HttpResponse:
+    """A form page under ``trail`` (the object it edits or the page it adds to, then its own label).
+
+    Without ``status``: 409 when the form went stale, 422 when it has errors, else 200.
+    """
+    if status is None:
+        status = 409 if getattr(form, "stale", False) else 422 if form.errors else 200
+    crumbs = breadcrumbs(request.user, *trail)
+    cancel = next((crumb.url for crumb in reversed(crumbs[:-1]) if crumb.url), "")
+    return render(request, template, {"form": form, "title": title, "breadcrumbs": crumbs, "cancel_url": cancel,
+                                      **(context or {})}, status=status)

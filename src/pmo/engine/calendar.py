@@ -204,6 +204,36 @@ class WorkCalendar:
         span = np.where(hi_d > lo_d, hi_d - lo_d, 1.0)
         return np.where(hi_d > lo_d, lo_c + (worked - lo_d) / span * (hi_c - lo_c), lo_c)
 
+    # --- instants (minutes since 1970-01-01) ---------------------------------------------------------
+    # The common time axis of runs with several calendars: an instant means the same on every calendar,
+    # where a whole offset is both the end of one working day and the start of the next.
+
+    def instants(self, offsets: object, *, finish: bool = False) -> np.ndarray:
+        """Instant of each offset in minutes since 1970-01-01: the latest instant with that much work
+        done (the next working start), or the earliest with ``finish`` (the end of the work)."""
+        day, frac = self._work_day_of(np.asarray(offsets, dtype=np.float64), finish)
+        clock, _ = self._knots
+        # whole days (the common case) start at the first working time and end at the last
+        hours = np.full(len(frac), clock[-2] if finish else clock[1])
+        part = frac != (1.0 if finish else 0.0)
+        if part.any():
+            hours[part] = self._clock(frac[part] * self.hours_per_day, finish)
+        return np.round((day + self._epoch_day) * 1440.0 + hours * 60.0, 6)
+
+    def offsets_at(self, minutes: object) -> np.ndarray:
+        """Working offset of each instant (minutes since 1970-01-01): the work done by then."""
+        minutes = np.asarray(minutes, dtype=np.float64)
+        whole = np.floor(minutes / 1440.0)
+        index = whole.astype(np.int64) - self._epoch_day
+        if index.size and (index.min() < 0 or index.max() >= len(self._working)):
+            raise CalendarError(f"instants outside the calendar range {self.first_year}-{self.last_year}")
+        worked = self._done((minutes - whole * 1440.0) / 60.0) / self.hours_per_day
+        return self._cum[index] + self._working[index] * worked
+
+    @property
+    def _epoch_day(self) -> int:
+        return (self.origin - date(1970, 1, 1)).days
+
     # --- elapsed time ------------------------------------------------------------------------------
 
     def add_elapsed(self, offsets: object, days: object, *, finish: bool = False) -> np.ndarray:

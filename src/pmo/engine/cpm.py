@@ -1,9 +1,17 @@
 """Critical path method over an activity network, vectorised by topological level.
 
-All arithmetic is in working days on one :class:`~pmo.engine.calendar.WorkCalendar` (offsets from its
-origin); dates appear only at the edges. The network is split into topological levels once, then
-every level is one batch of numpy operations in each pass, so the Python overhead grows with the
+With one :class:`~pmo.engine.calendar.WorkCalendar` all arithmetic is in working days on it (offsets
+from its origin); dates appear only at the edges. The network is split into topological levels once,
+then every level is one batch of numpy operations in each pass, so the Python overhead grows with the
 depth of the network, not with its size.
+
+Activities may have their own calendars (MS Project's task calendars). The passes then run on one
+time axis of instants (minutes since 1970) and convert per activity: its duration is worked on its
+calendar, the lag of a link into it is counted on its calendar, and it starts at the next working
+instant of its calendar (a milestone may stay at the end of a working period), as MS Project and
+MPXJ's MicrosoftScheduler do. Floats are working days of each activity's own calendar. Offsets would
+not do as the common axis: the end of Friday's work and the start of Monday's are one offset on a
+Monday-Friday calendar but two instants for a calendar that works on Saturday.
 
 Summary tasks become two zero-duration nodes, *summary start* and *summary finish*: links into the
 summary hold its start node, which every child follows (SS 0); every child feeds its finish node
@@ -69,6 +77,7 @@ class Activity:
 
     ``duration`` and ``remaining`` are working days of the calendar, or calendar days when
     ``elapsed``. ``percent_complete`` > 0 needs ``actual_start``; ``actual_finish`` completes it.
+    ``calendar`` is the activity's own calendar (default: the run's).
     """
 
     id: str
@@ -82,6 +91,7 @@ class Activity:
     actual_finish: Moment | None = None
     percent_complete: float = 0.0
     remaining: float | None = None
+    calendar: WorkCalendar | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.id, str) or not self.id:
@@ -169,7 +179,11 @@ class Schedule:
     """CPM result: arrays aligned with ``ids`` (sorted, so independent of input order), ``index``
     maps an id to its row. Times are working-day offsets on ``calendar`` (a whole offset is the start
     of a working day and the end of the previous one); floats are in working days. ``start`` and
-    ``finish`` are the scheduled dates (early, or late for ALAP). Links are aligned with the input."""
+    ``finish`` are the scheduled dates (early, or late for ALAP). Links are aligned with the input.
+
+    With task calendars, ``calendar_index`` gives each activity's calendar in ``calendars`` (the first
+    is ``calendar``); its times and floats are offsets and working days of that calendar, and
+    ``start_offsets`` holds the project start on each calendar."""
 
     calendar: WorkCalendar
     ids: tuple[str, ...]
@@ -192,6 +206,9 @@ class Schedule:
     project_start: float
     project_finish: float
     status: float | None = None
+    calendars: tuple[WorkCalendar, ...] = ()
+    calendar_index: np.ndarray | None = None
+    start_offsets: np.ndarray | None = None
 
     def __getitem__(self, activity_id: str) -> ActivityTimes:
         i = self.index[activity_id]
@@ -219,19 +236,30 @@ class Schedule:
         offsets = getattr(self, field)[rows]
         whole = np.abs(offsets - np.round(offsets)) < EPS
         milestone = (self.duration[rows] == 0) & ~self.summary[rows]
-        as_finish = milestone & whole & (offsets > self.project_start + EPS)
-        out = self.calendar.dates(offsets)
-        out[as_finish] = self.calendar.dates(np.round(offsets[as_finish]), finish=True)
-        return out
+        as_finish = milestone & whole & (offsets > self._project_start(rows) + EPS)
+        return self._dates(np.where(as_finish, np.round(offsets), offsets), as_finish, rows)
 
     def finish_dates(self, field: str = "finish", rows: np.ndarray | slice = slice(None)) -> np.ndarray:
         """Dates of a finish field: the working day each finish ends (a milestone at the project
         start stays on the start day)."""
         offsets = getattr(self, field)[rows]
-        at_start = (self.duration[rows] == 0) & ~self.summary[rows] & (offsets <= self.project_start + EPS)
+        at_start = (self.duration[rows] == 0) & ~self.summary[rows] & (offsets <= self._project_start(rows) + EPS)
+        return self._dates(offsets, ~at_start, rows)
+
+    def _project_start(self, rows: np.ndarray | slice) -> np.ndarray | float:
+        if self.calendar_index is None:
+            return self.project_start
+        return self.start_offsets[self.calendar_index[rows]]
+
+    def _dates(self, offsets: np.ndarray, finish: np.ndarray, rows: np.ndarray | slice) -> np.ndarray:
+        """Dates of offsets on each row's calendar, read as finishes where ``finish``."""
         out = np.empty(len(offsets), dtype="datetime64[D]")
-        out[at_start] = self.calendar.dates(offsets[at_start])
-        out[~at_start] = self.calendar.dates(offsets[~at_start], finish=True)
+        index = np.zeros(len(offsets), np.int64) if self.calendar_index is None else self.calendar_index[rows]
+        for k in np.unique(index).tolist():
+            calendar = self.calendars[k] if self.calendars else self.calendar
+            for flag in (False, True):
+                m = (index == k) & (finish == flag)
+                out[m] = calendar.dates(offsets[m], finish=flag)
         return out
 
     def driving_predecessors(self, activity_id: str) -> tuple[str, ...]:
@@ -243,7 +271,12 @@ class Schedule:
     def critical_path(self) -> tuple[str, ...]:
         """Critical non-summary activities ordered by early start, then id."""
         rows = np.flatnonzero(self.critical & ~self.summary)
-        rows = rows[np.lexsort((rows, self.early_start[rows]))]
+        when = self.early_start[rows]
+        if self.calendar_index is not None:  # offsets of different calendars: compare the instants
+            index = self.calendar_index[rows]
+            for k in np.unique(index).tolist():
+                when[index == k] = self.calendars[k].instants(when[index == k])
+        rows = rows[np.lexsort((rows, when))]
         return tuple(self.ids[i] for i in rows.tolist())
 
 
@@ -271,6 +304,9 @@ class _Net:
     user_links: int
     summary_of: dict[int, int]  # summary activity index -> its finish marker node
     rollup: tuple[np.ndarray, np.ndarray]  # (summary index, leaf index) pairs
+    clock: _Offsets | _Instants  # what the times are: offsets on one calendar, or instants
+    start_at: float
+    status: float | None
 
 
 def schedule(
@@ -292,6 +328,8 @@ def schedule(
 
     Constraints win over links, as in MS Project: a date the links cannot meet shows as negative
     float on the chain that misses it. ALAP activities are scheduled on their late dates.
+
+    An activity with its own ``calendar`` is scheduled on it (module docstring).
 
     The objects become columns in one pass each (see :func:`schedule_columns`, which callers that
     already hold columns can use directly and skip the objects altogether).
@@ -317,6 +355,13 @@ def schedule(
         for a in acts
         if a.parent is not None or a.constraint is not Constraint.ASAP or a.deadline or a.actual_start
     ]
+    calendars: dict[WorkCalendar, int] = {calendar: 0}
+    calendar_index = None
+    if any(a.calendar is not None and a.calendar != calendar for a in acts):
+        calendar_index = np.fromiter(
+            (calendars.setdefault(a.calendar, len(calendars)) if a.calendar is not None else 0 for a in acts),
+            np.int64, len(acts),
+        )
     parent = None
     if any(a.parent is not None for _, a in details):
         parent = np.full(len(acts), -1, dtype=np.int64)
@@ -336,8 +381,10 @@ def schedule(
         code=np.fromiter(map(_TYPE_CODE.__getitem__, [link.type for link in links]), np.int64, m),
         lag=np.fromiter([link.lag for link in links], np.float64, m),
         lag_elapsed=np.fromiter([link.elapsed for link in links], bool, m),
+        calendars=tuple(calendars),
+        calendar_index=calendar_index,
     )
-    return _schedule(columns, calendar, start=start, status_date=status_date, finish=finish)
+    return _schedule(columns, start=start, status_date=status_date, finish=finish)
 
 
 def schedule_columns(
@@ -354,6 +401,8 @@ def schedule_columns(
     link_elapsed: Sequence[bool] | np.ndarray | None = None,
     parent: Sequence[int] | np.ndarray | None = None,
     details: Iterable[Activity] = (),
+    calendars: Sequence[WorkCalendar] = (),
+    calendar_index: Sequence[int] | np.ndarray | None = None,
     status_date: Moment | None = None,
     finish: Moment | None = None,
 ) -> Schedule:
@@ -364,8 +413,9 @@ def schedule_columns(
     "SF"; default FS), ``link_lag`` (default 0) and ``link_elapsed``. ``parent`` gives each activity's
     parent position, -1 for none. ``details`` are :class:`Activity` objects for the activities that
     carry a constraint, deadline or progress, matched by id; their duration, elapsed flag and parent
-    are taken from the columns, not from the objects. The result is the same as :func:`schedule` of
-    the equivalent objects.
+    are taken from the columns, not from the objects (and so is the calendar). ``calendar_index`` gives
+    each activity's own calendar as a position in ``calendars``, -1 for ``calendar``. The result is the
+    same as :func:`schedule` of the equivalent objects.
     """
     id_array = np.asarray(ids)
     n = len(id_array)
@@ -425,6 +475,14 @@ def schedule_columns(
         if missing.any():
             raise ScheduleError(f"details name an unknown activity {str(wanted[np.flatnonzero(missing)[0]])!r}")
         found = list(zip(order[at].tolist(), details, strict=True))
+    index = None
+    if calendar_index is not None:
+        index = np.asarray(calendar_index, dtype=np.int64)
+        if index.shape != (n,) or ((index < -1) | (index >= len(calendars))).any():
+            raise ScheduleError(f"calendar_index: expected {n} positions in calendars (or -1)")
+        index = index + 1
+        if not index.any() or all(calendars[k - 1] == calendar for k in np.unique(index[index > 0]).tolist()):
+            index = None  # every activity is on the run's calendar
     columns = _Columns(
         ids=id_array,
         duration=dur,
@@ -436,8 +494,10 @@ def schedule_columns(
         code=code,
         lag=lag,
         lag_elapsed=np.zeros(m, bool) if link_elapsed is None else np.asarray(link_elapsed, dtype=bool),
+        calendars=(calendar, *calendars),
+        calendar_index=index,
     )
-    return _schedule(columns, calendar, start=start, status_date=status_date, finish=finish)
+    return _schedule(columns, start=start, status_date=status_date, finish=finish)
 
 
 @dataclass(slots=True)
@@ -454,22 +514,20 @@ class _Columns:
     code: np.ndarray  # _TYPE_CODE
     lag: np.ndarray
     lag_elapsed: np.ndarray
+    calendars: tuple[WorkCalendar, ...]  # the run's calendar first
+    calendar_index: np.ndarray | None  # each activity's position in calendars; None: all on the first
 
 
-def _schedule(
-    columns: _Columns, calendar: WorkCalendar, *, start: Moment, status_date: Moment | None, finish: Moment | None
-) -> Schedule:
-    start_at = calendar.offset(start)
-    status = None if status_date is None else calendar.offset(status_date)
-    net = _compile(columns, calendar, start_at, status)
+def _schedule(columns: _Columns, *, start: Moment, status_date: Moment | None, finish: Moment | None) -> Schedule:
+    net = _compile(columns, start, status_date)
     levels = _levels(net)
-    es, ef = _forward(net, calendar, levels)
-    project_finish = float(ef.max()) if finish is None else calendar.offset(finish, finish=True)
-    ls, lf = _backward(net, calendar, levels, es, ef, project_finish)
-    return _result(net, calendar, es, ef, ls, lf, start_at, project_finish, status)
+    es, ef = _forward(net, levels)
+    project_finish = float(ef.max()) if finish is None else net.clock.at(finish, finish=True)
+    ls, lf = _backward(net, levels, es, ef, project_finish)
+    return _result(net, es, ef, ls, lf, project_finish)
 
 
-def _compile(cols: _Columns, cal: WorkCalendar, start_at: float, status: float | None) -> _Net:
+def _compile(cols: _Columns, start: Moment, status_date: Moment | None) -> _Net:
     order = np.argsort(cols.ids, kind="stable")  # activities are numbered by sorted id
     sorted_ids = cols.ids[order]
     n = len(sorted_ids)
@@ -496,6 +554,15 @@ def _compile(cols: _Columns, cal: WorkCalendar, start_at: float, status: float |
     if summary_of:
         dur[summaries] = 0.0
         elapsed[summaries] = False
+    if cols.calendar_index is None:
+        clock: _Offsets | _Instants = _Offsets(cols.calendars[0])
+    else:
+        node_calendar = np.zeros(n_nodes, dtype=np.int64)
+        node_calendar[:n] = cols.calendar_index[order]
+        node_calendar[n:] = node_calendar[summaries]  # a summary's finish marker keeps its calendar
+        clock = _Instants(cols.calendars, node_calendar, dur == 0)
+    start_at = clock.at(start)
+    status = None if status_date is None else clock.at(status_date)
     lower = np.full(n_nodes, start_at)
     upper = np.full(n_nodes, np.inf)
     fixed_start = np.full(n_nodes, np.nan)
@@ -506,11 +573,14 @@ def _compile(cols: _Columns, cal: WorkCalendar, start_at: float, status: float |
     if status is not None:
         lower[:] = max(start_at, status)
 
+    def shift(x: float, days: float, k: int, finish: bool = False) -> float:
+        return float(clock.shift(np.array([x]), np.array([days]), elapsed[k : k + 1], finish, np.array([k]))[0])
+
     def fin(s: float, k: int) -> float:
-        return float(cal.add_elapsed([s], [dur[k]])[0]) if elapsed[k] else s + dur[k]
+        return shift(s, dur[k], k)
 
     def sta(f: float, k: int) -> float:
-        return float(cal.add_elapsed([f], [-dur[k]], finish=True)[0]) if elapsed[k] else f - dur[k]
+        return shift(f, -dur[k], k, finish=True)
 
     for k, a in special:
         node = k
@@ -518,9 +588,9 @@ def _compile(cols: _Columns, cal: WorkCalendar, start_at: float, status: float |
             node = summary_of[k]
         if a.deadline is not None:
             end = summary_of.get(k, k)
-            late_cap[end] = min(late_cap[end], cal.offset(a.deadline, finish=True))
+            late_cap[end] = min(late_cap[end], clock.at(a.deadline, end, finish=True))
         if a.constraint_date is not None:
-            c = cal.offset(a.constraint_date, finish=a.constraint in _FINISH_CONSTRAINTS)
+            c = clock.at(a.constraint_date, node, finish=a.constraint in _FINISH_CONSTRAINTS)
             match a.constraint:
                 case Constraint.SNET:
                     lower[node] = max(lower[node], c)
@@ -541,19 +611,19 @@ def _compile(cols: _Columns, cal: WorkCalendar, start_at: float, status: float |
                     late_cap[node] = min(late_cap[node], c)
         alap[k] = a.constraint is Constraint.ALAP
         if a.actual_start is not None and k not in summary_of:
-            s = cal.offset(a.actual_start)
+            s = clock.at(a.actual_start, k)
             fixed_start[k] = s
             if a.complete:
                 done[k] = True
-                fixed_finish[k] = cal.offset(a.actual_finish, finish=True) if a.actual_finish else fin(s, k)
+                fixed_finish[k] = clock.at(a.actual_finish, k, finish=True) if a.actual_finish else fin(s, k)
             else:
                 total = dur[k]
                 worked = total * a.percent_complete / 100
                 left = total - worked if a.remaining is None else a.remaining
-                resume = float(cal.add_elapsed([s], [worked])[0]) if elapsed[k] else s + worked
+                resume = shift(s, worked, k)
                 if status is not None:
                     resume = max(resume, status)
-                fixed_finish[k] = float(cal.add_elapsed([resume], [left])[0]) if elapsed[k] else resume + left
+                fixed_finish[k] = shift(resume, left, k)
 
     pred, succ, code = rank[cols.pred], rank[cols.succ], cols.code
     from_finish, to_finish = code >= 2, (code % 2) == 1
@@ -587,6 +657,7 @@ def _compile(cols: _Columns, cal: WorkCalendar, start_at: float, status: float |
     return _Net(
         ids, n, dur, elapsed, lower, upper, fixed_start, fixed_finish, late_cap, alap, done,
         pred, succ, from_finish, to_finish, lag, lag_elapsed, user_links, summary_of, rollup,
+        clock, start_at, status,
     )  # fmt: skip
 
 
@@ -694,10 +765,163 @@ def _shift(
     return out
 
 
-def _forward(net: _Net, cal: WorkCalendar, lv: _Levels) -> tuple[np.ndarray, np.ndarray]:
+class _Offsets:
+    """One calendar: times are its working offsets, durations and lags plain additions."""
+
+    def __init__(self, calendar: WorkCalendar):
+        self.calendar = calendar
+
+    def at(self, moment: Moment, node: int | None = None, *, finish: bool = False) -> float:
+        return self.calendar.offset(moment, finish=finish)
+
+    def shift(self, x: np.ndarray, days: np.ndarray, elapsed: np.ndarray, finish: object, nodes: np.ndarray):
+        return _shift(self.calendar, x, days, elapsed, finish)
+
+    def starts(self, x: np.ndarray, nodes: np.ndarray) -> np.ndarray:
+        return x
+
+    finishes = offsets = starts
+
+    def forward(self, src, lag, lag_elapsed, from_finish, back, back_elapsed, pred, succ) -> np.ndarray:
+        """Start candidate of each link's successor (``back``: its duration, for finish-landing links)."""
+        if not (lag_elapsed.any() or back_elapsed.any()):
+            return src + lag - back
+        cand = _shift(self.calendar, src, lag, lag_elapsed, from_finish)
+        return _shift(self.calendar, cand, -back, back_elapsed, True)
+
+    def backward(self, tgt, lag, lag_elapsed, from_finish, to_finish, ahead, ahead_elapsed, pred, succ) -> np.ndarray:
+        """Finish bound of each link's predecessor (``ahead``: its duration, for start-leaving links)."""
+        if not (lag_elapsed.any() or ahead_elapsed.any()):
+            return tgt - lag + ahead
+        cand = _shift(self.calendar, tgt, -lag, lag_elapsed, to_finish)
+        return _shift(self.calendar, cand, ahead, ahead_elapsed, False)
+
+    def link_slack(self, src, tgt, lag, lag_elapsed, from_finish, pred, succ) -> tuple[np.ndarray, np.ndarray]:
+        """(free slack, driving gap) of each link: how far its successor end sits beyond what it demands."""
+        slack = tgt - _shift(self.calendar, src, lag, lag_elapsed, from_finish)
+        return slack, slack
+
+    def result(self, start_at: float, status: float | None) -> dict:
+        return {"calendar": self.calendar, "project_start": start_at, "status": status}
+
+
+class _Instants:
+    """Several calendars: times are instants (minutes since 1970) and each node works on its own calendar.
+
+    This follows MPXJ's MicrosoftScheduler, which reproduces MS Project: a duration is added on the
+    task's calendar, a link's lag on its successor's, and a task starts at the next working instant of its
+    calendar (a milestone may stay at the end of a working period). Adding working time ends at the
+    earliest instant that much work is done, subtracting it at the latest, and adding nothing keeps the
+    instant; elapsed days are plain 24-hour days.
+    """
+
+    def __init__(self, calendars: tuple[WorkCalendar, ...], node_calendar: np.ndarray, milestone: np.ndarray):
+        self.calendars = calendars
+        self.node_calendar = node_calendar
+        self.milestone = milestone
+
+    def _groups(self, nodes: np.ndarray):
+        """(calendar, selection) for the calendars of ``nodes``."""
+        index = self.node_calendar[nodes]
+        present = np.flatnonzero(np.bincount(index, minlength=len(self.calendars)))
+        if len(present) == 1:
+            yield self.calendars[int(present[0])], slice(None)
+            return
+        for k in present.tolist():
+            yield self.calendars[k], index == k
+
+    def offsets(self, x: np.ndarray, nodes: np.ndarray) -> np.ndarray:
+        """Working offset of each instant on its node's calendar."""
+        out = np.empty(len(x))
+        for calendar, m in self._groups(nodes):
+            out[m] = calendar.offsets_at(x[m])
+        return out
+
+    def _instants(self, offsets: np.ndarray, nodes: np.ndarray, finish: np.ndarray | bool) -> np.ndarray:
+        if not isinstance(finish, np.ndarray):
+            out = np.empty(len(offsets))
+            for calendar, m in self._groups(nodes):
+                out[m] = calendar.instants(offsets[m], finish=finish)
+            return out
+        out = self._instants(offsets, nodes, False)
+        if finish.any():
+            out[finish] = self._instants(offsets[finish], nodes[finish], True)
+        return out
+
+    def at(self, moment: Moment, node: int | None = None, *, finish: bool = False) -> float:
+        """A date's instant on a node's calendar (its start, or its end with ``finish``); without a node, on
+        the run's calendar (the project start is its first working instant, as with one calendar)."""
+        calendar = self.calendars[0 if node is None else int(self.node_calendar[node])]
+        return float(calendar.instants([calendar.offset(moment, finish=finish)], finish=finish)[0])
+
+    def shift(self, x: np.ndarray, days: np.ndarray, elapsed: np.ndarray, finish: object, nodes: np.ndarray):
+        x = np.asarray(x, dtype=np.float64)
+        days = np.broadcast_to(np.asarray(days, dtype=np.float64), x.shape)
+        elapsed = np.broadcast_to(np.asarray(elapsed, dtype=bool), x.shape)
+        out = np.where(elapsed, x + days * 1440.0, x)
+        work = np.flatnonzero(~elapsed & (days != 0))
+        if work.size:
+            d, on = days[work], nodes[work]
+            out[work] = self._instants(self.offsets(x[work], on) + d, on, d > 0)
+        return out
+
+    def starts(self, x: np.ndarray, nodes: np.ndarray) -> np.ndarray:
+        """The next working instant of each node's calendar; a milestone stays at the end of a working period."""
+        o = self.offsets(x, nodes)
+        out = self._instants(o, nodes, False)
+        milestone = self.milestone[nodes]
+        if milestone.any():
+            end = self._instants(o[milestone], nodes[milestone], True)
+            out[milestone] = np.where(np.abs(end - x[milestone]) < 1e-6, x[milestone], out[milestone])
+        return out
+
+    def finishes(self, x: np.ndarray, nodes: np.ndarray) -> np.ndarray:
+        """The end of the last work before each instant on its node's calendar."""
+        return self._instants(self.offsets(x, nodes), nodes, True)
+
+    def forward(self, src, lag, lag_elapsed, from_finish, back, back_elapsed, pred, succ) -> np.ndarray:
+        cand = self.shift(src, -back, back_elapsed, True, succ)  # the successor's duration first, then the lag
+        return self.shift(cand, lag, lag_elapsed, from_finish, succ)
+
+    def backward(self, tgt, lag, lag_elapsed, from_finish, to_finish, ahead, ahead_elapsed, pred, succ) -> np.ndarray:
+        out = np.asarray(tgt, dtype=np.float64).copy()
+        start_start = ~from_finish & ~to_finish
+        start_finish = ~from_finish & to_finish
+        if start_start.any():  # SS: from the successor's late start, at the next working instant of the predecessor
+            k = pred[start_start]
+            out[start_start] = self._instants(self.offsets(out[start_start], k), k, False)
+        if start_finish.any():  # SF: the predecessor's duration first, then the lag
+            out[start_finish] = self.shift(out[start_finish], ahead[start_finish], ahead_elapsed[start_finish], False,
+                                           pred[start_finish])
+        out = self.shift(out, -lag, lag_elapsed, to_finish, succ)
+        if start_start.any():
+            out[start_start] = self.shift(out[start_start], ahead[start_start], ahead_elapsed[start_start], False,
+                                          pred[start_start])
+        return out
+
+    def link_slack(self, src, tgt, lag, lag_elapsed, from_finish, pred, succ) -> tuple[np.ndarray, np.ndarray]:
+        """Free slack is counted on the predecessor's calendar, less the lag (MS Project); the driving gap on
+        the successor's, where the link's demand was computed."""
+        reached = np.where(lag_elapsed, src + lag * 1440.0, src)
+        free = self.offsets(tgt, pred) - self.offsets(reached, pred) - np.where(lag_elapsed, 0.0, lag)
+        gap = self.offsets(tgt, succ) - self.offsets(self.shift(src, lag, lag_elapsed, from_finish, succ), succ)
+        return free, gap
+
+    def result(self, start_at: float, status: float | None) -> dict:
+        first = self.calendars[0]
+        return {
+            "calendar": first,
+            "project_start": float(first.offsets_at([start_at])[0]),
+            "status": None if status is None else float(first.offsets_at([status])[0]),
+            "calendars": self.calendars,
+            "start_offsets": np.array([float(c.offsets_at([start_at])[0]) for c in self.calendars]),
+        }
+
+
+def _forward(net: _Net, lv: _Levels) -> tuple[np.ndarray, np.ndarray]:
+    clock = net.clock
     es = net.lower.copy()
     ef = np.zeros_like(es)
-    any_elapsed = bool(net.elapsed.any() or net.lag_elapsed.any())
     pinned_start = ~np.isnan(net.fixed_start)
     pinned_finish = ~np.isnan(net.fixed_finish)
     fwd = lv.fwd
@@ -705,6 +929,7 @@ def _forward(net: _Net, cal: WorkCalendar, lv: _Levels) -> tuple[np.ndarray, np.
     from_finish, to_finish = net.from_finish[fwd], net.to_finish[fwd]
     lag, lag_elapsed = net.lag[fwd], net.lag_elapsed[fwd]
     back = np.where(to_finish, net.dur[succ], 0.0)  # finish-landing links become start candidates
+    back_elapsed = net.elapsed[succ] & to_finish
     for d in range(len(lv.node_bounds) - 1):
         nodes = lv.nodes[lv.node_bounds[d] : lv.node_bounds[d + 1]]
         a, b = lv.fwd_bounds[d], lv.fwd_bounds[d + 1]
@@ -712,79 +937,69 @@ def _forward(net: _Net, cal: WorkCalendar, lv: _Levels) -> tuple[np.ndarray, np.
         if b > a:
             p = pred[a:b]
             src = np.where(from_finish[a:b], ef[p], es[p])
-            if any_elapsed:
-                cand = _shift(cal, src, lag[a:b], lag_elapsed[a:b], from_finish[a:b])
-                cand = _shift(cal, cand, -back[a:b], net.elapsed[succ[a:b]] & to_finish[a:b], True)
-            else:
-                cand = src + lag[a:b] - back[a:b]
+            cand = clock.forward(src, lag[a:b], lag_elapsed[a:b], from_finish[a:b], back[a:b], back_elapsed[a:b],
+                                 p, succ[a:b])
             s = np.maximum(s, np.maximum.reduceat(cand, lv.fwd_groups[d]))
         # a "no later than" constraint beats the links, but nothing starts before the project start
-        s = np.maximum(np.minimum(s, net.upper[nodes]), net.lower[nodes])
+        s = clock.starts(np.maximum(np.minimum(s, net.upper[nodes]), net.lower[nodes]), nodes)
         s = np.where(pinned_start[nodes], net.fixed_start[nodes], s)
         es[nodes] = s
-        f = _shift(cal, s, net.dur[nodes], net.elapsed[nodes], False) if any_elapsed else s + net.dur[nodes]
+        f = clock.shift(s, net.dur[nodes], net.elapsed[nodes], False, nodes)
         ef[nodes] = np.where(pinned_finish[nodes], net.fixed_finish[nodes], f)
     return es, ef
 
 
 def _backward(
-    net: _Net, cal: WorkCalendar, lv: _Levels, es: np.ndarray, ef: np.ndarray, project_finish: float
+    net: _Net, lv: _Levels, es: np.ndarray, ef: np.ndarray, project_finish: float
 ) -> tuple[np.ndarray, np.ndarray]:
+    clock = net.clock
     lf = np.minimum(net.late_cap, project_finish)
     ls = np.zeros_like(lf)
-    any_elapsed = bool(net.elapsed.any() or net.lag_elapsed.any())
     bwd = lv.bwd
     pred, succ = net.pred[bwd], net.succ[bwd]
     from_finish, to_finish = net.from_finish[bwd], net.to_finish[bwd]
     lag, lag_elapsed = net.lag[bwd], net.lag_elapsed[bwd]
     ahead = np.where(from_finish, 0.0, net.dur[pred])  # start-leaving links bound the finish by dur
+    ahead_elapsed = net.elapsed[pred] & ~from_finish
     for d in range(len(lv.node_bounds) - 2, -1, -1):
         nodes = lv.nodes[lv.node_bounds[d] : lv.node_bounds[d + 1]]
         a, b = lv.bwd_bounds[d], lv.bwd_bounds[d + 1]
         if b > a:
             s = succ[a:b]
             tgt = np.where(to_finish[a:b], lf[s], ls[s])
-            if any_elapsed:
-                cand = _shift(cal, tgt, -lag[a:b], lag_elapsed[a:b], to_finish[a:b])
-                cand = _shift(cal, cand, ahead[a:b], net.elapsed[pred[a:b]] & ~from_finish[a:b], False)
-            else:
-                cand = tgt - lag[a:b] + ahead[a:b]
+            cand = clock.backward(tgt, lag[a:b], lag_elapsed[a:b], from_finish[a:b], to_finish[a:b], ahead[a:b],
+                                  ahead_elapsed[a:b], pred[a:b], s)
             heads = lv.bwd_heads[d]
             lf[heads] = np.minimum(lf[heads], np.minimum.reduceat(cand, lv.bwd_groups[d]))
-        f = lf[nodes]
-        ls[nodes] = (
-            _shift(cal, f, -net.dur[nodes], net.elapsed[nodes], True) if any_elapsed else f - net.dur[nodes]
-        )
+        f = clock.finishes(lf[nodes], nodes)
+        lf[nodes] = f
+        ls[nodes] = clock.shift(f, -net.dur[nodes], net.elapsed[nodes], True, nodes)
     return ls, lf
 
 
-def _result(
-    net: _Net,
-    cal: WorkCalendar,
-    es: np.ndarray,
-    ef: np.ndarray,
-    ls: np.ndarray,
-    lf: np.ndarray,
-    start_at: float,
-    project_finish: float,
-    status: float | None,
-) -> Schedule:
+def _result(net: _Net, es: np.ndarray, ef: np.ndarray, ls: np.ndarray, lf: np.ndarray, project_finish: float
+            ) -> Schedule:
     n = net.n_act
+    clock = net.clock
+    nodes = np.arange(len(es))
     # finished work has no float left: its late dates are its actual dates (as MS Project reports)
     ls, lf = np.where(net.done, es, ls), np.where(net.done, ef, lf)
-    total = np.minimum(ls - es, lf - ef)
+    # floats in working days of each activity's calendar
+    total = np.minimum(
+        clock.offsets(ls, nodes) - clock.offsets(es, nodes), clock.offsets(lf, nodes) - clock.offsets(ef, nodes)
+    )
     # link slack: how far each link's successor end sits beyond what the link demands
     p, s = net.pred, net.succ
     src = np.where(net.from_finish, ef[p], es[p])
-    reached = _shift(cal, src, net.lag, net.lag_elapsed, net.from_finish)
-    slack = np.where(net.to_finish, ef[s], es[s]) - reached
+    tgt = np.where(net.to_finish, ef[s], es[s])
+    slack, gap = clock.link_slack(src, tgt, net.lag, net.lag_elapsed, net.from_finish, p, s)
     keep = np.arange(net.user_links)  # the summary scaffolding links say nothing about free float
     link_min = np.full(len(es), np.inf)
     np.minimum.at(link_min, p[keep], slack[keep])
     free = np.minimum(link_min, total)
     free = np.maximum(free, np.minimum(total, 0.0))
     pinned = ~np.isnan(net.fixed_start)
-    driving = (np.abs(slack) < 1e-7) & ~pinned[s]
+    driving = (np.abs(gap) < 1e-7) & ~pinned[s]
 
     start, finish = es.copy(), ef.copy()
     start[net.alap], finish[net.alap] = ls[net.alap], lf[net.alap]
@@ -798,6 +1013,7 @@ def _result(
             arr[sums] = np.minimum.reduceat(arr[leaves], cuts)
         for arr in (ef, lf, finish):
             arr[sums] = np.maximum.reduceat(arr[leaves], cuts)
+    es, ef, ls, lf, start, finish = (clock.offsets(x[:n], nodes[:n]) for x in (es, ef, ls, lf, start, finish))
     total, free = total[:n], free[:n]
     done = net.done[:n]
     if net.summary_of:
@@ -811,17 +1027,20 @@ def _result(
     pred_ids = p[keep].copy()
     for summary_index, marker in net.summary_of.items():
         pred_ids[pred_ids == marker] = summary_index
+    timing = clock.result(net.start_at, net.status)
+    if isinstance(clock, _Instants):
+        timing["calendar_index"] = clock.node_calendar[:n]
+        project_finish = float(timing["calendar"].offsets_at([project_finish])[0])
     return Schedule(
-        calendar=cal,
         ids=tuple(net.ids),
         index=dict(zip(net.ids, range(n), strict=True)),
         duration=net.dur[:n].copy(),
-        early_start=es[:n],
-        early_finish=ef[:n],
-        late_start=ls[:n],
-        late_finish=lf[:n],
-        start=start[:n],
-        finish=finish[:n],
+        early_start=es,
+        early_finish=ef,
+        late_start=ls,
+        late_finish=lf,
+        start=start,
+        finish=finish,
         total_float=total,
         free_float=free,
         critical=critical,
@@ -830,9 +1049,8 @@ def _result(
         link_succ=s[keep],
         link_type=_TYPE_NAMES[net.from_finish[keep] * 2 + net.to_finish[keep]],
         driving=driving[keep],
-        project_start=start_at,
         project_finish=project_finish,
-        status=status,
+        **timing,
     )
 
 

@@ -576,18 +576,25 @@ def _months(first: date, last: date, period: int) -> Iterator[tuple[int, int]]:
 
 
 def to_network(
-    project: MspdiProject, *, pin_manual: bool = True, calendar: WorkCalendar | None = None
+    project: MspdiProject, *, pin_manual: bool = True, calendar: WorkCalendar | None = None,
+    task_calendars: bool = True,
 ) -> MspdiNetwork:
     """Engine activities and links for the project's tasks (the project summary task 0 and
     inactive tasks left out). Manually scheduled tasks keep their stored start (``pin_manual``),
-    as MS Project does not move them."""
+    as MS Project does not move them. A task with its own calendar (``CalendarUID``) is scheduled on
+    it; its duration and the lags of links into it are in working days of that calendar. Without
+    ``task_calendars`` every task is on the project calendar."""
     cal = calendar or project.work_calendar()
-    working_minutes = cal.hours_per_day * 60
     tasks = [t for t in project.tasks if t.outline_level > 0 and t.active]
+    own = {uid: project.work_calendar(uid, first_year=cal.first_year, last_year=cal.last_year)
+           for uid in {t.calendar_uid for t in tasks} - {None, project.calendar_uid} if task_calendars}
+    on = {t.uid: own.get(t.calendar_uid) for t in tasks}
+    day_minutes = {t.uid: (on[t.uid] or cal).hours_per_day * 60 for t in tasks}
     kept = {t.uid for t in tasks}
-    duration = {t.uid: t.duration_minutes / working_minutes for t in tasks}
+    duration = {t.uid: t.duration_minutes / day_minutes[t.uid] for t in tasks}
     activities, links = [], []
     for t in tasks:
+        working_minutes = day_minutes[t.uid]
         days = t.duration_minutes / 1440 if t.duration_elapsed else duration[t.uid]
         remaining = None
         if t.remaining_minutes is not None and t.actual_start is not None and t.actual_finish is None:
@@ -609,13 +616,14 @@ def to_network(
                 actual_finish=t.actual_finish if started and not t.summary else None,
                 percent_complete=t.percent_complete if started and not t.summary else 0.0,
                 remaining=remaining,
+                calendar=on[t.uid],
             )
         )
         for link in t.predecessors:
             if link.pred_uid not in kept:
                 continue
-            if link.lag_percent is not None:
-                lag = link.lag_percent / 100 * duration[link.pred_uid]
+            if link.lag_percent is not None:  # of the predecessor's duration, counted on this task's calendar
+                lag = link.lag_percent / 100 * duration[link.pred_uid] * day_minutes[link.pred_uid] / working_minutes
             else:
                 lag = link.lag_minutes / (1440 if link.lag_elapsed else working_minutes)
             links.append(Link(str(link.pred_uid), str(t.uid), link.type, lag, link.lag_elapsed))

@@ -9,7 +9,17 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from pmo.accounts.selectors import active_user
-from pmo.core.api import IF_MATCH, Day, Id, Input, Pagination, expected_version, with_etag
+from pmo.core.api import (
+    IF_MATCH,
+    IF_MATCH_OPTIONAL,
+    Day,
+    Id,
+    Input,
+    Pagination,
+    expected_version,
+    optional_version,
+    with_etag,
+)
 from pmo.portfolio.policies import program_policy, project_policy
 
 from . import checks, selectors, services
@@ -192,6 +202,9 @@ class InterfaceOut(Schema):
     owner: int | None = Field(None, alias="owner_id")
     forecast: date | None
     late: bool
+    acknowledged_by: int | None = Field(None, alias="acknowledged_by_id")
+    acknowledged_at: datetime | None
+    consumer_note: str
     version: int
     created_at: datetime
     updated_at: datetime
@@ -213,6 +226,10 @@ class InterfaceCreate(InterfacePatch):
     provider: Id
     consumer: Id
     title: str = Field(..., min_length=1, max_length=200)
+
+
+class AcknowledgeIn(Input):
+    note: str = Field("", max_length=2000)
 
 
 class ScheduledTask(Schema):
@@ -492,6 +509,16 @@ def update_interface(request: HttpRequest, response: HttpResponse, interface_id:
     version = expected_version(request)
     interface = services.interface_update(actor=request.user, interface=interface, expected_version=version,
                                           **_interface_fields(request, payload.model_dump(exclude_unset=True)))
+    with_etag(response, interface)
+    return interface
+
+
+@router.post("/interfaces/{interface_id}/acknowledge", response=InterfaceOut, openapi_extra=IF_MATCH_OPTIONAL)
+def acknowledge_interface(request: HttpRequest, response: HttpResponse, interface_id: Id, payload: AcknowledgeIn):
+    """The consumer's side acknowledges the interface (a delivered one becomes accepted); If-Match optional."""
+    interface = interface_policy.get(request.user, queryset=selectors.interface_queryset(), pk=interface_id)
+    interface = services.interface_acknowledge(actor=request.user, interface=interface, note=payload.note,
+                                               expected_version=optional_version(request, interface))
     with_etag(response, interface)
     return interface
 

@@ -6,3 +6,6 @@ class PlanningConfig(AppConfig):
     label = "planning"
     verbose_name = "Planning"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import policies  # noqa: F401 - registers the app's policies (pmo.core.policies.policy_for)

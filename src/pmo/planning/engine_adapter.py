@@ -3,9 +3,10 @@
 Activity ids are task primary keys as strings. Tasks of other projects that feed the scheduled set
 through a cross-project link are passed as *pinned* activities (must start on their stored start),
 so a project can be rescheduled on its own; a program reschedule includes every project of the
-program and pins only what lies outside it. Results are written back with ``bulk_update`` in
-chunks (one statement per chunk, see :func:`bulk_write`), and only for rows whose computed values
-changed.
+program and pins only what lies outside it. Each task is scheduled on its own calendar: its task
+calendar, else its project's, else the portfolio default (see :func:`task_calendars`). Results are
+written back with ``bulk_update`` in chunks (one statement per chunk, see :func:`bulk_write`), and
+only for rows whose computed values changed.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import NamedTuple
 import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.db.models import Q
 
 from pmo.engine.calendar import CalendarError, WorkCalendar
 from pmo.engine.cpm import Activity, Constraint, Link, Schedule, ScheduleError, schedule_columns
@@ -116,6 +118,42 @@ def calendar_for(net: Network, calendar: Calendar | None, start: date) -> WorkCa
     return work_calendar(calendar, first_year=first, last_year=last)
 
 
+@dataclass
+class TaskCalendars:
+    """Engine calendars of the tasks not on the run's calendar, and each such task's position among them."""
+
+    calendars: list[WorkCalendar] = field(default_factory=list)
+    position: dict[int, int] = field(default_factory=dict)
+
+
+def task_calendars(net: Network, run: Calendar | None, work: WorkCalendar) -> TaskCalendars:
+    """The calendar each task is worked on, where it is not ``run`` (whose engine calendar is ``work``).
+
+    A task's calendar is its own, else its project's, else the portfolio default (the oldest); a
+    project's tasks without one are on the run's calendar, so a one-calendar plan costs no query.
+    """
+    rows = [*net.tasks, *net.pinned]
+    run_pk = run.pk if run is not None else None
+    own = {t.calendar_id for t in rows if t.calendar_id}
+    projects = {t.project_id for t in rows}
+    if not own - {run_pk} and (len(projects) == 1 and run is not None and run.project_id in projects):
+        return TaskCalendars()
+    found = list(Calendar.objects.filter(Q(pk__in=own) | Q(project__in=projects) | Q(project__isnull=True))
+                 .prefetch_related("exceptions").order_by("pk"))
+    by_pk = {c.pk: c for c in found}
+    of_project = {c.project_id: c.pk for c in found if c.project_id}
+    default = next((c.pk for c in found if c.project_id is None), None)
+    wanted = {t.pk: t.calendar_id or of_project.get(t.project_id, default) for t in rows}
+    wanted = {pk: calendar for pk, calendar in wanted.items() if calendar != run_pk}
+    order = sorted(set(wanted.values()) - {None})
+    engine = [work_calendar(by_pk[pk], first_year=work.first_year, last_year=work.last_year) for pk in order]
+    if None in wanted.values():  # no calendar at all: Monday-Friday, 8 hours
+        order.append(None)
+        engine.append(work_calendar(None, first_year=work.first_year, last_year=work.last_year))
+    position = {pk: k for k, pk in enumerate(order)}
+    return TaskCalendars(engine, {pk: position[calendar] for pk, calendar in wanted.items()})
+
+
 def _task_activity(t: Task, *, summary: bool, project_starts: dict[int, date], start: date) -> Activity:
     """The engine activity of one scheduled task (its ``parent`` set from the task)."""
     constraint, constraint_date = t.constraint_type, t.constraint_date
@@ -163,10 +201,12 @@ def to_engine(net: Network, *, project_starts: dict[int, date], start: date) -> 
     return activities, links
 
 
-def to_columns(net: Network, *, project_starts: dict[int, date], start: date) -> dict:
+def to_columns(net: Network, *, project_starts: dict[int, date], start: date,
+               calendars: TaskCalendars | None = None) -> dict:
     """The same network as :func:`to_engine`, as keyword arguments of
     :func:`~pmo.engine.cpm.schedule_columns`: plain columns for every task, an :class:`Activity` only for
-    the tasks that carry a constraint, deadline or progress (and for pinned tasks)."""
+    the tasks that carry a constraint, deadline or progress (and for pinned tasks), and the task
+    calendars as positions in ``calendars``."""
     parents = {t.parent_id for t in net.tasks if t.parent_id}
     rows = [*net.tasks, *net.pinned]
     position = {t.pk: k for k, t in enumerate(rows)}
@@ -200,18 +240,23 @@ def to_columns(net: Network, *, project_starts: dict[int, date], start: date) ->
         succ = [position[d.successor_id] for d in net.links]
     except KeyError as exc:
         raise ScheduleError(f"a link names an unknown activity {str(exc.args[0])!r}") from None
-    return {
+    out = {
         "ids": [str(t.pk) for t in rows], "duration": duration, "elapsed": elapsed, "parent": parent,
         "details": details, "link_pred": pred, "link_succ": succ, "link_type": [d.type for d in net.links],
         "link_lag": [float(d.lag) for d in net.links], "link_elapsed": [d.elapsed for d in net.links],
     }
+    if calendars is not None and calendars.position:
+        out["calendars"] = calendars.calendars
+        out["calendar_index"] = [calendars.position.get(t.pk, -1) for t in rows]
+    return out
 
 
 def run(net: Network, *, calendar: WorkCalendar, start: date, status_date: date | None,
-        project_starts: dict[int, date]) -> Schedule:
-    """Schedule the network; cycles and unschedulable input become a ValidationError naming tasks."""
+        project_starts: dict[int, date], calendars: TaskCalendars | None = None) -> Schedule:
+    """Schedule the network (``calendar`` is the run's, ``calendars`` the tasks' own where they differ);
+    cycles and unschedulable input become a ValidationError naming tasks."""
     try:
-        columns = to_columns(net, project_starts=project_starts, start=start)
+        columns = to_columns(net, project_starts=project_starts, start=start, calendars=calendars)
         return schedule_columns(calendar=calendar, start=start, status_date=status_date, **columns)
     except CycleError as exc:
         by_id = net.by_id

@@ -6,18 +6,19 @@ from pmo.accounts.selectors import users_for_choice
 from pmo.portfolio.forms import DATE, VersionedForm
 
 from .models import Dependency, Interface, Task
+from .selectors import task_calendars
 from .services import INTERFACE_FIELDS
 
 TASK_FORM_FIELDS = ("name", "code", "parent", "is_milestone", "duration", "elapsed", "constraint_type",
-                    "constraint_date", "deadline", "actual_start", "actual_finish", "percent_complete", "remaining",
-                    "owner")
+                    "constraint_date", "deadline", "calendar", "actual_start", "actual_finish", "percent_complete",
+                    "remaining", "owner")
 
 
 class TaskForm(VersionedForm):
     class Meta:
         model = Task
         fields = list(TASK_FORM_FIELDS)
-        widgets = {name: DATE for name in ("constraint_date", "deadline", "actual_start", "actual_finish")}
+        widgets = {name: DATE for name in ("constraint_date", "deadline", "calendar", "actual_start", "actual_finish")}
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
@@ -26,6 +27,8 @@ class TaskForm(VersionedForm):
             parents = parents.exclude(pk=self.instance.pk)
         self.fields["parent"].queryset = parents
         self.fields["owner"].queryset = users_for_choice()
+        self.fields["calendar"].queryset = task_calendars(project)
+        self.fields["calendar"].empty_label = "the project's calendar"
 
 
 class QuickTaskForm(forms.Form):
@@ -73,9 +76,10 @@ class InterfaceForm(VersionedForm):
         fields = list(INTERFACE_FIELDS)
         widgets = {"need_by": DATE, "description": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, projects, tasks, **kwargs):
+    def __init__(self, *args, projects, providers, tasks, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["provider"].queryset = projects
+        self.fields["provider"].queryset = providers
+        self.fields["provider"].help_text = "the provider's side owns the interface and its delivery"
         self.fields["consumer"].queryset = projects
         for name in ("provider_task", "consumer_task"):
             self.fields[name].queryset = tasks

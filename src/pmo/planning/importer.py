@@ -51,7 +51,7 @@ def mspdi_import(*, actor, project: Project, data: bytes, replace: bool = False)
     task_policy.require(actor, "create", project, "you may not change the plan of this project")
     try:
         source = parse_mspdi(data)
-        net = to_network(source)
+        net = to_network(source, task_calendars=False)  # a project has one calendar: its tasks share it
     except MspdiError as exc:
         where = f"line {exc.line}: " if exc.line else ""
         raise ValidationError({"file": f"{where}{exc.reason}"}) from exc

@@ -13,11 +13,22 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.urls import reverse
 
 from pmo.core.models import GovernedModel
+from pmo.core.navigation import Crumb
 from pmo.portfolio.models import Project
 
 WORKING_TIMES = re.compile(r"^\d{2}:\d{2}-\d{2}:\d{2}(,\d{2}:\d{2}-\d{2}:\d{2})*$")
+
+
+def plan_crumb(project: Project) -> Crumb:
+    """The "Plan" section of a project in breadcrumbs."""
+    return Crumb("Plan", reverse("planning:project_gantt", args=[project.pk]), parent=project)
+
+
+def interface_crumb() -> Crumb:
+    return Crumb("Interfaces", reverse("planning:interface_list"))
 
 
 class ConstraintType(models.TextChoices):
@@ -67,6 +78,13 @@ class Calendar(GovernedModel):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("planning:calendar_detail", args=[self.pk])
+
+    @property
+    def crumb_parent(self):
+        return plan_crumb(self.project) if self.project_id else None
+
     def clean(self):
         if self.working_times and WORKING_TIMES.match(self.working_times):
             from .engine_adapter import work_calendar
@@ -110,7 +128,8 @@ class Task(GovernedModel):
     deadline = models.DateField(null=True, blank=True)
     calendar = models.ForeignKey(
         Calendar, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-        help_text="recorded for reference: the scheduler runs a project (or program) on one calendar",
+        help_text="the calendar its duration is worked on: the portfolio default or the project's own "
+                  "(empty: the project's calendar)",
     )
     actual_start = models.DateField(null=True, blank=True)
     actual_finish = models.DateField(null=True, blank=True)
@@ -153,6 +172,13 @@ class Task(GovernedModel):
     def label(self) -> str:
         return f"{self.project.code}/{self.code or self.wbs or self.pk} {self.name}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("planning:task_detail", args=[self.pk])
+
+    @property
+    def crumb_parent(self):
+        return plan_crumb(self.project)
+
     def clean(self):
         errors = {}
         if self.is_milestone and self.duration:
@@ -169,6 +195,9 @@ class Task(GovernedModel):
             errors["parent"] = "a task cannot be its own parent"
         elif self.parent_id and self.parent.project_id != self.project_id:
             errors["parent"] = "the parent must be a task of the same project"
+        if self.calendar_id and self.calendar.project_id not in (None, self.project_id):
+            errors["calendar"] = (f"{self.calendar.name} is another project's calendar: use the portfolio "
+                                  "default or this project's own")
         if errors:
             raise ValidationError(errors)
 
@@ -194,6 +223,17 @@ class Dependency(GovernedModel):
     def __str__(self) -> str:
         return f"{self.predecessor_id} -> {self.successor_id} {self.type}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("planning:dependency_detail", args=[self.pk])
+
+    @property
+    def crumb_parent(self):
+        return self.successor
+
+    @property
+    def crumb_label(self) -> str:
+        return f"Link from {self.predecessor.code or self.predecessor.wbs or self.predecessor.name} ({self.type})"
+
     @property
     def crosses_projects(self) -> bool:
         return self.predecessor.project_id != self.successor.project_id
@@ -216,6 +256,13 @@ class Baseline(GovernedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("planning:baseline_detail", args=[self.pk])
+
+    @property
+    def crumb_parent(self):
+        return plan_crumb(self.project)
 
 
 class BaselineTask(models.Model):
@@ -259,15 +306,27 @@ class Interface(GovernedModel):
     status = models.CharField(max_length=16, choices=InterfaceStatus.choices, default=InterfaceStatus.PROPOSED)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="+")
+    # the consumer's side: who acknowledged the interface (or accepted its delivery), when, and what they said
+    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                        related_name="+", editable=False)
+    acknowledged_at = models.DateTimeField(null=True, blank=True, editable=False)
+    consumer_note = models.TextField(blank=True, max_length=2000, editable=False)
 
     audited_fields = ("provider", "consumer", "title", "description", "need_by", "provider_task", "consumer_task",
-                      "status", "owner")
+                      "status", "owner", "acknowledged_by", "acknowledged_at", "consumer_note")
 
     class Meta:
         ordering = ["need_by", "pk"]
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("planning:interface_detail", args=[self.pk])
+
+    @property
+    def crumb_parent(self):
+        return interface_crumb()
 
     def clean(self):
         errors = {}

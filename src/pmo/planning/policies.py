@@ -3,8 +3,9 @@
 A plan's rows follow their project: visible when the project is visible, changed by whoever may
 change the project (its Project Manager, the Program Manager of its program, the PMO Director).
 Baselines are a decision: the Program Manager, the Steering Committee of the program or the
-Director sets them. A dependency or interface between two projects is visible when either end is,
-and changed by whoever may change an end (a new link needs both ends, checked by the services).
+Director sets them. A dependency between two projects is visible when either end is, and changed by
+whoever may change both ends. An interface is visible from either end; its provider's side owns it
+(see :class:`InterfacePolicy`).
 """
 
 from __future__ import annotations
@@ -139,7 +140,18 @@ class CalendarPolicy(Policy):
 
 
 class InterfacePolicy(Policy):
+    """The provider's side owns an interface and its delivery, the consumer's side acknowledges it, and
+    removing one is the program's decision:
+
+    - create and change (every field, the status up to "delivered"): whoever may change the provider
+      project (its Project Manager, the Program Manager of its program, the PMO Director);
+    - acknowledge (records who and when, with a note; a delivered interface becomes "accepted"):
+      whoever may change the consumer project;
+    - delete: the Program Manager of the provider's program, or the PMO Director.
+    """
+
     model = Interface
+    actions = ("view", "create", "change", "acknowledge", "delete")
 
     def visible(self, user, queryset=None):
         queryset = Interface.objects.all() if queryset is None else queryset
@@ -152,14 +164,17 @@ class InterfacePolicy(Policy):
         return (project_policy.can(user, "view", interface.provider)
                 or project_policy.can(user, "view", interface.consumer))
 
-    def can_create(self, user, obj=None):
-        return True  # decided by the service from the provider and consumer named
+    def can_create(self, user, provider: Project):
+        return project_policy.can(user, "change", provider)
 
     def can_change(self, user, interface):
-        return (project_policy.can(user, "change", interface.provider)
-                or project_policy.can(user, "change", interface.consumer))
+        return project_policy.can(user, "change", interface.provider)
 
-    can_delete = can_change
+    def can_acknowledge(self, user, interface):
+        return project_policy.can(user, "change", interface.consumer)
+
+    def can_delete(self, user, interface):
+        return program_policy.can(user, "change", interface.provider.program)
 
 
 task_policy = TaskPolicy()

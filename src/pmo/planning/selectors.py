@@ -2,16 +2,63 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+from collections.abc import Callable
+
+from django.db.models import F, Prefetch, Q, QuerySet
 
 from pmo.portfolio.models import Program, Project
+from pmo.portfolio.policies import project_policy
 
-from .models import Baseline, BaselineTask, Dependency, Interface, Task
-from .policies import baseline_policy, dependency_policy, interface_policy, task_policy, visible_project_ids
+from .models import Baseline, BaselineTask, Calendar, Dependency, Interface, Task
+from .policies import (
+    baseline_policy,
+    calendar_policy,
+    dependency_policy,
+    interface_policy,
+    task_policy,
+    visible_project_ids,
+)
+
+#: what other apps link to a task, shown on its page: (heading, reader(user, task) -> visible objects with
+#: ``get_absolute_url``). Apps above planning register here (raid: risks and issues) instead of being imported.
+TASK_LINKS: list[tuple[str, Callable]] = []
 
 
 def task_queryset() -> QuerySet[Task]:
     return Task.objects.select_related("project", "project__program")
+
+
+def task_detail(user, pk) -> Task:
+    """The task (404 when out of sight) with what its page shows beside it."""
+    return task_policy.get(user, queryset=task_queryset().select_related("parent", "calendar", "owner"), pk=pk)
+
+
+def links_of(task: Task) -> tuple[list[Dependency], list[Dependency]]:
+    """(predecessor links, successor links) of the task with the task at the other end (two queries)."""
+    related = ("predecessor__project", "successor__project")
+    return (list(task.predecessor_links.select_related(*related).order_by("predecessor__project__code",
+                                                                           "predecessor__order")),
+            list(task.successor_links.select_related(*related).order_by("successor__project__code",
+                                                                         "successor__order")))
+
+
+def baseline_rows_of(task: Task) -> list[BaselineTask]:
+    """The task as each baseline recorded it, newest baseline first."""
+    return list(task.baseline_rows.select_related("baseline").order_by("-baseline__created_at", "-baseline__pk"))
+
+
+def calendar_of(project: Project, task: Task | None = None) -> Calendar | None:
+    """The calendar a task (or the project) is scheduled on: the task's own, else the project's, else the
+    portfolio default (one query at most)."""
+    if task is not None and task.calendar_id:
+        return task.calendar
+    return (Calendar.objects.filter(Q(project=project) | Q(project__isnull=True))
+            .order_by(F("project_id").asc(nulls_last=True), "pk").first())
+
+
+def task_calendars(project: Project) -> QuerySet[Calendar]:
+    """The calendars a task of ``project`` may be scheduled on: the portfolio defaults and the project's own."""
+    return Calendar.objects.filter(Q(project__isnull=True) | Q(project=project)).order_by("name", "pk")
 
 
 def tasks_of(user, project: Project) -> QuerySet[Task]:
@@ -58,6 +105,13 @@ def baseline_queryset() -> QuerySet[Baseline]:
         Prefetch("tasks", queryset=BaselineTask.objects.order_by("pk")))
 
 
+def baseline_detail(user, pk) -> Baseline:
+    """The baseline with each recorded task beside the task as it is now (variance), in two queries."""
+    return baseline_policy.get(user, queryset=Baseline.objects.select_related("project__program", "set_by")
+                               .prefetch_related(Prefetch("tasks", queryset=BaselineTask.objects
+                                                          .select_related("task").order_by("pk"))), pk=pk)
+
+
 def latest_baseline(project: Project) -> Baseline | None:
     return Baseline.objects.filter(project=project).order_by("-created_at", "-pk").first()
 
@@ -84,3 +138,13 @@ def milestones_of(user, program: Program) -> QuerySet[Task]:
     """The milestones of the program's visible projects, for the roadmap."""
     return (Task.objects.filter(project__program=program, project__in=visible_project_ids(user), is_milestone=True)
             .select_related("project").order_by("finish", "project__code", "order"))
+
+
+def calendar_detail(user, pk) -> Calendar:
+    return calendar_policy.get(user, queryset=Calendar.objects.select_related("project__program")
+                               .prefetch_related("exceptions"), pk=pk)
+
+
+def visible_project_id_set(user) -> set[int]:
+    """Ids of the projects the user sees, to link only what they can open (one query)."""
+    return set(project_policy.visible(user).values_list("pk", flat=True))

@@ -26,7 +26,16 @@ from pmo.portfolio.models import Program, Project
 from pmo.portfolio.policies import project_policy
 
 from . import engine_adapter
-from .models import Baseline, BaselineTask, Calendar, CalendarException, Dependency, Interface, Task
+from .models import (
+    Baseline,
+    BaselineTask,
+    Calendar,
+    CalendarException,
+    Dependency,
+    Interface,
+    InterfaceStatus,
+    Task,
+)
 from .policies import (
     baseline_policy,
     calendar_policy,
@@ -41,7 +50,7 @@ TASK_FIELDS = (
     "deadline", "calendar", "actual_start", "actual_finish", "percent_complete", "remaining", "work", "cost", "owner",
 )
 #: task fields whose change cannot move any date
-TASK_FIELDS_WITHOUT_DATES = {"code", "name", "calendar", "owner", "work", "cost", "order"}
+TASK_FIELDS_WITHOUT_DATES = {"code", "name", "owner", "work", "cost", "order"}
 DEPENDENCY_FIELDS = ("type", "lag", "elapsed")
 CALENDAR_FIELDS = ("name", "weekmask", "working_times", "holiday_country", "holiday_subdivision")
 INTERFACE_FIELDS = ("provider", "consumer", "title", "description", "need_by", "provider_task", "consumer_task",
@@ -122,7 +131,8 @@ def _schedule(tasks, *, projects: list[Project], calendar: Calendar | None,
             start = t.actual_start
     work_calendar = engine_adapter.calendar_for(net, calendar, start)
     result = engine_adapter.run(net, calendar=work_calendar, start=start,
-                                status_date=_status_date(net, status_date), project_starts=starts)
+                                status_date=_status_date(net, status_date), project_starts=starts,
+                                calendars=engine_adapter.task_calendars(net, calendar, work_calendar))
     before = engine_adapter.write_back(net, result)
     by_id = net.by_id
     own = {t.pk for t in net.tasks}
@@ -187,8 +197,8 @@ def project_reschedule(*, actor, project: Project, status_date: date | None = No
 def program_reschedule(*, actor, program: Program, status_date: date | None = None) -> ScheduleResult:
     """The integrated master schedule: every project of the program at once, through their links.
 
-    ``slips`` lists the milestones whose finish moved, with the change in calendar days. The
-    program's default calendar is the portfolio default (one calendar per engine run).
+    ``slips`` lists the milestones whose finish moved, with the change in calendar days. The run's
+    calendar is the portfolio default; each project's tasks keep their project's (and task) calendars.
     """
     if not plan_policy.can_change_program(actor, program):
         raise PermissionDenied("you may not reschedule this program")
@@ -442,6 +452,8 @@ def calendar_delete(*, actor, calendar: Calendar, expected_version: int) -> None
 
 
 def _interface_checks(actor, fields: dict, current: Interface | None = None) -> None:
+    """Ends and tasks must be visible; the provider must be a project the actor may change (its side owns
+    the interface); "accepted" is the consumer's word, given through :func:`interface_acknowledge`."""
     for name in ("provider", "consumer"):
         project = fields.get(name)
         if name in fields and project is None:
@@ -451,8 +463,13 @@ def _interface_checks(actor, fields: dict, current: Interface | None = None) -> 
             raise ValidationError({name: f"no project with id {project.pk}"})
     provider = fields.get("provider", current.provider if current else None)
     consumer = fields.get("consumer", current.consumer if current else None)
-    if not any(p is not None and project_policy.can(actor, "change", p) for p in (provider, consumer)):
-        raise PermissionDenied("you may change interfaces only of projects whose plan you may change")
+    if provider is not None and not interface_policy.can(actor, "create", provider):
+        raise PermissionDenied(f"interfaces are registered and changed by the provider's side: you may not change "
+                               f"the plan of {provider.code}")
+    status = fields.get("status")
+    if (status == InterfaceStatus.ACCEPTED and (current is None or current.status != status)
+            and not (consumer is not None and project_policy.can(actor, "change", consumer))):
+        raise ValidationError({"status": "the consumer's side accepts a delivery (acknowledge it once delivered)"})
     for name in ("provider_task", "consumer_task"):
         task = fields.get(name)
         unchanged = current is not None and task is not None and getattr(current, f"{name}_id") == task.pk
@@ -469,12 +486,31 @@ def interface_create(*, actor, **fields) -> Interface:
 
 
 def interface_update(*, actor, interface: Interface, expected_version: int, **changes) -> Interface:
+    """The provider's side changes the interface; a new consumer starts without an acknowledgement."""
     _unknown_fields(changes, INTERFACE_FIELDS)
-    interface_policy.require(actor, "change", interface)
+    interface_policy.require(actor, "change", interface,
+                             "the provider's side changes this interface; the consumer's side acknowledges it")
     _interface_checks(actor, changes, interface)
+    if "consumer" in changes and changes["consumer"].pk != interface.consumer_id:
+        changes |= {"acknowledged_by": None, "acknowledged_at": None, "consumer_note": ""}
     return update_versioned(actor=actor, obj=interface, changes=changes, expected_version=expected_version)
 
 
+def interface_acknowledge(*, actor, interface: Interface, expected_version: int, note: str = "") -> Interface:
+    """The consumer's side acknowledges the interface as it stands (what, by when) and, once it is
+    delivered, accepts it: records who, when and their note; one ``acknowledge`` audit event."""
+    interface_policy.require(actor, "acknowledge", interface,
+                             "only the consumer project's side acknowledges this interface")
+    if interface.status == InterfaceStatus.CANCELLED:
+        raise ValidationError({"status": "a cancelled interface cannot be acknowledged"})
+    changes = {"acknowledged_by": actor, "acknowledged_at": timezone.now(), "consumer_note": (note or "").strip()}
+    if interface.status == InterfaceStatus.DELIVERED:
+        changes["status"] = InterfaceStatus.ACCEPTED
+    return update_versioned(actor=actor, obj=interface, changes=changes, expected_version=expected_version,
+                            action="acknowledge")
+
+
 def interface_delete(*, actor, interface: Interface, expected_version: int) -> None:
-    interface_policy.require(actor, "delete", interface)
+    interface_policy.require(actor, "delete", interface,
+                             "deleting an interface is for the provider's Program Manager or the PMO Director")
     delete_versioned(actor=actor, obj=interface, expected_version=expected_version)

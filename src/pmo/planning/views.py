@@ -16,14 +16,15 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pmo.core.ids import parse_id
-from pmo.core.views import apply_service
+from pmo.core.navigation import breadcrumbs
+from pmo.core.views import apply_service, detail_page, form_page
 from pmo.portfolio import selectors as portfolio_selectors
 from pmo.portfolio.models import Project
 from pmo.portfolio.policies import program_policy, project_policy
 
 from . import checks, gantt, importer, selectors, services
 from .forms import DependencyForm, ImportForm, InlineTaskForm, InterfaceForm, QuickTaskForm, TaskForm
-from .models import Task
+from .models import Task, interface_crumb, plan_crumb
 from .policies import baseline_policy, dependency_policy, interface_policy, plan_policy, task_policy
 
 MAX_UPLOAD = 20 * 1024 * 1024
@@ -41,7 +42,7 @@ def _gantt(request, groups, project_ids):
     ids = [t.pk for _, tasks in groups for t in tasks]
     links = selectors.links_within(project_ids) if ids else []
     # one reverse() for the pattern, not one per row
-    pattern = reverse("planning:task_edit", args=[_PK_SLOT]).replace(str(_PK_SLOT), "{}")
+    pattern = reverse("planning:task_detail", args=[_PK_SLOT]).replace(str(_PK_SLOT), "{}")
     return gantt.build(groups, links, selectors.latest_baseline_dates(project_ids),
                        zoom=request.GET.get("zoom", "week"), today=timezone.localdate(),
                        href=lambda t: pattern.format(t.pk))
@@ -152,12 +153,13 @@ def gantt_svg(chart: gantt.Gantt) -> SafeString:
     return mark_safe("".join(out))  # noqa: S308 - every interpolated text is escaped above
 
 
-def _plan_context(request, project) -> dict:
+def _plan_context(request, project, *trail) -> dict:
+    """What every tab of a project's plan shows; ``trail`` names the tab after "Plan" in the breadcrumbs."""
     return {
         "project": project,
         "can_change": plan_policy.can_change(request.user, project),
         "can_baseline": plan_policy.can_set_baseline(request.user, project),
-        "program_visible": program_policy.can(request.user, "view", project.program),
+        "breadcrumbs": breadcrumbs(request.user, plan_crumb(project), *trail),
     }
 
 
@@ -169,7 +171,8 @@ def project_gantt(request, pk):
     finish = max((t.finish for t in tasks if t.finish), default=None)
     return render(request, "planning/project_gantt.html", {
         **_plan_context(request, project), "gantt": chart, "gantt_svg": gantt_svg(chart), "task_count": len(tasks),
-        "finish": finish,
+        "finish": finish, "baselines": selectors.baselines_for(request.user, project),
+        "calendar": selectors.calendar_of(project),
         "critical_count": sum(1 for t in tasks if t.is_critical and not t.is_summary), "tab": "gantt",
     })
 
@@ -186,6 +189,7 @@ def program_gantt(request, pk):
     return render(request, "planning/program_gantt.html", {
         "program": program, "gantt": chart, "gantt_svg": gantt_svg(chart), "task_count": len(tasks), "tab": "gantt",
         "can_change": plan_policy.can_change_program(request.user, program),
+        "breadcrumbs": breadcrumbs(request.user, program, "Integrated schedule"),
     })
 
 
@@ -200,6 +204,7 @@ def program_roadmap(request, pk):
     chart = gantt.build(groups, [], {}, zoom=request.GET.get("zoom", "month"), today=timezone.localdate())
     return render(request, "planning/program_roadmap.html", {
         "program": program, "gantt": chart, "gantt_svg": gantt_svg(chart), "milestones": milestones, "tab": "roadmap",
+        "breadcrumbs": breadcrumbs(request.user, program, "Roadmap"),
     })
 
 
@@ -224,7 +229,7 @@ def _task_rows(request, project) -> list[tuple]:
 def task_list(request, pk):
     project = _project(request, pk)
     return render(request, "planning/task_list.html", {
-        **_plan_context(request, project), "rows": _task_rows(request, project), "form": QuickTaskForm(),
+        **_plan_context(request, project, "Tasks"), "rows": _task_rows(request, project), "form": QuickTaskForm(),
         "tab": "tasks",
     })
 
@@ -276,12 +281,27 @@ def task_create(request, pk):
     if quick and form.errors:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect("planning:task_list", pk=project.pk)
-    return render(request, "portfolio/form.html", {"form": form, "title": f"New task in {project.code}"},
-                  status=422 if form.errors else 200)
+    return form_page(request, form, f"New task in {project.code}", plan_crumb(project), "New task")
 
 
 def _task(request, pk):
     return task_policy.get(request.user, queryset=selectors.task_queryset(), pk=pk)
+
+
+@login_required
+def task_detail(request, pk):
+    """Dates, floats, constraint, calendar, links both ways, baseline variance and what else refers to it."""
+    task = selectors.task_detail(request.user, pk)
+    predecessors, successors = selectors.links_of(task)
+    rows = selectors.baseline_rows_of(task)
+    for row in rows:
+        row.slip_days = (task.finish - row.finish).days if task.finish and row.finish else None
+    return detail_page(request, task, "planning/task_detail.html", {
+        "task": task, "predecessors": predecessors, "successors": successors, "baseline_rows": rows,
+        "calendar": selectors.calendar_of(task.project, task),
+        "visible_projects": selectors.visible_project_id_set(request.user),
+        "linked": [(heading, reader(request.user, task)) for heading, reader in selectors.TASK_LINKS],
+    })
 
 
 @login_required
@@ -299,9 +319,7 @@ def task_edit(request, pk):
             messages.success(request, f"Task {updated.wbs} {updated.name} saved.")
             _report_slips(request, updated)
             return redirect("planning:task_list", pk=task.project_id)
-    return render(request, "portfolio/form.html", {"form": form, "title": f"Edit {task.wbs} {task.name}",
-                                                   "object": task},
-                  status=409 if getattr(form, "stale", False) else 422 if form.errors else 200)
+    return form_page(request, form, f"Edit {task.wbs} {task.name}", task, "Edit")
 
 
 def _report_slips(request, obj) -> None:
@@ -311,13 +329,15 @@ def _report_slips(request, obj) -> None:
             f"{s.task.project.code} {s.task.name} {s.days:+d} d" for s in slips[:8]))
 
 
-def _versioned_post(request, action, back):
+def _versioned_post(request, action, back, done: str = ""):
     form = forms.Form(request.POST)
     form.fields["version"] = forms.IntegerField()
     if not form.is_valid():
         messages.error(request, "the form was out of date; reload and retry")
     elif apply_service(form, lambda: action(form.cleaned_data["version"])) is None:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    elif done:
+        messages.success(request, done)
     return redirect(back)
 
 
@@ -368,8 +388,14 @@ def dependency_create(request, pk):
             messages.success(request, "Link added; the plan was rescheduled.")
             _report_slips(request, link)
             return redirect("planning:task_list", pk=project.pk)
-    return render(request, "portfolio/form.html", {"form": form, "title": f"New link in {project.code}"},
-                  status=422 if form.errors else 200)
+    return form_page(request, form, f"New link in {project.code}", plan_crumb(project), "New link")
+
+
+@login_required
+def dependency_detail(request, pk):
+    link = dependency_policy.get(request.user, queryset=selectors.dependency_queryset(), pk=pk)
+    return detail_page(request, link, "planning/dependency_detail.html", {
+        "link": link, "visible_projects": selectors.visible_project_id_set(request.user)})
 
 
 @login_required
@@ -424,10 +450,31 @@ def baseline_create(request, pk):
 
 
 @login_required
+def baseline_detail(request, pk):
+    """The tasks as the baseline recorded them beside their dates now (finish variance in calendar days)."""
+    baseline = selectors.baseline_detail(request.user, pk)
+    rows = list(baseline.tasks.all())
+    for row in rows:
+        now = row.task
+        row.slip_days = (now.finish - row.finish).days if now and now.finish and row.finish else None
+    return detail_page(request, baseline, "planning/baseline_detail.html", {"baseline": baseline, "rows": rows},
+                       actions=())
+
+
+@login_required
+def calendar_detail(request, pk):
+    calendar = selectors.calendar_detail(request.user, pk)
+    days = [name for name, on in zip(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"), calendar.weekmask,
+                                     strict=True) if on == "1"]
+    return detail_page(request, calendar, "planning/calendar_detail.html", {"calendar": calendar, "days": days},
+                       actions=())
+
+
+@login_required
 def project_checks(request, pk):
     project = _project(request, pk)
     return render(request, "planning/checks.html", {
-        **_plan_context(request, project), "findings": checks.project_findings(project), "tab": "checks",
+        **_plan_context(request, project, "Checks"), "findings": checks.project_findings(project), "tab": "checks",
     })
 
 
@@ -435,7 +482,7 @@ def project_checks(request, pk):
 def program_checks(request, pk):
     program = _program(request, pk)
     return render(request, "planning/checks.html", {
-        "program": program, "tab": "checks",
+        "program": program, "tab": "checks", "breadcrumbs": breadcrumbs(request.user, program, "Checks"),
         "findings": checks.program_findings(program, portfolio_selectors.projects_for(request.user, program)),
     })
 
@@ -448,7 +495,7 @@ def mspdi_import(request, pk):
     if request.method == "POST" and request.META.get("CONTENT_LENGTH", "0").isdigit() \
             and int(request.META.get("CONTENT_LENGTH", "0")) > MAX_UPLOAD + 64 * 1024:
         return render(request, "planning/import.html", {
-            **_plan_context(request, project), "form": ImportForm(), "tab": "import",
+            **_plan_context(request, project, "Import"), "form": ImportForm(), "tab": "import",
             "error": "the file is larger than 20 MB"}, status=413)
     form = ImportForm(request.POST if request.method == "POST" else None, request.FILES or None)
     error = None
@@ -468,11 +515,17 @@ def mspdi_import(request, pk):
                 messages.success(request, f"Imported {count} tasks from {upload.name}.")
                 return redirect("planning:project_gantt", pk=project.pk)
     status = 413 if error and "20 MB" in error else 422 if error or form.errors else 200
-    return render(request, "planning/import.html", {**_plan_context(request, project), "form": form,
+    return render(request, "planning/import.html", {**_plan_context(request, project, "Import"), "form": form,
                                                     "error": error, "tab": "import"}, status=status)
 
 
 # --- interfaces --------------------------------------------------------------------------------------
+
+
+def _providers(user):
+    """Projects whose interfaces the user may register: those whose plan they may change."""
+    projects = portfolio_selectors.projects_for(user)
+    return projects.filter(pk__in=[p.pk for p in projects if interface_policy.can(user, "create", p)])
 
 
 @login_required
@@ -481,10 +534,12 @@ def interface_list(request):
     project = parse_id(request.GET.get("project"))
     if project is not None:
         interfaces = interfaces.filter(Q(provider_id=project) | Q(consumer_id=project))
+    projects = list(portfolio_selectors.projects_for(request.user))
     return render(request, "planning/interface_list.html", {
-        "interfaces": interfaces,
-        "can_create": any(project_policy.can(request.user, "change", p)
-                          for p in portfolio_selectors.projects_for(request.user)),
+        "rows": [(i, interface_policy.can(request.user, "change", i)) for i in interfaces],
+        "visible_projects": {p.pk for p in projects},
+        "can_create": any(interface_policy.can(request.user, "create", p) for p in projects),
+        "breadcrumbs": breadcrumbs(request.user, "Interfaces"),
     })
 
 
@@ -493,36 +548,50 @@ def _interface_form(request, instance=None):
     projects = visible
     if instance is not None:  # the far end stays selectable even when its project is out of sight
         projects = projects | Project.objects.filter(pk__in=[instance.provider_id, instance.consumer_id])
-    projects = projects.order_by("code")
+    providers = _providers(request.user)
+    if instance is not None:
+        providers = providers | Project.objects.filter(pk=instance.provider_id)
     # milestones only of projects the user sees; the interface's own linked tasks stay as they are
     linked = [instance.provider_task_id, instance.consumer_task_id] if instance else []
     tasks = Task.objects.filter(
         Q(project__in=visible.values("pk"), is_milestone=True) | Q(pk__in=linked)
     ).select_related("project").order_by("project__code", "order")
-    return InterfaceForm(request.POST or None, instance=instance, projects=projects, tasks=tasks)
+    return InterfaceForm(request.POST or None, instance=instance, projects=projects.order_by("code"),
+                         providers=providers.order_by("code"), tasks=tasks)
+
+
+def _interface(request, pk):
+    return interface_policy.get(request.user, queryset=selectors.interface_queryset(), pk=pk)
+
+
+@login_required
+def interface_detail(request, pk):
+    interface = _interface(request, pk)
+    return detail_page(request, interface, "planning/interface_detail.html", {
+        "interface": interface, "visible_projects": selectors.visible_project_id_set(request.user),
+    }, actions=("change", "acknowledge", "delete"))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def interface_create(request):
-    if not any(project_policy.can(request.user, "change", p)
-               for p in portfolio_selectors.projects_for(request.user)):
-        raise PermissionDenied("you may add interfaces only to projects whose plan you may change")
+    if not _providers(request.user).exists():
+        raise PermissionDenied("interfaces are registered by the provider's side: you may change no project's plan")
     form = _interface_form(request)
     if request.method == "POST" and form.is_valid():
         interface = apply_service(form, lambda: services.interface_create(actor=request.user, **form.changes()))
         if interface:
             messages.success(request, f"Interface {interface.title} added.")
-            return redirect("planning:interface_list")
-    return render(request, "portfolio/form.html", {"form": form, "title": "New interface"},
-                  status=422 if form.errors else 200)
+            return redirect(interface)
+    return form_page(request, form, "New interface", interface_crumb(), "New interface")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def interface_edit(request, pk):
-    interface = interface_policy.get(request.user, queryset=selectors.interface_queryset(), pk=pk)
-    interface_policy.require(request.user, "change", interface)
+    interface = _interface(request, pk)
+    interface_policy.require(request.user, "change", interface,
+                             "the provider's side changes this interface; the consumer's side acknowledges it")
     form = _interface_form(request, interface)
     if request.method == "POST" and form.is_valid():
         updated = apply_service(form, lambda: services.interface_update(
@@ -530,6 +599,32 @@ def interface_edit(request, pk):
             **form.changes()))
         if updated:
             messages.success(request, f"Interface {updated.title} saved.")
-            return redirect("planning:interface_list")
-    return render(request, "portfolio/form.html", {"form": form, "title": f"Edit {interface}", "object": interface},
-                  status=409 if getattr(form, "stale", False) else 422 if form.errors else 200)
+            return redirect(updated)
+    return form_page(request, form, f"Edit {interface}", interface, "Edit")
+
+
+@login_required
+@require_POST
+def interface_acknowledge(request, pk):
+    interface = _interface(request, pk)
+    interface_policy.require(request.user, "acknowledge", interface,
+                             "only the consumer project's side acknowledges this interface")
+    return _versioned_post(request, lambda v: services.interface_acknowledge(
+        actor=request.user, interface=interface, expected_version=v, note=request.POST.get("note", "")),
+        interface.get_absolute_url(), f"Interface {interface.title} acknowledged.")
+
+
+@login_required
+@require_POST
+def interface_delete(request, pk):
+    interface = _interface(request, pk)
+    interface_policy.require(request.user, "delete", interface,
+                             "deleting an interface is for the provider's Program Manager or the PMO Director")
+    form = forms.Form(request.POST)
+    form.fields["version"] = forms.IntegerField()
+    if form.is_valid() and apply_service(form, lambda: services.interface_delete(
+            actor=request.user, interface=interface, expected_version=form.cleaned_data["version"]) or True):
+        messages.success(request, f"Interface {interface.title} deleted.")
+        return redirect("planning:interface_list")
+    messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect(interface)

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.urls import reverse
 
 from pmo.core.models import GovernedModel
 
@@ -96,6 +97,15 @@ class Program(GovernedModel):
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("portfolio:program_detail", args=[self.pk])
+
+    crumb_parent = None
+
+    @property
+    def crumb_label(self) -> str:
+        return self.code
+
     def clean(self):
         check_dates(self.start, self.end, "start", "end")
 
@@ -125,6 +135,17 @@ class Project(GovernedModel):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("portfolio:project_detail", args=[self.pk])
+
+    @property
+    def crumb_parent(self):
+        return self.program
+
+    @property
+    def crumb_label(self) -> str:
+        return self.code
 
     def clean(self):
         check_dates(self.start, self.finish, "start", "finish")

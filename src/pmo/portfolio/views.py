@@ -6,9 +6,11 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from pmo.core.views import apply_service, listing
+from pmo.core.navigation import Crumb, breadcrumbs
+from pmo.core.views import apply_service, detail_page, form_page, listing
 
 from . import selectors, services
 from .forms import ProgramForm, ProjectForm
@@ -30,7 +32,12 @@ def overview(request):
         "by_status": by_status,
         "project_total": sum(p.project_count for p in programs),
         "can_create": program_policy.can(request.user, "create"),
+        "breadcrumbs": breadcrumbs(request.user),
     })
+
+
+def _programs_crumb() -> Crumb:
+    return Crumb("Programs", reverse("portfolio:program_list"))
 
 
 @login_required
@@ -41,19 +48,16 @@ def program_list(request):
                            filters={"status": "status", "phase": "phase"}),
         "statuses": ProgramStatus.choices,
         "can_create": program_policy.can(request.user, "create"),
+        "breadcrumbs": breadcrumbs(request.user, "Programs"),
     })
 
 
 @login_required
 def program_detail(request, pk):
     program = program_policy.get(request.user, queryset=selectors.programs_for(request.user), pk=pk)
-    return render(request, "portfolio/program_detail.html", {
-        "program": program,
-        "projects": selectors.projects_for(request.user, program).order_by("code"),
-        "can_change": program_policy.can(request.user, "change", program),
-        "can_delete": program_policy.can(request.user, "delete", program),
-        "can_add_project": program_policy.can(request.user, "manage_projects", program),
-    })
+    return detail_page(request, program, "portfolio/program_detail.html", {
+        "program": program, "projects": selectors.projects_for(request.user, program).order_by("code"),
+    }, actions=("change", "delete", "manage_projects"))
 
 
 @login_required
@@ -66,8 +70,7 @@ def program_create(request):
         if program:
             messages.success(request, f"Program {program.code} created.")
             return redirect("portfolio:program_detail", pk=program.pk)
-    return render(request, "portfolio/form.html", {"form": form, "title": "New program"},
-                  status=422 if form.errors else 200)
+    return form_page(request, form, "New program", _programs_crumb(), "New program")
 
 
 @login_required
@@ -83,8 +86,7 @@ def program_edit(request, pk):
         if updated:
             messages.success(request, f"Program {updated.code} saved.")
             return redirect("portfolio:program_detail", pk=program.pk)
-    return render(request, "portfolio/form.html", {"form": form, "title": f"Edit {program}", "object": program},
-                  status=_form_status(form))
+    return form_page(request, form, f"Edit {program}", program, "Edit")
 
 
 @login_required
@@ -105,18 +107,14 @@ def project_list(request):
                            filters={"status": "status", "program": "program__code", "phase": "phase"}),
         "statuses": ProjectStatus.choices,
         "programs": selectors.programs_for(request.user).order_by("code"),
+        "breadcrumbs": breadcrumbs(request.user, "Projects"),
     })
 
 
 @login_required
 def project_detail(request, pk):
     project = project_policy.get(request.user, queryset=selectors.projects_for(request.user), pk=pk)
-    return render(request, "portfolio/project_detail.html", {
-        "project": project,
-        "can_change": project_policy.can(request.user, "change", project),
-        "can_delete": project_policy.can(request.user, "delete", project),
-        "program_visible": program_policy.can(request.user, "view", project.program),
-    })
+    return detail_page(request, project, "portfolio/project_detail.html", {"project": project})
 
 
 @login_required
@@ -132,8 +130,7 @@ def project_create(request, program_pk):
         if project:
             messages.success(request, f"Project {project.code} created.")
             return redirect("portfolio:project_detail", pk=project.pk)
-    return render(request, "portfolio/form.html", {"form": form, "title": f"New project in {program}"},
-                  status=422 if form.errors else 200)
+    return form_page(request, form, f"New project in {program}", program, "New project")
 
 
 @login_required
@@ -151,8 +148,7 @@ def project_edit(request, pk):
         if updated:
             messages.success(request, f"Project {updated.code} saved.")
             return redirect("portfolio:project_detail", pk=project.pk)
-    return render(request, "portfolio/form.html", {"form": form, "title": f"Edit {project}", "object": project},
-                  status=_form_status(form))
+    return form_page(request, form, f"Edit {project}", project, "Edit")
 
 
 @login_required
@@ -173,12 +169,6 @@ def _manageable_programs(user, include: int | None = None):
     return program_policy.visible(user).filter(pk__in=ids).order_by("code")
 
 
-def _form_status(form) -> int:
-    if getattr(form, "stale", False):
-        return 409
-    return 422 if form.errors else 200
-
-
 def _confirm_delete(request, obj, list_url: str, delete):
     error = None
     if request.method == "POST":
@@ -188,5 +178,6 @@ def _confirm_delete(request, obj, list_url: str, delete):
             messages.success(request, f"{obj} deleted.")
             return redirect(list_url)
         error = " ".join(e for errors in form.errors.values() for e in errors)
-    return render(request, "portfolio/confirm_delete.html", {"object": obj, "error": error},
-                  status=409 if error else 200)
+    return render(request, "portfolio/confirm_delete.html", {
+        "object": obj, "error": error, "breadcrumbs": breadcrumbs(request.user, obj, "Delete")},
+        status=409 if error else 200)

@@ -9,7 +9,17 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from pmo.accounts.selectors import active_user
-from pmo.core.api import IF_MATCH, IF_MATCH_OPTIONAL, Day, Id, Input, Pagination, expected_version, with_etag
+from pmo.core.api import (
+    IF_MATCH,
+    IF_MATCH_OPTIONAL,
+    Day,
+    Id,
+    Input,
+    Pagination,
+    expected_version,
+    optional_version,
+    with_etag,
+)
 from pmo.planning.policies import task_policy
 from pmo.portfolio.policies import program_policy, project_policy
 
@@ -367,7 +377,7 @@ def occur_risk(request: HttpRequest, response: HttpResponse, risk_id: Id, payloa
 
     ``If-Match`` is optional here; when sent, a stale version is refused (412)."""
     risk = risk_policy.get(request.user, pk=risk_id)
-    issue = services.risk_occur(actor=request.user, risk=risk, expected_version=_optional_version(request, risk),
+    issue = services.risk_occur(actor=request.user, risk=risk, expected_version=optional_version(request, risk),
                                 note=payload.note)
     with_etag(response, issue)
     return Status(201, issue)
@@ -378,7 +388,7 @@ def escalate_risk(request: HttpRequest, response: HttpResponse, risk_id: Id, pay
     """Raise the risk one level (project -> program -> steering committee), saying why."""
     risk = risk_policy.get(request.user, pk=risk_id)
     risk = services.item_escalate(actor=request.user, item=risk, reason=payload.reason,
-                                  expected_version=_optional_version(request, risk))
+                                  expected_version=optional_version(request, risk))
     with_etag(response, risk)
     return risk
 
@@ -387,7 +397,7 @@ def escalate_risk(request: HttpRequest, response: HttpResponse, risk_id: Id, pay
 def escalate_issue(request: HttpRequest, response: HttpResponse, issue_id: Id, payload: EscalateIn):
     issue = issue_policy.get(request.user, pk=issue_id)
     issue = services.item_escalate(actor=request.user, item=issue, reason=payload.reason,
-                                   expected_version=_optional_version(request, issue))
+                                   expected_version=optional_version(request, issue))
     with_etag(response, issue)
     return issue
 
@@ -411,14 +421,9 @@ def decide_escalation(request: HttpRequest, response: HttpResponse, escalation_i
     escalation = escalation_policy.get(request.user, pk=escalation_id)
     escalation = services.escalation_decide(actor=request.user, escalation=escalation, status=payload.status,
                                             decision=payload.decision,
-                                            expected_version=_optional_version(request, escalation))
+                                            expected_version=optional_version(request, escalation))
     with_etag(response, escalation)
     return escalation
-
-
-def _optional_version(request, obj) -> int:
-    """POST actions take If-Match when sent (412 when stale), else act on the version just read."""
-    return expected_version(request) if request.headers.get("If-Match") else obj.version
 
 
 @router.get("/issues", response=list[IssueOut])

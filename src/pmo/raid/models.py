@@ -10,8 +10,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 
 from pmo.core.models import GovernedModel
+from pmo.core.navigation import Crumb
 
 LEVELS = [(i, str(i)) for i in range(1, 6)]
 level_validators = [MinValueValidator(1), MaxValueValidator(5)]
@@ -110,6 +112,13 @@ class EscalationLevel(models.TextChoices):
 LEVEL_ORDER = [EscalationLevel.PROJECT, EscalationLevel.PROGRAM, EscalationLevel.STEERING]
 
 
+def raid_crumb(program, project=None) -> Crumb:
+    """The "RAID" log of a program or project in breadcrumbs."""
+    if project is not None:
+        return Crumb("RAID", reverse("raid:project_log", args=[project.pk]), parent=project)
+    return Crumb("RAID", reverse("raid:program_log", args=[program.pk]), parent=program)
+
+
 class RaidItem(GovernedModel):
     """What risks, issues and assumptions share: scope, title, owner, escalation level."""
 
@@ -131,6 +140,17 @@ class RaidItem(GovernedModel):
     @property
     def scope_label(self) -> str:
         return self.project.code if self.project_id else self.program.code
+
+    @property
+    def crumb_parent(self):
+        return raid_crumb(self.program, self.project)
+
+    @property
+    def crumb_label(self) -> str:
+        return self.ref
+
+    def get_absolute_url(self) -> str:
+        return reverse(f"raid:{type(self).__name__.lower()}_detail", args=[self.pk])
 
 
 class EscalatedItem(RaidItem):
@@ -329,6 +349,13 @@ class RiskAction(GovernedModel):
     def __str__(self) -> str:
         return self.description[:80]
 
+    def get_absolute_url(self) -> str:
+        return reverse("raid:action_detail", args=[self.pk])
+
+    @property
+    def crumb_parent(self):
+        return self.risk
+
 
 class Severity(models.TextChoices):
     LOW = "low", "Low"
@@ -487,6 +514,17 @@ class Escalation(GovernedModel):
     def __str__(self) -> str:
         return f"escalation of {self.item} to {self.get_to_level_display()}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("raid:escalation_detail", args=[self.pk])
+
+    @property
+    def crumb_parent(self):
+        return self.item
+
+    @property
+    def crumb_label(self) -> str:
+        return f"Escalation to {self.get_to_level_display().lower()}"
+
     @property
     def item(self):
         return self.risk if self.risk_id else self.issue
@@ -528,6 +566,17 @@ class SimulationRun(GovernedModel):
 
     def __str__(self) -> str:
         return f"simulation #{self.pk} of {self.scope_label}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("raid:run_detail", args=[self.pk])
+
+    @property
+    def crumb_parent(self):
+        return raid_crumb(self.program, self.project)
+
+    @property
+    def crumb_label(self) -> str:
+        return f"Simulation #{self.pk}"
 
     @property
     def scope_label(self) -> str:

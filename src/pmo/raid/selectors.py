@@ -8,10 +8,21 @@ from datetime import date
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum
 from django.utils import timezone
 
+from pmo.planning.models import Task
+from pmo.planning.policies import task_policy
 from pmo.portfolio.models import Program, Project
 
-from .models import ACTIVE_RISK_STATUSES, OPEN_ISSUE_STATUSES, Assumption, Escalation, Issue, Risk, SimulationRun
-from .policies import assumption_policy, escalation_policy, issue_policy, risk_policy, run_policy
+from .models import (
+    ACTIVE_RISK_STATUSES,
+    OPEN_ISSUE_STATUSES,
+    Assumption,
+    Escalation,
+    Issue,
+    Risk,
+    RiskAction,
+    SimulationRun,
+)
+from .policies import action_policy, assumption_policy, escalation_policy, issue_policy, risk_policy, run_policy
 
 
 @dataclass(frozen=True)
@@ -57,6 +68,29 @@ def escalations_for(user, scope: Scope = Scope()) -> QuerySet[Escalation]:
         queryset = queryset.filter(program=scope.program)
     return queryset.select_related("program", "risk", "issue", "risk__project", "issue__project", "escalated_by",
                                    "decided_by")
+
+
+def actions_for(user) -> QuerySet[RiskAction]:
+    return action_policy.visible(user).select_related("risk__program", "risk__project", "owner")
+
+
+def issue_of(user, risk: Risk) -> Issue | None:
+    """The issue an occurred risk became, if the user may see it."""
+    return issue_policy.visible(user, Issue.objects.filter(source_risk=risk)).first()
+
+
+def tasks_of_item(user, item) -> QuerySet[Task]:
+    """The plan tasks a risk or issue is linked to, those the user may see."""
+    return task_policy.visible(user, item.tasks.select_related("project")).order_by("project__code", "order")
+
+
+def risks_of_task(user, task: Task) -> QuerySet[Risk]:
+    """Risks linked to a task (shown on the task's page through ``planning.selectors.TASK_LINKS``)."""
+    return risk_policy.visible(user, task.risks.all()).order_by("-score", "pk")
+
+
+def issues_of_task(user, task: Task) -> QuerySet[Issue]:
+    return issue_policy.visible(user, task.issues.all()).order_by("-raised_on", "pk")
 
 
 def runs_for(user, scope: Scope = Scope()) -> QuerySet[SimulationRun]:

@@ -17,13 +17,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from pmo.accounts.selectors import users_for_choice
 from pmo.core.ids import parse_id
-from pmo.core.views import apply_service, listing
+from pmo.core.navigation import Crumb, breadcrumbs
+from pmo.core.views import apply_service, detail_page, form_page, listing
 from pmo.planning.policies import task_policy
 from pmo.portfolio.policies import program_policy, project_policy
 
 from . import selectors, services
 from .forms import ActionForm, AssumptionForm, IssueForm, RiskForm, RunForm, ScaleForm
 from .models import (
+    OPEN_ISSUE_STATUSES,
     AssumptionStatus,
     EscalationStatus,
     IssueStatus,
@@ -31,8 +33,10 @@ from .models import (
     RiskCategory,
     RiskStatus,
     RunStatus,
+    raid_crumb,
 )
 from .policies import (
+    action_policy,
     assumption_policy,
     edits_target,
     escalation_policy,
@@ -71,12 +75,15 @@ def _scope_from_query(request) -> Scope:
     return _scope(request, program, project)
 
 
-def _scope_url(scope: Scope) -> str:
-    if scope.project is not None:
-        return reverse("raid:project_log", args=[scope.project.pk])
-    if scope.program is not None:
-        return reverse("raid:program_log", args=[scope.program.pk])
-    return reverse("raid:portfolio_log")
+def _raid_home() -> Crumb:
+    return Crumb("RAID", reverse("raid:portfolio_log"))
+
+
+def _scope_crumbs(user, scope: Scope, *trail) -> list:
+    """Portfolio > RAID (the whole portfolio's log), or Portfolio > program > project > RAID."""
+    if scope.project is None and scope.program is None:
+        return breadcrumbs(user, _raid_home(), *trail)
+    return breadcrumbs(user, raid_crumb(scope.program or scope.project.program, scope.project), *trail)
 
 
 def _scope_query(scope: Scope) -> str:
@@ -106,7 +113,7 @@ def log(request, program_pk=None, project_pk=None):
         or scope.program is not None and edits_target(request.user, scope.program),
         "can_simulate": scope.program is not None and run_policy.can(request.user, "start", scope.program),
         "statuses": RiskStatus.choices, "issue_statuses": IssueStatus.choices, "categories": RiskCategory.choices,
-        "ratings": Rating.choices, "users": users_for_choice(),
+        "ratings": Rating.choices, "users": users_for_choice(), "breadcrumbs": _scope_crumbs(request.user, scope),
     }
     if scope.program is not None:
         context["threshold"] = services.escalation_threshold(scope.program.pk)
@@ -224,17 +231,9 @@ def _create(request, scope: Scope, form_class, create, noun: str):
                                                  **form.changes()))
         if obj:
             messages.success(request, f"{obj.ref} created.")
-            return redirect(_detail_url(obj))
-    return render(request, "portfolio/form.html", {"form": form, "title": f"New {noun} in {target.code}"},
-                  status=_form_status(form))
-
-
-def _detail_url(obj) -> str:
-    name = type(obj).__name__.lower()
-    if name == "risk":
-        return reverse("raid:risk_detail", args=[obj.pk])
-    scope = Scope(project=obj.project) if obj.project_id else Scope(program=obj.program)
-    return f"{_scope_url(scope)}?tab={name}s"
+            return redirect(obj)
+    return form_page(request, form, f"New {noun} in {target.code}", raid_crumb(scope.program or target.program,
+                                                                                 scope.project), f"New {noun}")
 
 
 @login_required
@@ -269,23 +268,57 @@ def _edit(request, obj, policy, form_class, update, noun: str):
                                                      or 0, **{noun: obj}, **form.changes()))
         if updated:
             messages.success(request, f"{updated.ref} saved.")
-            return redirect(_detail_url(updated))
-    return render(request, "portfolio/form.html", {"form": form, "title": f"Edit {obj}", "object": obj},
-                  status=_form_status(form))
+            return redirect(updated)
+    return form_page(request, form, f"Edit {obj}", obj, "Edit")
 
 
 @login_required
 def risk_detail(request, pk):
     risk = risk_policy.get(request.user, queryset=selectors.risks_for(request.user), pk=pk)
-    return render(request, "raid/risk_detail.html", {
+    issue = selectors.issue_of(request.user, risk) if risk.status == RiskStatus.OCCURRED else None
+    return detail_page(request, risk, "raid/risk_detail.html", {
         "risk": risk,
         "actions": risk.actions.select_related("owner"),
         "escalations": risk.escalations.select_related("escalated_by", "decided_by"),
-        "issue": getattr(risk, "resulting_issue", None) if risk.status == RiskStatus.OCCURRED else None,
-        "can_change": risk_policy.can(request.user, "change", risk),
+        "issue": issue,
+        "tasks": selectors.tasks_of_item(request.user, risk),
         "action_form": ActionForm(),
         "labels": _labels(risk),
-    })
+    }, actions=("change", "escalate"))
+
+
+@login_required
+def issue_detail(request, pk):
+    """The issue, the risk it came from, its escalations (the steering committee decides from here too)."""
+    issue = issue_policy.get(request.user, queryset=selectors.issues_for(request.user), pk=pk)
+    return detail_page(request, issue, "raid/issue_detail.html", {
+        "issue": issue,
+        "source_risk": issue.source_risk if issue.source_risk_id else None,
+        "escalations": [(e, escalation_policy.can(request.user, "decide", e))
+                        for e in issue.escalations.select_related("escalated_by", "decided_by", "program")],
+        "tasks": selectors.tasks_of_item(request.user, issue),
+        "open": issue.status in OPEN_ISSUE_STATUSES,
+    }, actions=("change", "escalate"))
+
+
+@login_required
+def assumption_detail(request, pk):
+    assumption = assumption_policy.get(request.user, queryset=selectors.assumptions_for(request.user), pk=pk)
+    return detail_page(request, assumption, "raid/assumption_detail.html", {"assumption": assumption},
+                       actions=("change",))
+
+
+@login_required
+def action_detail(request, pk):
+    action = action_policy.get(request.user, queryset=selectors.actions_for(request.user), pk=pk)
+    return detail_page(request, action, "raid/action_detail.html", {"action": action}, actions=("change",))
+
+
+@login_required
+def escalation_detail(request, pk):
+    escalation = escalation_policy.get(request.user, queryset=selectors.escalations_for(request.user), pk=pk)
+    return detail_page(request, escalation, "raid/escalation_detail.html", {"escalation": escalation},
+                       actions=("decide",))
 
 
 def _labels(risk) -> dict:
@@ -357,7 +390,7 @@ def issue_escalate(request, pk):
     issue_policy.require(request.user, "escalate", issue)
     return _post_action(request, issue, lambda v: services.item_escalate(
         actor=request.user, item=issue, reason=request.POST.get("reason", ""), expected_version=v),
-        f"{issue.ref} escalated.", _next(request, _detail_url(issue)))
+        f"{issue.ref} escalated.", _next(request, issue.get_absolute_url()))
 
 
 @login_required
@@ -388,6 +421,7 @@ def escalations(request):
     return render(request, "raid/escalations.html", {
         "rows": [(e, escalation_policy.can(request.user, "decide", e)) for e in rows],
         "status": status, "level": level, "statuses": EscalationStatus.choices,
+        "breadcrumbs": breadcrumbs(request.user, _raid_home(), "Escalations"),
     })
 
 
@@ -421,7 +455,8 @@ def run_start(request, program_pk):
 def run_detail(request, pk):
     run = run_policy.get(request.user, queryset=selectors.runs_for(request.user), pk=pk)
     return render(request, "raid/run_detail.html", {
-        "run": run, "charts": _chart_data(run) if run.status == RunStatus.DONE else None,
+        "run": run, "breadcrumbs": breadcrumbs(request.user, run),
+        "charts": _chart_data(run) if run.status == RunStatus.DONE else None,
         "others": selectors.runs_for(request.user).filter(program=run.program, status=RunStatus.DONE)
         .exclude(pk=run.pk)[:20],
     })
@@ -458,6 +493,7 @@ def run_compare(request):
     return render(request, "raid/run_compare.html", {
         "runs": runs, "rows": rows,
         "charts": [_chart_data(r) if r.status == RunStatus.DONE else None for r in runs],
+        "breadcrumbs": breadcrumbs(request.user, _raid_home(), "Compare runs"),
     })
 
 
@@ -510,5 +546,6 @@ def scale(request):
         if saved:
             messages.success(request, "Risk scale saved; every risk was re-rated.")
             return redirect("raid:scale")
-    return render(request, "raid/scale.html", {"form": form, "can_change": can_change, "scale": current},
-                  status=_form_status(form))
+    return render(request, "raid/scale.html", {
+        "form": form, "can_change": can_change, "scale": current,
+        "breadcrumbs": breadcrumbs(request.user, _raid_home(), "Risk scale")}, status=_form_status(form))
