@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "pmo.core.busy.DatabaseBusyMiddleware",  # 503 + Retry-After when the database is locked
 ]
 
 ROOT_URLCONF = "pmo.urls"

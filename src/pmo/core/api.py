@@ -15,6 +15,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from ninja import Field, NinjaAPI, Schema
@@ -24,6 +25,7 @@ from ninja.openapi.docs import DocsBase
 from ninja.pagination import LimitOffsetPagination
 from pydantic import BeforeValidator, ConfigDict, ValidationInfo, field_validator
 
+from .busy import busy_response, is_busy
 from .errors import StaleVersion, VersionRequired
 from .ids import MAX_ID
 
@@ -166,12 +168,18 @@ def _django_validation_error(request, exc: DjangoValidationError, api: NinjaAPI)
     return api.create_response(request, {"detail": detail}, status=422)
 
 
+def _operational_error(request, exc: OperationalError):
+    if is_busy(exc):
+        return busy_response(request, json=True)
+    raise exc
+
+
 def _document_errors(schema: dict) -> dict:
     """Add the error answers of the exception handlers above to every operation of the schema.
 
     The views never return these themselves, so the rules follow from the operation's shape:
     authenticated -> 401, 403; ids in the path -> 404; a body -> 400 (not JSON); any input -> 422;
-    If-Match -> 412 (and 428 when required).
+    If-Match -> 412 (and 428 when required); every operation -> 503 (database busy, Retry-After).
     """
     schemas = schema.setdefault("components", {}).setdefault("schemas", {})
     for model in (ErrorOut, FieldErrorOut, ValidationErrorOut):
@@ -181,7 +189,7 @@ def _document_errors(schema: dict) -> dict:
         for operation in operations.values():
             parameters = operation.get("parameters", [])
             if_match = [p for p in parameters if p["in"] == "header" and p["name"] == "If-Match"]
-            codes = {}
+            codes = {503: "the database is busy: retry after Retry-After seconds"}
             if operation.get("security"):
                 codes |= {401: "authentication required", 403: "not permitted"}
             if "{" in path:
@@ -239,6 +247,7 @@ def build_api(*, auth: list) -> NinjaAPI:
     api.add_exception_handler(
         AuthenticationError, lambda r, e: api.create_response(r, {"detail": "authentication required"}, status=401)
     )
+    api.add_exception_handler(OperationalError, _operational_error)
     return api
 
 
