@@ -119,7 +119,7 @@ def _single_edits(director, project, repeats: int) -> None:
 
 
 def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
+    ordered = sorted(values) or [float("nan")]
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
@@ -174,7 +174,7 @@ def _editors(director, project, editors: int, edits: int, *, naive: bool) -> flo
     for t in threads:
         t.join()
     wall = time.perf_counter() - t0
-    ok = statuses.get("200", 0)
+    ok = statuses.get("200", 0) or 1e-9
     print(f"{'naive' if naive else 'pmo  '} {editors} editors x {edits} edits: {ok / wall:.2f} edits/s, "
           f"p50 {_percentile(latencies, 0.5):.3f} s, p95 {_percentile(latencies, 0.95):.3f} s, "
           f"statuses {dict(sorted(statuses.items()))}", flush=True)
