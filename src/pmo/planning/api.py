@@ -20,6 +20,7 @@ from pmo.core.api import (
     optional_version,
     with_etag,
 )
+from pmo.engine import limits
 from pmo.portfolio.policies import program_policy, project_policy
 
 from . import checks, selectors, services
@@ -30,6 +31,7 @@ router = Router(tags=["planning"])
 
 DAYS = {"max_digits": 9, "decimal_places": 2}
 MAX_ORDER = 10**6
+PLANNING_DATE = {"ge": limits.EARLIEST_DATE, "le": limits.LATEST_DATE}
 
 
 class TaskOut(Schema):
@@ -78,11 +80,11 @@ class TaskPatch(Input):
     duration: Decimal = Field(None, ge=0, le=100000, **DAYS)
     elapsed: bool = None
     constraint_type: ConstraintType = None
-    constraint_date: Day | None = None
-    deadline: Day | None = None
+    constraint_date: Day | None = Field(None, **PLANNING_DATE)
+    deadline: Day | None = Field(None, **PLANNING_DATE)
     calendar: Id | None = None
-    actual_start: Day | None = None
-    actual_finish: Day | None = None
+    actual_start: Day | None = Field(None, **PLANNING_DATE)
+    actual_finish: Day | None = Field(None, **PLANNING_DATE)
     percent_complete: Decimal = Field(None, ge=0, le=100, max_digits=5, decimal_places=2)
     remaining: Decimal | None = Field(None, ge=0, **DAYS)
     work: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
@@ -120,8 +122,18 @@ class DependencyCreate(DependencyPatch):
     elapsed: bool = False
 
 
-class CalendarExceptionIO(Input):
-    date: Day
+class CalendarExceptionOut(Schema):
+    start: date
+    finish: date
+    working: bool
+    name: str
+
+
+class CalendarExceptionIn(Input):
+    """Days ``start..finish`` (inclusive; one day without ``finish``) off, or extra working days."""
+
+    start: Day = Field(..., **PLANNING_DATE)
+    finish: Day | None = Field(None, **PLANNING_DATE, description="the last day (inclusive); default: start")
     working: bool = False
     name: str = Field("", max_length=120)
 
@@ -134,7 +146,7 @@ class CalendarOut(Schema):
     working_times: str
     holiday_country: str
     holiday_subdivision: str
-    exceptions: list[CalendarExceptionIO]
+    exceptions: list[CalendarExceptionOut]
     version: int
     created_at: datetime
     updated_at: datetime
@@ -150,7 +162,9 @@ class CalendarPatch(Input):
     working_times: str = Field(None, max_length=200)
     holiday_country: str = Field(None, max_length=2)
     holiday_subdivision: str = Field(None, max_length=10)
-    exceptions: list[CalendarExceptionIO] = Field(None, max_length=1000)
+    exceptions: list[CalendarExceptionIn] = Field(
+        None, max_length=limits.MAX_CALENDAR_EXCEPTIONS,
+        description="replaces every exception; entries may not overlap")
 
 
 class CalendarCreate(CalendarPatch):

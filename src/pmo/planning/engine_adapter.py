@@ -26,6 +26,7 @@ from django.db.models import Q
 
 from pmo.engine.calendar import CalendarError, WorkCalendar
 from pmo.engine.cpm import Activity, Constraint, Link, Schedule, ScheduleError, schedule_columns
+from pmo.engine.limits import EARLIEST_DATE, LATEST_DATE
 from pmo.engine.network import CycleError
 
 from .models import Calendar, Dependency, Task
@@ -46,12 +47,12 @@ def work_calendar(calendar: Calendar | None, *, exceptions: Iterable | None = No
                   last_year: int = 2060) -> WorkCalendar:
     """The engine calendar of a planning calendar (``None``: Monday-Friday, 8 hours).
 
-    ``exceptions`` are (date, working) pairs; by default the calendar's own exception rows.
+    ``exceptions`` are (start, finish, working) date ranges; by default the calendar's own exception rows.
     """
     if calendar is None:
         return WorkCalendar(first_year=first_year, last_year=last_year)
     if exceptions is None:
-        exceptions = [(e.date, e.working) for e in calendar.exceptions.all()]
+        exceptions = [(e.start, e.finish, e.working) for e in calendar.exceptions.all()]
     exceptions = list(exceptions)
     try:
         return WorkCalendar(
@@ -59,8 +60,8 @@ def work_calendar(calendar: Calendar | None, *, exceptions: Iterable | None = No
             working_times=_times(calendar.working_times) if calendar.working_times else DEFAULT_TIMES,
             country=calendar.holiday_country or None,
             subdivision=calendar.holiday_subdivision or None,
-            non_working_days=frozenset(d for d, working in exceptions if not working),
-            working_days=frozenset(d for d, working in exceptions if working),
+            non_working_days=frozenset((start, finish) for start, finish, working in exceptions if not working),
+            working_days=frozenset((start, finish) for start, finish, working in exceptions if working),
             first_year=first_year,
             last_year=last_year,
             name=calendar.name,
@@ -184,7 +185,7 @@ def _years(net: Network, start: date) -> tuple[int, int]:
         for value in (t.constraint_date, t.deadline, t.actual_start, t.actual_finish, t.start):
             if value:
                 years.append(value.year)
-    return max(1900, min(years) - 1), max(years) + 30
+    return max(EARLIEST_DATE.year, min(years) - 1), min(LATEST_DATE.year, max(years) + 30)
 
 
 def calendar_for(net: Network, calendar: Calendar | None, start: date) -> WorkCalendar:
@@ -328,17 +329,61 @@ def to_columns(net: Network, *, project_starts: dict[int, date], start: date,
 def run(net: Network, *, calendar: WorkCalendar, start: date, status_date: date | None,
         project_starts: dict[int, date], calendars: TaskCalendars | None = None) -> Schedule:
     """Schedule the network (``calendar`` is the run's, ``calendars`` the tasks' own where they differ);
-    cycles and unschedulable input become a ValidationError naming tasks."""
+    cycles, unschedulable input and dates that run outside the calendars become a ValidationError
+    naming tasks."""
     try:
         columns = to_columns(net, project_starts=project_starts, start=start, calendars=calendars)
-        return schedule_columns(calendar=calendar, start=start, status_date=status_date, **columns)
+        result = schedule_columns(calendar=calendar, start=start, status_date=status_date, **columns)
     except CycleError as exc:
         names = labels(exc.cycle)
         raise ValidationError({"predecessor": str(CycleError([names.get(i, i) for i in exc.cycle]))}) from exc
-    except (ScheduleError, CalendarError) as exc:
+    except ScheduleError as exc:
         message = str(exc)
         names = labels(re.findall(r"\b(\d+):", message))
         raise ValidationError(re.sub(r"\b(\d+):", lambda m: f"{names.get(m[1], m[1])}:", message)) from exc
+    except CalendarError as exc:
+        raise ValidationError(_elapsed_outside(net, calendar, start, exc)) from exc
+    _check_within(result)
+    return result
+
+
+def _span(calendar: WorkCalendar) -> str:
+    return f"{calendar.origin}..{date(calendar.last_year, 12, 31)}"
+
+
+def _check_within(result: Schedule) -> None:
+    """Refuse a schedule whose dates run outside its calendars, naming the first task that does
+    (the one that starts earliest: in a chain, the task that crosses the end)."""
+    calendars = result.calendars or (result.calendar,)
+    index = np.zeros(len(result.ids), np.int64) if result.calendar_index is None else result.calendar_index
+    end = np.array([c.offset(date(c.last_year, 12, 31), finish=True) for c in calendars])[index]
+    before = np.zeros(len(result.ids), dtype=bool)
+    after = np.zeros(len(result.ids), dtype=bool)
+    for values in (result.early_start, result.early_finish, result.late_start, result.late_finish):
+        before |= values < 0
+        after |= values >= end
+    rows = np.flatnonzero(before | after)
+    if not rows.size:
+        return
+    row = int(rows[np.argmin(result.early_start[rows])])
+    task = result.ids[row]
+    where = f"before {result.calendar.origin}" if before[row] else f"past {date(result.calendar.last_year, 12, 31)}"
+    others = f"; {len(rows) - 1:,} more after it" if len(rows) > 1 else ""
+    raise ValidationError(f"{labels([task]).get(task, task)}: runs {where}, outside the dates the plan is scheduled "
+                          f"in ({_span(result.calendar)}){others}; shorten it or the work before it")
+
+
+def _elapsed_outside(net: Network, calendar: WorkCalendar, start: date, exc: CalendarError) -> str:
+    """The message for a calendar error inside the scheduler, naming the task whose elapsed duration
+    or lag (calendar days) alone runs past the calendar's end when there is one."""
+    days_left = (date(calendar.last_year, 12, 31) - start).days
+    spans = [(float(t.duration), str(t.pk), "") for t in net.tasks if t.elapsed]
+    spans += [(abs(float(d.lag)), str(d.successor_id), "the lag into ") for d in net.links if d.elapsed]
+    days, task, what = max(spans, default=(0.0, "", ""))
+    if days > days_left:
+        return (f"{what}{labels([task]).get(task, task)}: {days:,.0f} calendar days from {start} run past "
+                f"{_span(calendar)}, the dates the plan is scheduled in")
+    return f"the schedule runs outside {_span(calendar)}, the dates the plan is scheduled in: {exc}"
 
 
 def wbs_numbers(tasks: list[TaskRow]) -> dict[int, str]:

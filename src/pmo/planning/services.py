@@ -21,6 +21,7 @@ from django.utils import timezone
 from pmo.core import audit
 from pmo.core.errors import StaleVersion
 from pmo.core.services import create_audited, delete_versioned, update_versioned
+from pmo.engine import limits
 from pmo.engine.cpm import Schedule
 from pmo.engine.network import CycleError
 from pmo.portfolio.models import Program, Project
@@ -519,13 +520,44 @@ def baseline_delete(*, actor, baseline: Baseline, expected_version: int) -> None
 # --- calendars ---------------------------------------------------------------------------------------
 
 
+def checked_exceptions(exceptions: list[dict]) -> list[CalendarException]:
+    """Unsaved exception rows from ``{"start", "finish", "working", "name"}`` entries (``finish``
+    defaults to ``start``): each valid, at most ``limits.MAX_CALENDAR_EXCEPTIONS``, none overlapping
+    another. Errors name the entry by its position, ``exceptions[k]``."""
+    if len(exceptions) > limits.MAX_CALENDAR_EXCEPTIONS:
+        raise ValidationError({"exceptions": f"{len(exceptions):,} entries, more than the limit of "
+                                             f"{limits.MAX_CALENDAR_EXCEPTIONS:,} per calendar"})
+    rows = []
+    for k, entry in enumerate(exceptions):
+        row = CalendarException(start=entry["start"], finish=entry.get("finish") or entry["start"],
+                                working=entry.get("working", False), name=entry.get("name", ""))
+        try:
+            row.full_clean(exclude=["calendar"], validate_constraints=False)
+        except ValidationError as exc:
+            problems = "; ".join(f"{name}: {' '.join(messages)}" for name, messages in exc.message_dict.items())
+            raise ValidationError({"exceptions": f"exceptions[{k}]: {problems}"}) from exc
+        if row.finish < row.start:
+            raise ValidationError({"exceptions": f"exceptions[{k}]: finish {row.finish} is before start {row.start}"})
+        rows.append((row.start, k, row))
+    rows.sort(key=lambda item: item[:2])
+    for (_, j, before), (_, k, after) in zip(rows, rows[1:], strict=False):
+        if after.start <= before.finish:
+            raise ValidationError({"exceptions": f"exceptions[{k}] ({after}) overlaps exceptions[{j}] ({before})"})
+    return [row for _, _, row in rows]
+
+
 def _set_exceptions(calendar: Calendar, exceptions) -> None:
     if exceptions is None:
         return
+    rows = checked_exceptions(exceptions)
     calendar.exceptions.all().delete()
-    CalendarException.objects.bulk_create(
-        [CalendarException(calendar=calendar, date=e["date"], working=e.get("working", False),
-                           name=e.get("name", "")) for e in exceptions], batch_size=500)
+    for row in rows:
+        row.calendar = calendar
+    CalendarException.objects.bulk_create(rows, batch_size=500)
+
+
+def _exception_rows(exceptions) -> list[tuple]:
+    return [(e.start.isoformat(), e.finish.isoformat(), e.working, e.name) for e in exceptions]
 
 
 def calendar_create(*, actor, project: Project | None = None, exceptions=None, **fields) -> Calendar:
@@ -554,9 +586,9 @@ def calendar_update(*, actor, calendar: Calendar, expected_version: int, excepti
         if changes:
             updated = update_versioned(actor=actor, obj=calendar, changes=changes, expected_version=expected_version)
         if exceptions is not None:
-            before = [(e.date.isoformat(), e.working, e.name) for e in calendar.exceptions.all()]
+            before = _exception_rows(calendar.exceptions.all())
             _set_exceptions(calendar, exceptions)
-            after = [(e.date.isoformat(), e.working, e.name) for e in calendar.exceptions.order_by("date")]
+            after = _exception_rows(calendar.exceptions.order_by("start", "pk"))
             if before != after and updated is calendar:
                 rows = Calendar.objects.filter(pk=calendar.pk, version=expected_version).update(
                     version=F("version") + 1)
