@@ -15,6 +15,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
+from pmo.core.ids import parse_id
 from pmo.core.navigation import breadcrumbs
 from pmo.core.views import apply_service, detail_page, form_page
 from pmo.portfolio import selectors as portfolio_selectors
@@ -544,8 +545,8 @@ def _providers(user):
 @login_required
 def interface_list(request):
     interfaces = selectors.interfaces_for(request.user)
-    project = request.GET.get("project")
-    if project and project.isdigit():
+    project = parse_id(request.GET.get("project"))
+    if project is not None:
         interfaces = interfaces.filter(Q(provider_id=project) | Q(consumer_id=project))
     projects = list(portfolio_selectors.projects_for(request.user))
     return render(request, "planning/interface_list.html", {

@@ -17,6 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pmo.accounts.selectors import users_for_choice
+from pmo.core.ids import parse_id
 from pmo.core.navigation import Crumb, breadcrumbs
 from pmo.core.views import apply_service, detail_page, form_page, listing
 from pmo.planning.policies import task_policy
@@ -176,10 +177,9 @@ def bulk(request):
     policy = {"risk": risk_policy, "issue": issue_policy}.get(kind)
     if policy is None:
         raise Http404("unknown kind")
-    try:
-        ids = sorted({int(v) for v in request.POST.getlist("ids")})
-    except ValueError as exc:
-        raise Http404("bad selection") from exc
+    ids = {parse_id(v) for v in request.POST.getlist("ids")}
+    if None in ids:
+        raise Http404("bad selection")
     items = list(policy.visible(request.user).filter(pk__in=ids))
     if len(items) != len(ids):
         raise Http404("some of the selected items do not exist")
@@ -187,7 +187,8 @@ def bulk(request):
     if request.POST.get("status"):
         changes["status"] = request.POST["status"]
     if request.POST.get("owner"):
-        owner = users_for_choice().filter(pk=request.POST["owner"]).first()
+        owner_id = parse_id(request.POST["owner"])
+        owner = users_for_choice().filter(pk=owner_id).first() if owner_id else None
         if owner is None:
             raise Http404("no such owner")
         changes["owner"] = owner
