@@ -42,7 +42,8 @@ def populate(world) -> None:
                                           for t in (found["task"], found["task2"])])
         found["task"].calendar = found["calendar"]
         found["task"].save()
-        CalendarException.objects.create(calendar=found["calendar"], date=date(2026, 12, 24), name="Christmas Eve")
+        eve = date(2026, 12, 24)
+        CalendarException.objects.create(calendar=found["calendar"], start=eve, finish=eve, name="Christmas Eve")
         items["risk"].tasks.add(found["task"])
         RiskAction.objects.create(risk=items["risk"], description="Pair a second architect")
         # an occurred risk and its issue, escalated to the steering committee

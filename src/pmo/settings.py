@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "pmo.core.busy.DatabaseBusyMiddleware",  # 503 + Retry-After when the database is locked
 ]
 
 ROOT_URLCONF = "pmo.urls"
@@ -146,7 +147,18 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap", _NODE_MODULES / "bootstrap" / "dist"),
     ("vendor/bootstrap-icons", _NODE_MODULES / "bootstrap-icons" / "font"),
     ("vendor/htmx", _NODE_MODULES / "htmx.org" / "dist"),
-    ("vendor/echarts", _NODE_MODULES / "echarts" / "dist"),
+]
+# ...and from packages whose folder holds much more (demos, other builds, 50 MB of source maps),
+# only the files the pages load.
+PMO_VENDOR_FILES = {
+    "vendor/echarts": (_NODE_MODULES / "echarts" / "dist", ["echarts.min.js"]),
+    "vendor/swagger-ui": (_NODE_MODULES / "swagger-ui-dist", ["swagger-ui.css", "swagger-ui.css.map",
+                                                             "swagger-ui-bundle.js"]),
+}
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "pmo.core.staticfiles.VendorFileFinder",
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

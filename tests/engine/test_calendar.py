@@ -116,11 +116,38 @@ def test_twenty_four_hour_calendar():
             },
             "both",
         ),
+        (
+            {
+                "working_days": frozenset({(date(2024, 3, 1), date(2024, 3, 9))}),
+                "non_working_days": frozenset({(date(2024, 3, 9), date(2024, 3, 20))}),
+            },
+            "both working and non-working: from 2024-03-09",
+        ),
+        ({"non_working_days": frozenset({(date(2024, 3, 9), date(2024, 3, 1))})}, "ends before it starts"),
     ],
 )
 def test_invalid_calendars_are_rejected(kwargs, message):
     with pytest.raises(CalendarError, match=message):
         WorkCalendar(**{"first_year": 2024, "last_year": 2024, **kwargs})
+
+
+def test_exception_ranges_apply_as_ranges_and_clip_to_the_calendar():
+    """A range is one entry however long: 0001..9999 costs what a single day does."""
+    cal = WorkCalendar(
+        non_working_days=frozenset({(date(2024, 7, 8), date(2024, 7, 12)), date(2024, 7, 15)}),
+        working_days=frozenset({(date(1, 1, 1), date(2024, 1, 7))}),  # reaches back past the range
+        first_year=2024,
+        last_year=2024,
+    )
+    assert cal.working_days_between(date(2024, 7, 8), date(2024, 7, 15)) == 0
+    assert not cal.is_working(date(2024, 7, 15)) and cal.is_working(date(2024, 7, 16))
+    assert cal.is_working(date(2024, 1, 6)) and not cal.is_working(date(2024, 1, 13))  # Saturdays
+    forever = WorkCalendar(working_days=frozenset({(date(1, 1, 1), date(9999, 12, 31))}), first_year=2024,
+                           last_year=2024)
+    assert forever.working_days_between(date(2024, 1, 1), date(2024, 12, 31)) == 365
+    same = WorkCalendar(non_working_days=frozenset({date(2024, 7, 8), (date(2024, 7, 9), date(2024, 7, 9))}),
+                        first_year=2024, last_year=2024)
+    assert same.working_days_between(date(2024, 7, 8), date(2024, 7, 10)) == 0
 
 
 def test_out_of_range_and_immutability():

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from pmo.engine.montecarlo import (
     MAX_ITERATIONS,
+    SEED_RANGE,
     RiskEvent,
     SimActivity,
     SimLink,
@@ -126,12 +127,41 @@ def test_single_risk_gives_a_two_point_finish() -> None:
 
 
 def test_opportunity_reduces_duration_but_not_below_zero() -> None:
-    """An opportunity of 5 days with p = 1 on a 3-day task leaves 0 days (never negative)."""
+    """An opportunity of 5 days with p = 1 on a 3-day task leaves 0 days (never negative); its saving
+    of 50 on work that costs nothing leaves a cost of 0, not -50."""
     acts = [fixed("A", 3), fixed("B", 4)]
     risk = RiskEvent("O", 1.0, ("A",), 5, 5, 5, 50, 50, 50, kind="opportunity")
     result = simulate(SimulationInput(acts, chain(acts), [risk], iterations=300, seed=1))
     assert set(result.finish.values.tolist()) == {4.0}
-    assert set(result.cost.values.tolist()) == {-50.0}
+    assert set(result.cost.values.tolist()) == {0.0}
+
+
+def test_an_opportunity_larger_than_the_planned_cost_never_makes_the_cost_negative() -> None:
+    """Work costing 1,000 and an opportunity saving 1,500-3,000 half the time: the iterations where
+    it occurs cost 0 (floored), the others the planned 1,000, so P10 = 0 and P90 = 1,000."""
+    acts = [fixed("A", 3, fixed_cost=1000.0)]
+    risk = RiskEvent("O", 0.5, (), cost_min=1500, cost_most_likely=2000, cost_max=3000, kind="opportunity")
+    result = simulate(SimulationInput(acts, (), [risk], iterations=2_000, seed=2))
+    assert float(result.cost.sorted[0]) == 0.0 and result.cost.p10 == 0.0 and result.cost.p90 == 1000.0
+    assert result.cost.deterministic == 1000.0
+
+
+def test_threats_add_to_the_planned_cost_of_the_work() -> None:
+    """With threats only, every P-value is at least the planned cost of the tasks."""
+    acts = [fixed("A", 3, fixed_cost=800.0), fixed("B", 2, fixed_cost=200.0)]
+    risk = RiskEvent("R", 0.3, (), cost_min=100, cost_most_likely=200, cost_max=900)
+    result = simulate(SimulationInput(acts, chain(acts), [risk], iterations=2_000, seed=3))
+    assert result.cost.deterministic == 1000.0
+    assert 1000.0 == result.cost.p10 <= result.cost.p50 <= result.cost.p80 <= result.cost.p90
+    assert result.cost.p90 > 1000.0 and float(result.cost.sorted[0]) >= 1000.0
+
+
+def test_a_run_without_a_seed_reports_a_short_one_that_repeats_it() -> None:
+    acts = [SimActivity("A", 1, 2, 4)]
+    result = simulate(SimulationInput(acts, iterations=300))
+    assert 0 <= result.seed < SEED_RANGE
+    again = simulate(SimulationInput(acts, iterations=300, seed=result.seed))
+    assert np.array_equal(result.finish.values, again.finish.values)
 
 
 # 5. Criticality index --------------------------------------------------------------------------

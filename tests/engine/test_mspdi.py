@@ -60,6 +60,11 @@ TASKS = """
 """
 
 
+def days(exception) -> list[date]:
+    """The dates of an exception's ranges, one by one (fine for the small test files)."""
+    return [first + timedelta(days=k) for first, last in exception.ranges for k in range((last - first).days + 1)]
+
+
 def test_reads_tasks_links_and_hierarchy():
     project = parse_mspdi(project_xml(TASKS))
     tasks = {t.uid: t for t in project.tasks}
@@ -156,25 +161,25 @@ def test_recurring_calendar_exceptions_expand_to_their_last_date():
     (cal,) = project.calendars
     assert len(cal.exceptions) == 27
     for exc in cal.exceptions:
-        assert exc.days, exc.name
-    by_name = {e.name: e for e in cal.exceptions}
-    assert by_name["Daily 2"].days == (
+        assert exc.ranges, exc.name
+    by_name = {e.name: days(e) for e in cal.exceptions}
+    assert by_name["Daily 2"] == [
         date(2000, 2, 1),
         date(2000, 2, 4),
         date(2000, 2, 7),
         date(2000, 2, 10),
-    )
-    assert by_name["Monthly Relative 1"].days == (date(2002, 1, 7), date(2002, 3, 4), date(2002, 5, 6))
-    assert by_name["Yearly Relative 1"].days[-1] == date(2007, 3, 6)
-    assert by_name["Recurring Working"].working
+    ]
+    assert by_name["Monthly Relative 1"] == [date(2002, 1, 7), date(2002, 3, 4), date(2002, 5, 6)]
+    assert by_name["Yearly Relative 1"][-1] == date(2007, 3, 6)
+    assert next(e for e in cal.exceptions if e.name == "Recurring Working").working
     ns = "{http://schemas.microsoft.com/project}"
     root = ElementTree.parse(DATA / "calendar-recurring-exceptions-project2016-mspdi.xml").getroot()
     for element in root.iter(ns + "Exception"):
         name = element.findtext(ns + "Name")
         count = int(element.findtext(ns + "Occurrences"))
         last = datetime.fromisoformat(element.findtext(f"{ns}TimePeriod/{ns}ToDate")).date()
-        assert by_name[name].days[-1] == last, name
-        assert len(by_name[name].days) == count, name
+        assert by_name[name][-1] == last, name
+        assert len(by_name[name]) == count, name
 
 
 @needs_samples
@@ -305,6 +310,131 @@ def test_oracle_against_ms_project(name):
 def test_every_expected_difference_has_a_reason():
     assert all(len(reason) > 20 for reason in EXPECTED_DIFFERENCES.values())
     assert {k[0] for k in EXPECTED_DIFFERENCES} <= set(SAMPLES)
+
+
+# --- limits: hostile sizes, dates and references are refused with their line ----------------------
+
+HOLIDAY = MINIMAL.split("<Exceptions>")[1].split("</Exceptions>")[0]
+ONE_TASK = ("<Task><UID>1</UID><ID>1</ID><Name>Only</Name><OutlineLevel>1</OutlineLevel>"
+            "<Duration>PT8H0M0S</Duration></Task>")
+
+
+def with_exceptions(exceptions: str, tasks: str = ONE_TASK) -> bytes:
+    return project_xml(tasks).replace(HOLIDAY.encode(), exceptions.encode())
+
+
+def exception_xml(first: str, last: str, *, kind: int = 1, working: int = 1, extra: str = "") -> str:
+    return (f"<Exception><TimePeriod><FromDate>{first}T00:00:00</FromDate><ToDate>{last}T23:59:00</ToDate>"
+            f"</TimePeriod><Name>Bomb</Name><Type>{kind}</Type>{extra}<DayWorking>{working}</DayWorking></Exception>")
+
+
+def test_the_calendar_exception_bomb_is_refused_with_its_line():
+    """One exception from 0001-01-01 to 9999-12-31 (issue 7, item 14) is outside the dates pmo plans with."""
+    data = with_exceptions(exception_xml("0001-01-01", "9999-12-31"))
+    assert len(data) < 2600
+    with pytest.raises(MspdiError, match=r"FromDate 0001-01-01 is outside 1900-01-01\.\.2200-12-31") as err:
+        parse_mspdi(data)
+    assert err.value.line == data.split(b"<FromDate>")[0].count(b"\n") + 1
+
+
+def test_a_long_daily_exception_stays_one_range():
+    project = parse_mspdi(with_exceptions(exception_xml("1900-01-01", "2200-12-31")))
+    (exception,) = project.calendars[0].exceptions
+    assert exception.ranges == ((date(1900, 1, 1), date(2200, 12, 31)),)
+    calendar = project.work_calendar()
+    assert calendar.non_working_days == frozenset()
+    assert calendar.working_days == frozenset({(date(1900, 1, 1), date(2200, 12, 31))})
+    assert calendar.is_working(date(2024, 7, 6))  # a Saturday
+
+
+@pytest.mark.parametrize(
+    ("exceptions", "reason"),
+    [
+        # every day, one occurrence at a time: 110,000 occurrences
+        (exception_xml("1900-01-01", "2200-12-31", kind=7, extra="<Period>1</Period>"),
+         "more than 50,000 exception dates in the file"),
+        # a negative period used to loop for ever
+        (exception_xml("2024-01-01", "2024-12-31", kind=4, extra="<Period>-1</Period>"),
+         "Period -1 is not a positive number"),
+        (exception_xml("2024-12-31", "2024-01-01"), r"ends \(2024-01-01\) before it starts \(2024-12-31\)"),
+        ("".join(exception_xml(f"{2000 + k // 300}-01-{1 + k % 28:02d}", f"{2000 + k // 300}-01-{1 + k % 28:02d}")
+                 for k in range(5001)),
+         "5,001 exception entries, more than the limit of 5,000 per calendar"),
+    ],
+)
+def test_exception_limits(exceptions, reason):
+    with pytest.raises(MspdiError, match=reason) as err:
+        parse_mspdi(with_exceptions(exceptions))
+    assert err.value.line is not None
+
+
+def test_a_derived_calendars_exceptions_replace_its_base_calendars_on_the_days_they_cover():
+    derived = ("<Calendar><UID>2</UID><Name>Site</Name><IsBaseCalendar>0</IsBaseCalendar>"
+               "<BaseCalendarUID>1</BaseCalendarUID><Exceptions>"
+               + exception_xml("2024-07-03", "2024-07-04", working=1)
+               + exception_xml("2024-07-10", "2024-07-10", working=0)
+               + "</Exceptions></Calendar>")
+    data = with_exceptions(exception_xml("2024-07-01", "2024-07-05", working=0)).replace(
+        b"</Calendar></Calendars>", b"</Calendar>" + derived.encode() + b"</Calendars>")
+    calendar = parse_mspdi(data).work_calendar(2)
+    assert calendar.non_working_days == frozenset({(date(2024, 7, 1), date(2024, 7, 2)), (date(2024, 7, 5),
+                                                   date(2024, 7, 5)), (date(2024, 7, 10), date(2024, 7, 10))})
+    assert calendar.working_days == frozenset({(date(2024, 7, 3), date(2024, 7, 4))})
+
+
+def chain(n: int) -> str:
+    """``n`` one-day tasks, each after the one before."""
+    link = "<PredecessorLink><PredecessorUID>{}</PredecessorUID><Type>1</Type></PredecessorLink>"
+    return "".join(f"<Task><UID>{k}</UID><ID>{k}</ID><Name>T{k}</Name><OutlineLevel>1</OutlineLevel>"
+                   f"<Duration>PT8H0M0S</Duration>{link.format(k - 1) if k > 1 else ''}</Task>"
+                   for k in range(1, n + 1))
+
+
+def test_tasks_past_the_limit_are_refused_at_the_first_one(monkeypatch):
+    """The reader stops at the first task past the limit (tests/planning/test_import.py sends the real
+    100,000-task chain through the command)."""
+    monkeypatch.setattr("pmo.engine.limits.MAX_TASKS", 1_000)
+    data = project_xml(chain(10_000))
+    with pytest.raises(MspdiError, match="more than 1,000 tasks") as err:
+        parse_mspdi(data)
+    assert err.value.line == MINIMAL.split("{tasks}")[0].count("\n") + 1  # one line of tasks
+
+
+def test_links_past_the_limit_are_refused(monkeypatch):
+    monkeypatch.setattr("pmo.engine.limits.MAX_LINKS", 3)
+    parse_mspdi(project_xml(chain(4)))
+    with pytest.raises(MspdiError, match="more than 3 predecessor links"):
+        parse_mspdi(project_xml(chain(5)))
+
+
+def test_a_missing_predecessor_is_reported_with_the_uid_and_the_task():
+    tasks = chain(2).replace("<PredecessorUID>1</PredecessorUID>", "<PredecessorUID>99</PredecessorUID>")
+    with pytest.raises(MspdiError, match="task UID 2 'T2': its predecessor UID 99 does not exist") as err:
+        parse_mspdi(project_xml(tasks))
+    assert err.value.line is not None
+
+
+@pytest.mark.parametrize(
+    ("tasks", "reason"),
+    [
+        ("<Task><UID>1</UID><Name>Long</Name><OutlineLevel>1</OutlineLevel><Duration>PT99999999999H</Duration>"
+         "</Task>", "task UID 1 'Long': Duration of 12,499,999,999.9 days is more than the limit of 100,000 days"),
+        (chain(1) + "<Task><UID>2</UID><Name>Late</Name><OutlineLevel>1</OutlineLevel><PredecessorLink>"
+         "<PredecessorUID>1</PredecessorUID><LinkLag>99999999999</LinkLag></PredecessorLink></Task>",
+         "task UID 2 'Late': the lag after UID 1 of 20,833,333.3 days is more than the limit"),
+    ],
+)
+def test_durations_and_lags_past_the_limit_name_the_task(tasks, reason):
+    project = parse_mspdi(project_xml(tasks))
+    with pytest.raises(MspdiError, match=reason) as err:
+        to_network(project)
+    assert err.value.line is not None
+
+
+@pytest.mark.parametrize("value", ["inf", "nan", "1e999"])
+def test_numbers_must_be_finite(value):
+    with pytest.raises(MspdiError, match=f"UID '{value}' is not a number"):
+        parse_mspdi(project_xml(f"<Task><UID>{value}</UID></Task>"))
 
 
 def test_a_task_on_its_own_calendar():

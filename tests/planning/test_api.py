@@ -106,9 +106,10 @@ def test_calendar_baseline_interface_and_checks(world):
     a = task(world.project_a1, "A", 3, constraint_type="FNLT", constraint_date=date(2026, 1, 12))
     response = call(director, "POST", "/api/v1/calendars", {
         "name": "PA-1 calendar", "project": world.project_a1.pk, "holiday_country": "DE",
-        "exceptions": [{"date": "2026-01-13", "working": False, "name": "Closed"}]})
+        "exceptions": [{"start": "2026-01-13", "working": False, "name": "Closed"}]})
     assert response.status_code == 201, response.content
-    assert response.json()["exceptions"] == [{"date": "2026-01-13", "working": False, "name": "Closed"}]
+    assert response.json()["exceptions"] == [{"start": "2026-01-13", "finish": "2026-01-13", "working": False,
+                                             "name": "Closed"}]
     a.refresh_from_db()
     assert a.finish == date(2026, 1, 15)
     response = call(director, "POST", "/api/v1/calendars", {"name": "x", "working_times": "17:00-08:00"})
@@ -126,6 +127,86 @@ def test_calendar_baseline_interface_and_checks(world):
     response = call(director, "POST", "/api/v1/interfaces", {
         "provider": world.project_a1.pk, "consumer": world.project_a1.pk, "title": "Self"})
     assert response.status_code == 422 and response.json()["detail"][0]["loc"][-1] == "consumer"
+
+
+# --- calendar exceptions are date ranges; bad entries are a 422 naming the entry (issue 7, items 14, 17) ---
+
+def calendar_with(client, exceptions, **fields):
+    return call(client, "POST", "/api/v1/calendars", {"name": "Site", **fields, "exceptions": exceptions})
+
+
+def test_calendar_exceptions_are_ranges(world):
+    director = client_for(world, "director")
+    a = task(world.project_a1, "A", 10)
+    response = calendar_with(director, [{"start": "2026-01-19", "finish": "2026-01-23", "name": "Shutdown"},
+                                        {"start": "2026-01-24", "working": True, "name": "Catch-up Saturday"}],
+                             project=world.project_a1.pk)
+    assert response.status_code == 201, response.content
+    assert response.json()["exceptions"] == [
+        {"start": "2026-01-19", "finish": "2026-01-23", "working": False, "name": "Shutdown"},
+        {"start": "2026-01-24", "finish": "2026-01-24", "working": True, "name": "Catch-up Saturday"}]
+    a.refresh_from_db()
+    assert a.finish == date(2026, 1, 29)  # 5 days, the shutdown week off, the Saturday and 4 more days
+    calendar = response.json()["id"]
+    events = AuditEvent.objects.count()
+    response = call(director, "PATCH", f"/api/v1/calendars/{calendar}", {"exceptions": []}, HTTP_IF_MATCH='"1"')
+    assert response.status_code == 200 and response.json()["exceptions"] == []
+    assert AuditEvent.objects.count() == events + 1
+    a.refresh_from_db()
+    assert a.finish == date(2026, 1, 23)
+
+
+@pytest.mark.parametrize(("exceptions", "message"), [
+    ([{"start": "2026-01-13"}, {"start": "2026-01-13"}],
+     "exceptions[1] (2026-01-13) overlaps exceptions[0] (2026-01-13)"),
+    ([{"start": "2026-03-01", "finish": "2026-03-31"}, {"start": "2026-02-01", "finish": "2026-02-28"},
+      {"start": "2026-03-15", "working": True, "name": "Open day"}],
+     "exceptions[2] (2026-03-15 Open day) overlaps exceptions[0] (2026-03-01..2026-03-31)"),
+    ([{"start": "2026-03-31", "finish": "2026-03-01"}], "exceptions[0]: finish 2026-03-01 is before start 2026-03-31"),
+])
+def test_duplicate_overlapping_or_reversed_exceptions_are_422_naming_the_entry(world, exceptions, message):
+    director = client_for(world, "director")
+    before = AuditEvent.objects.count()
+    response = calendar_with(director, exceptions)
+    assert response.status_code == 422, response.content
+    (error,) = response.json()["detail"]
+    assert error["loc"][-1] == "exceptions" and error["msg"] == message
+    assert AuditEvent.objects.count() == before
+
+
+@pytest.mark.parametrize(("exceptions", "loc"), [
+    ([{"start": "0001-01-01", "finish": "9999-12-31"}], ["exceptions", 0, "start"]),
+    ([{"start": "2026-01-01", "finish": "9999-12-31"}], ["exceptions", 0, "finish"]),
+    ([{"date": "2026-01-13"}], ["exceptions", 0, "date"]),  # the old one-row-per-day shape
+    ([{"start": "2026-01-01"}] * 5001, ["exceptions"]),
+])
+def test_exception_bounds_are_422(world, exceptions, loc):
+    response = calendar_with(client_for(world, "director"), exceptions)
+    assert response.status_code == 422
+    assert any(error["loc"][-len(loc):] == loc for error in response.json()["detail"]), response.json()
+
+
+def test_a_task_that_runs_past_the_calendar_is_422_naming_it(world, pm):
+    """A duration within the field's bound that the schedule cannot place (was a CalendarError: 500)."""
+    a = task(world.project_a1, "Design", 3, code="D1")
+    task(world.project_a1, "Build", 2)
+    response = call(pm, "PATCH", f"/api/v1/tasks/{a.pk}", {"duration": "100000"}, HTTP_IF_MATCH='"1"')
+    assert response.status_code == 422, response.content
+    assert response.json()["detail"][0]["msg"].startswith("PA-1/D1 Design: runs past 2056-12-31, outside the dates")
+    a.refresh_from_db()
+    assert a.duration == 3 and a.version == 1
+    response = call(pm, "PATCH", f"/api/v1/tasks/{a.pk}", {"deadline": "9999-12-31"}, HTTP_IF_MATCH='"1"')
+    assert response.status_code == 422 and response.json()["detail"][0]["loc"][-1] == "deadline"
+
+
+def test_reschedule_past_the_calendar_is_422_and_a_page_message(world, pm):
+    a = task(world.project_a1, "Design", 100000, code="D1")  # written straight to the table, never scheduled
+    response = call(pm, "POST", f"/api/v1/projects/{world.project_a1.pk}/schedule")
+    assert response.status_code == 422 and "PA-1/D1 Design: runs past" in response.json()["detail"][0]["msg"]
+    response = pm.post(f"/projects/{world.project_a1.pk}/plan/schedule/", follow=True)
+    assert response.status_code == 200 and b"PA-1/D1 Design: runs past" in response.content
+    a.refresh_from_db()
+    assert a.finish is None
 
 
 def test_a_task_calendar_is_the_portfolio_default_or_its_own_projects(world):

@@ -25,7 +25,8 @@ def chain(world):
     link(design, build)
     link(build, golive, type="SS", lag=2)
     calendar = Calendar.objects.create(project=project, name="A1 calendar")
-    CalendarException.objects.create(calendar=calendar, date=date(2026, 12, 24), name="Christmas Eve")
+    CalendarException.objects.create(calendar=calendar, start=date(2026, 12, 24), finish=date(2026, 12, 24),
+                                     name="Christmas Eve")
     build.calendar = calendar
     build.save()
     services._reschedule_project(project)
@@ -112,7 +113,8 @@ def _grow(world, chain, n: int) -> None:
         link(before, chain["build"])
         link(chain["build"], after)
         BaselineTask.objects.create(baseline=chain["baseline"], task=before, name=before.name, duration=1)
-        CalendarException.objects.create(calendar=chain["calendar"], date=date(2027, 1, 4 + i), name=f"Off {i}")
+        day = date(2027, 1, 4 + i)
+        CalendarException.objects.create(calendar=chain["calendar"], start=day, finish=day, name=f"Off {i}")
         Risk.objects.create(program=project.program, project=project, title=f"Risk {i}").tasks.add(chain["build"])
         Issue.objects.create(program=project.program, project=project, title=f"Issue {i}",
                              raised_on=date(2026, 1, 5)).tasks.add(chain["build"])

@@ -153,7 +153,8 @@ def test_constraints_calendar_exceptions_elapsed_and_milestones(world, empty_pro
     mspdi_import(actor=world.users["director"], project=empty_project, data=project_xml(TASKS))
     tasks = {t.name: t for t in Task.objects.filter(project=empty_project)}
     calendar = Calendar.objects.get(project=empty_project)
-    assert list(calendar.exceptions.values_list("date", "working")) == [(date(2024, 7, 4), False)]
+    july_4 = date(2024, 7, 4)
+    assert list(calendar.exceptions.values_list("start", "finish", "working")) == [(july_4, july_4, False)]
     assert calendar.working_times == "08:00-12:00,13:00-17:00"
     assert tasks["Phase"].is_summary and tasks["Dig"].parent == tasks["Phase"]
     assert (tasks["Dig"].start, tasks["Dig"].finish) == (date(2024, 7, 1), date(2024, 7, 3))
@@ -201,3 +202,99 @@ def test_imported_dates_match_ms_project_to_the_day(world, empty_project, name):
             if theirs != mine:
                 wrong[(row.uid, row.name, field)] = (theirs, mine)
     assert checked and not wrong, wrong
+
+
+# --- limits (issue 7, items 14 and 18): refused with the limit, line or task named; nothing written ----
+
+def state(project) -> tuple:
+    """What an import may change: the project's tasks, links, calendar rows, and the audit trail."""
+    from pmo.planning.models import CalendarException
+
+    return (Task.objects.filter(project=project).count(), Dependency.objects.count(), Calendar.objects.count(),
+            CalendarException.objects.count(), AuditEvent.objects.count())
+
+
+def bomb() -> bytes:
+    """The 2.4 KB file of issue 7: one extra-working-day <Exception> from 0001-01-01 to 9999-12-31."""
+    from tests.engine.test_mspdi import exception_xml, with_exceptions
+
+    return with_exceptions(exception_xml("0001-01-01", "9999-12-31"))
+
+
+def test_the_calendar_exception_bomb_is_refused_and_writes_nothing(world, empty_project):
+    before = state(empty_project)
+    with pytest.raises(ValidationError, match=r"line \d+: FromDate 0001-01-01 is outside 1900-01-01\.\.2200-12-31"):
+        mspdi_import(actor=world.users["director"], project=empty_project, data=bomb())
+    assert state(empty_project) == before
+
+
+def test_a_long_exception_is_one_row(world, empty_project):
+    """The bomb within the dates pmo plans with: one range, one row (it used to be a row per day)."""
+    from tests.engine.test_mspdi import exception_xml, with_exceptions
+
+    data = with_exceptions(exception_xml("1900-01-01", "2200-12-31"))
+    assert mspdi_import(actor=world.users["director"], project=empty_project, data=data) == 1
+    calendar = Calendar.objects.get(project=empty_project)
+    assert list(calendar.exceptions.values_list("start", "finish", "working")) == [
+        (date(1900, 1, 1), date(2200, 12, 31), True)]
+    response = client_for(world, "director").get(f"/api/v1/calendars/{calendar.pk}")
+    assert response.status_code == 200 and len(response.json()["exceptions"]) == 1
+
+
+def test_a_duration_past_the_limit_names_the_task_everywhere(world, empty_project):
+    """PT99999999999H: a clear message naming the task, on the page (422) and the command (one line)."""
+    from tests.engine.test_mspdi import project_xml
+
+    data = project_xml("<Task><UID>1</UID><ID>1</ID><Name>Long</Name><OutlineLevel>1</OutlineLevel>"
+                       "<Duration>PT99999999999H</Duration></Task>")
+    before = state(empty_project)
+    reason = "task UID 1 'Long': Duration of 12,499,999,999.9 days is more than the limit of 100,000 days"
+    with pytest.raises(ValidationError, match=reason):
+        mspdi_import(actor=world.users["director"], project=empty_project, data=data)
+    response = client_for(world, "director").post(f"/projects/{empty_project.pk}/plan/import/",
+                                                  {"file": SimpleUploadedFile("long.xml", data)})
+    assert response.status_code == 422 and reason.replace("'", "&#x27;").encode() in response.content
+    assert state(empty_project) == before
+
+
+def test_a_plan_that_runs_past_the_calendar_names_the_task(world, empty_project, tmp_path):
+    """A task within the duration limit that the schedule cannot place: CalendarError is no longer a traceback."""
+    from tests.engine.test_mspdi import chain, project_xml
+
+    file = tmp_path / "long.xml"
+    file.write_bytes(project_xml(chain(2).replace("<Duration>PT8H0M0S</Duration>", "<Duration>PT800000H</Duration>")))
+    before = state(empty_project)
+    with pytest.raises(CommandError, match=r"long.xml: PA-9/1 T1: runs past 2054-12-31, outside the dates the plan is "
+                                           r"scheduled in \(2023-01-01\.\.2054-12-31\); 1 more after it"):
+        call_command("import-mspdi", str(file), "--project", "PA-9", "--as", "director")
+    assert state(empty_project) == before
+
+
+def test_a_100000_task_chain_is_refused_by_the_task_limit(world, empty_project, tmp_path):
+    from tests.engine.test_mspdi import chain, project_xml
+
+    file = tmp_path / "chain.xml"
+    file.write_bytes(project_xml(chain(100_000)))
+    before = state(empty_project)
+    with pytest.raises(CommandError, match=r"chain.xml: line \d+: more than 20,000 tasks \(the import limit\)"):
+        call_command("import-mspdi", str(file), "--project", "PA-9", "--as", "director")
+    assert state(empty_project) == before
+
+
+def test_a_missing_predecessor_is_reported(world, empty_project):
+    from tests.engine.test_mspdi import chain, project_xml
+
+    data = project_xml(chain(3).replace("<PredecessorUID>2</PredecessorUID>", "<PredecessorUID>7</PredecessorUID>"))
+    with pytest.raises(ValidationError, match=r"line \d+: task UID 3 'T3': its predecessor UID 7 does not exist"):
+        mspdi_import(actor=world.users["director"], project=empty_project, data=data)
+    assert not Task.objects.filter(project=empty_project).exists()
+
+
+def test_the_elapsed_time_budget_ends_the_import_with_nothing_written(world, empty_project, monkeypatch):
+    from tests.engine.test_mspdi import TASKS, project_xml
+
+    monkeypatch.setattr("pmo.engine.limits.IMPORT_SECONDS", -1)
+    before = state(empty_project)
+    with pytest.raises(ValidationError, match=r"the import took longer than -1 s \(the limit\) at: reading the file"):
+        mspdi_import(actor=world.users["director"], project=empty_project, data=project_xml(TASKS))
+    assert state(empty_project) == before

@@ -213,7 +213,7 @@ def test_interface_crud_and_scope(world):
 def test_calendar_holidays_move_dates(world, director):
     a = task(world.project_a1, "A", 3)
     services.calendar_create(actor=director, project=world.project_a1, name="PA-1",
-                             exceptions=[{"date": date(2026, 1, 13), "working": False, "name": "Closed"}])
+                             exceptions=[{"start": date(2026, 1, 13), "working": False, "name": "Closed"}])
     a.refresh_from_db()
     assert a.finish == date(2026, 1, 15)
     calendar = world.project_a1.calendar

@@ -7,6 +7,8 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
+from pmo.core.api import Id
+
 from . import selectors, services
 
 router = Router(tags=["accounts"])
@@ -69,7 +71,7 @@ def list_tokens(request: HttpRequest):
 
 
 @router.delete("/auth/tokens/{token_id}", response={204: None})
-def revoke_token(request: HttpRequest, token_id: int):
+def revoke_token(request: HttpRequest, token_id: Id):
     services.api_token_revoke(actor=request.user, token=selectors.own_token(request.user, token_id))
     return Status(204, None)
 

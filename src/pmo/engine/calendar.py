@@ -30,21 +30,45 @@ def _as_days(values: object) -> np.ndarray:
     return np.asarray(values, dtype="datetime64[D]")
 
 
+def _covered(exceptions: frozenset, first: np.datetime64, length: int) -> np.ndarray:
+    """Mask of the ``length`` days from ``first`` that any of the dates or (first, last) ranges covers.
+
+    Ranges become +1/-1 steps at their clipped ends and one cumulative sum: the cost follows the
+    number of exceptions, never the number of days they span.
+    """
+    if not exceptions:
+        return np.zeros(length, dtype=bool)
+    spans = [(item, item) if isinstance(item, date) else tuple(item) for item in exceptions]
+    if any(len(span) != 2 for span in spans):
+        raise CalendarError("a dated exception is a date or a (first, last) pair of dates")
+    lo = (_as_days([a for a, _ in spans]) - first).astype(np.int64)
+    hi = (_as_days([b for _, b in spans]) - first).astype(np.int64)
+    if (hi < lo).any():
+        k = int(np.flatnonzero(hi < lo)[0])
+        raise CalendarError(f"exception range {spans[k][0]}..{spans[k][1]} ends before it starts")
+    steps = np.zeros(length + 1, dtype=np.int64)
+    np.add.at(steps, np.clip(lo, 0, length), 1)
+    np.add.at(steps, np.clip(hi + 1, 0, length), -1)
+    return np.cumsum(steps[:length]) > 0
+
+
 @dataclass(frozen=True, slots=True)
 class WorkCalendar:
     """Working weekdays and hours, public holidays and dated exceptions over ``first_year..last_year``.
 
     ``weekmask`` follows numpy (Monday first, "1" = working). ``working_times`` are the same on every
     working day; a ``time(0)`` end means midnight. ``non_working_days`` and ``working_days`` are
-    dated exceptions; extra working days win over holidays and weekends.
+    dated exceptions: single dates or inclusive ``(first, last)`` date ranges, applied to the day
+    index as ranges (a range of centuries costs what a single day does; the part outside
+    ``first_year..last_year`` is ignored). Extra working days win over holidays and weekends.
     """
 
     weekmask: str = "1111100"
     working_times: tuple[tuple[time, time], ...] = ((time(8), time(12)), (time(13), time(17)))
     country: str | None = None
     subdivision: str | None = None
-    non_working_days: frozenset[date] = frozenset()
-    working_days: frozenset[date] = frozenset()
+    non_working_days: frozenset[date | tuple[date, date]] = frozenset()
+    working_days: frozenset[date | tuple[date, date]] = frozenset()
     first_year: int = 2000
     last_year: int = 2060
     name: str = ""
@@ -60,9 +84,6 @@ class WorkCalendar:
             raise CalendarError(f"first_year {self.first_year} is after last_year {self.last_year}")
         object.__setattr__(self, "non_working_days", frozenset(self.non_working_days))
         object.__setattr__(self, "working_days", frozenset(self.working_days))
-        both = self.non_working_days & self.working_days
-        if both:
-            raise CalendarError(f"dates both working and non-working: {sorted(both)}")
         object.__setattr__(self, "_knots", self._build_knots())
         self._build_index()
 
@@ -88,7 +109,11 @@ class WorkCalendar:
         days = np.arange(first, last, dtype="datetime64[D]")
         weekday = (days.astype(np.int64) + 3) % 7  # 1970-01-01 was a Thursday; Monday is 0
         working = np.array([c == "1" for c in self.weekmask])[weekday]
-        closed = set(self.non_working_days)
+        closed = _covered(self.non_working_days, days[0], len(days))
+        opened = _covered(self.working_days, days[0], len(days))
+        both = np.flatnonzero(closed & opened)
+        if both.size:
+            raise CalendarError(f"dates both working and non-working: from {days[both[0]]} ({both.size} days)")
         if self.country:
             import holidays  # deferred: only calendars with public holidays pay for the import
 
@@ -98,11 +123,9 @@ class WorkCalendar:
                 )
             except NotImplementedError as exc:
                 raise CalendarError(f"unknown holiday country/subdivision: {exc}") from exc
-            closed.update(found)
-        for dates, value in ((closed, False), (self.working_days, True)):
-            idx = (_as_days(sorted(dates)) - days[0]).astype(np.int64) if dates else np.empty(0, np.int64)
-            idx = idx[(idx >= 0) & (idx < len(days))]
-            working[idx] = value
+            closed |= _covered(frozenset(found), days[0], len(days))
+        working[closed] = False
+        working[opened] = True
         if not working.any():
             raise CalendarError("the calendar has no working day in its range")
         cum = np.zeros(len(days) + 1, dtype=np.int64)

@@ -42,6 +42,8 @@ BLOCK = 256
 # pays its per-level Python overhead once per chunk (10,000 tasks: 1.6x faster than 256).
 _CELL_BUDGET = 1 << 20
 _CELL_CAP = 1 << 24
+# A seed drawn for a run without one is below this: short enough to read out and type back in.
+SEED_RANGE = 1_000_000
 # Stream numbers inside a block.
 _DURATIONS, _COSTS, _RISKS = 0, 1, 2
 
@@ -161,8 +163,9 @@ class RiskEvent:
 
     When it occurs, one schedule impact is sampled from (schedule_min, schedule_most_likely,
     schedule_max) and added to the duration of *each* affected activity (a threat) or subtracted
-    from it, never below zero (an opportunity); the cost impact is added (subtracted) once. Both
-    impacts use the same uniform: a severe occurrence is severe in time and in money.
+    from it, never below zero (an opportunity); the cost impact is added (subtracted) once, and an
+    iteration's total cost never goes below zero. Both impacts use the same uniform: a severe
+    occurrence is severe in time and in money.
     """
 
     id: str
@@ -222,8 +225,8 @@ class SimulationInput:
 
     ``correlation`` in [0, 1] couples all activity durations through a one-factor Gaussian
     copula: normal scores ``sqrt(c) W + sqrt(1 - c) E_j`` with a common ``W``; 1 makes durations
-    comonotonic, 0 independent. Risk impacts and costs are not correlated. ``seed=None`` draws
-    fresh entropy, reported as ``SimulationResult.seed`` so the run can be repeated.
+    comonotonic, 0 independent. Risk impacts and costs are not correlated. ``seed=None`` draws a
+    seed below :data:`SEED_RANGE`, reported as ``SimulationResult.seed`` so the run can be repeated.
     """
 
     activities: tuple[SimActivity, ...]
@@ -692,6 +695,7 @@ class _Model:
             occurs, severity = self.risk_draws(blocks, size)
             signed = occurs * self.sign
             cost += (self.risk_cost.sample(severity) * signed).sum(axis=0)
+            np.maximum(cost, 0.0, out=cost)  # opportunities save at most what the work costs
             if self.hit.size:  # each activity gets the sum of the impacts of its risks, floored at 0
                 impact = self.schedule.sample(severity) * signed
                 for rows, row_impact in zip(self.risk_rows, impact, strict=True):
@@ -731,7 +735,7 @@ def simulate(
     """
     network = inp._network
     n = network.n
-    entropy = int(inp.seed) if inp.seed is not None else int(np.random.SeedSequence().entropy)
+    entropy = int(inp.seed) if inp.seed is not None else int(np.random.SeedSequence().entropy) % SEED_RANGE
     acts = [inp.activities[i] for i in network.order.tolist()]
     model = _Model.of(inp, acts, entropy)
     index = {a.id: i for i, a in enumerate(acts)}

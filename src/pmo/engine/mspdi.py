@@ -1,19 +1,23 @@
 """MS Project XML (MSPDI) reader: plain dataclasses for the CPM engine and for importers.
 
 Parsing goes through ``defusedxml`` with DTDs forbidden, so entity bombs and external entities
-fail before any entity is expanded. MSPDI stores durations as working time (``PT8H0M0S``), lags
-and slack in tenths of a minute, and dates as local times; the dataclasses keep MS Project's own
-units (minutes) so that nothing is lost, and :func:`to_network` converts to the engine's working
-days on a :class:`~pmo.engine.calendar.WorkCalendar`.
+fail before any entity is expanded, and the reader stays within :mod:`pmo.engine.limits` (tasks,
+links, calendar exceptions, dates), refusing a file past them with the line. MSPDI stores durations
+as working time (``PT8H0M0S``), lags and slack in tenths of a minute, and dates as local times; the
+dataclasses keep MS Project's own units (minutes) so that nothing is lost, and :func:`to_network`
+converts to the engine's working days on a :class:`~pmo.engine.calendar.WorkCalendar`. Calendar
+exceptions stay date ranges throughout.
 """
 
 from __future__ import annotations
 
 import calendar as stdlib_calendar
+import math
 import re
+from bisect import bisect_right
 from collections import Counter
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import BinaryIO
@@ -22,6 +26,7 @@ from xml.etree.ElementTree import Element, ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 
+from pmo.engine import limits
 from pmo.engine.calendar import CalendarError, WorkCalendar
 from pmo.engine.cpm import Activity, Constraint, Link, LinkType
 
@@ -37,6 +42,8 @@ _ELAPSED_FORMATS = {4, 6, 8, 10, 12, 20}
 _PERCENT_FORMATS = {19, 20}
 _DURATION = re.compile(r"^-?P(?:(\d+(?:\.\d+)?)Y)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)D)?"
                        r"(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$")  # fmt: skip
+ONE_DAY = timedelta(days=1)
+DateRange = tuple[date, date]  # inclusive
 
 
 class MspdiError(ValueError):
@@ -50,10 +57,11 @@ class MspdiError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class MspdiException:
-    """Dated calendar exception, already expanded from MS Project's recurrence patterns."""
+    """Dated calendar exception as inclusive date ranges: one for a plain period, one per occurrence
+    of MS Project's recurrence patterns (consecutive occurrences merged)."""
 
     name: str
-    days: tuple[date, ...]
+    ranges: tuple[DateRange, ...]
     working: bool
 
 
@@ -86,6 +94,7 @@ class MspdiLink:
     lag_elapsed: bool
     lag_percent: float | None
     lag_format: int
+    line: int | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +129,7 @@ class MspdiTask:
     ms_total_slack_minutes: float | None
     ms_free_slack_minutes: float | None
     ms_critical: bool | None
+    line: int | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if self.duration_minutes < 0:
@@ -149,6 +159,12 @@ class MspdiProject:
         if len(set(uids)) != len(uids):
             dup = next(u for u, c in Counter(uids).items() if c > 1)
             raise MspdiError(f"task UID {dup} appears twice")
+        known = set(uids)
+        for task in self.tasks:
+            for link in task.predecessors:
+                if link.pred_uid not in known:
+                    raise MspdiError(f"task UID {task.uid} {task.name!r}: its predecessor UID {link.pred_uid} "
+                                     "does not exist in the file", link.line)
 
     def work_calendar(
         self, uid: int | None = None, *, first_year: int | None = None, last_year: int | None = None
@@ -159,7 +175,7 @@ class MspdiProject:
         differ, the most common pattern is used (see :func:`uniform_hours`).
         """
         uid = self.calendar_uid if uid is None else uid
-        days, exceptions = self._resolved(uid)
+        days, levels = self._resolved(uid)
         year = self.start.year
         first_year = year - 2 if first_year is None else first_year
         last_year = year + 20 if last_year is None else last_year
@@ -168,13 +184,17 @@ class MspdiProject:
             raise MspdiError(f"calendar {uid} has no working weekday")
         times = Counter(working).most_common(1)[0][0]
         weekmask = "".join("1" if days.get(day_type) else "0" for day_type in (2, 3, 4, 5, 6, 7, 1))
-        closed = {d for e in exceptions if not e.working for d in e.days}
-        opened = {d for e in exceptions if e.working for d in e.days}
+        closed: list[DateRange] = []
+        opened: list[DateRange] = []
+        for level in levels:  # a calendar's exceptions replace its base calendar's on the dates they cover
+            cover = _merged(r for e in level for r in e.ranges)
+            closed = _merged([*_without(closed, cover), *(r for e in level if not e.working for r in e.ranges)])
+            opened = _merged([*_without(opened, cover), *(r for e in level if e.working for r in e.ranges)])
         try:
             return WorkCalendar(
                 weekmask=weekmask,
                 working_times=times,
-                non_working_days=frozenset(closed - opened),
+                non_working_days=frozenset(closed),
                 working_days=frozenset(opened),
                 first_year=first_year,
                 last_year=last_year,
@@ -196,8 +216,9 @@ class MspdiProject:
 
     def _resolved(
         self, uid: int | None
-    ) -> tuple[dict[int, tuple[tuple[time, time], ...]], list[MspdiException]]:
-        """Weekdays and exceptions after inheriting from the base calendar chain."""
+    ) -> tuple[dict[int, tuple[tuple[time, time], ...]], list[tuple[MspdiException, ...]]]:
+        """Weekdays after inheriting from the base calendar chain, and the exceptions of each
+        calendar of the chain, base first."""
         chain, seen = [], set()
         cal: MspdiCalendar | None = self._calendar(uid)
         while cal is not None:
@@ -207,11 +228,9 @@ class MspdiProject:
             chain.append(cal)
             cal = self._calendar(cal.base_uid) if cal.base_uid is not None else None
         days: dict[int, tuple[tuple[time, time], ...]] = {}
-        exceptions: list[MspdiException] = []
         for cal in reversed(chain):
             days.update(dict(cal.weekdays))
-            exceptions.extend(cal.exceptions)
-        return days, exceptions
+        return days, [cal.exceptions for cal in reversed(chain)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,16 +248,26 @@ class MspdiNetwork:
 # --- parsing -------------------------------------------------------------------------------------
 
 
+_COUNTED = {NS + "Task": ("tasks", "MAX_TASKS"), NS + "PredecessorLink": ("predecessor links", "MAX_LINKS")}
+
+
 class _LineParser(DefusedXMLParser):
-    """Defused parser that remembers the line each element starts on, for error messages."""
+    """Defused parser that remembers the line each element starts on, for error messages, and stops
+    at the first task or link past :mod:`~pmo.engine.limits` (before the rest is read)."""
 
     def __init__(self) -> None:
         super().__init__(forbid_dtd=True, forbid_entities=True, forbid_external=True)
         self.lines: dict[Element, int] = {}
+        self.counts: Counter[str] = Counter()
 
     def _start(self, tag, attr_list):  # noqa: ANN001, ANN202 - expat callback signature
         element = super()._start(tag, attr_list)
-        self.lines[element] = self.parser.CurrentLineNumber
+        line = self.lines[element] = self.parser.CurrentLineNumber
+        if element.tag in _COUNTED:
+            what, name = _COUNTED[element.tag]
+            self.counts[element.tag] += 1
+            if self.counts[element.tag] > getattr(limits, name):
+                raise MspdiError(f"more than {getattr(limits, name):,} {what} (the import limit)", line)
         return element
 
 
@@ -268,6 +297,7 @@ def parse_mspdi(source: str | Path | bytes | BinaryIO) -> MspdiProject:
 class _Reader:
     def __init__(self, lines: dict[Element, int]):
         self.lines = lines
+        self.occurrences = 0  # exception ranges read so far, all calendars (limits.MAX_FILE_EXCEPTIONS)
 
     def fail(self, element: Element | None, reason: str) -> MspdiError:
         return MspdiError(reason, self.lines.get(element) if element is not None else None)
@@ -281,9 +311,12 @@ class _Reader:
         if raw is None or raw == "":
             return default
         try:
-            return float(raw)
+            value = float(raw)
         except ValueError:
-            raise self.fail(element.find(NS + name), f"{name} {raw!r} is not a number") from None
+            value = math.nan
+        if not math.isfinite(value):
+            raise self.fail(element.find(NS + name), f"{name} {raw!r} is not a number")
+        return value
 
     def integer(self, element: Element, name: str, default: int | None = None) -> int | None:
         value = self.number(element, name)
@@ -297,9 +330,13 @@ class _Reader:
         if not raw:
             return None
         try:
-            return datetime.fromisoformat(raw)
+            value = datetime.fromisoformat(raw)
+            limits.check_date(value.date(), name)
+        except limits.LimitExceeded as exc:
+            raise self.fail(element.find(NS + name), str(exc)) from None
         except ValueError:
             raise self.fail(element.find(NS + name), f"{name} {raw!r} is not a date-time") from None
+        return value
 
     def clock(self, element: Element, name: str) -> time:
         raw = self.text(element, name) or ""
@@ -361,12 +398,15 @@ class _Reader:
             if day_type == 0:  # pre-2007 exception: a dated period
                 period = day.find(NS + "TimePeriod")
                 if period is not None:
-                    days = _days_between(self.moment(period, "FromDate"), self.moment(period, "ToDate"))
-                    exceptions.append(MspdiException("", tuple(days), working))
+                    exceptions.append(MspdiException("", (self.period(period, day),), working))
             elif day_type is not None:
                 weekdays.append((day_type, self.working_times(day) if working else ()))
         if element.find(f"{NS}Exceptions/{NS}Exception") is not None:
             exceptions = [self.exception(e) for e in element.iterfind(f"{NS}Exceptions/{NS}Exception")]
+        count = sum(len(e.ranges) for e in exceptions)
+        if count > limits.MAX_CALENDAR_EXCEPTIONS:
+            raise self.fail(element, f"calendar {uid} has {count:,} exception entries, more than the limit of "
+                                     f"{limits.MAX_CALENDAR_EXCEPTIONS:,} per calendar")
         try:
             return MspdiCalendar(
                 uid=uid,
@@ -381,32 +421,50 @@ class _Reader:
         except MspdiError as exc:
             raise self.fail(element, exc.reason) from None
 
+    def period(self, period: Element, owner: Element) -> DateRange:
+        """The FromDate..ToDate days of a TimePeriod (within the limits' dates, in order)."""
+        first, last = self.moment(period, "FromDate"), self.moment(period, "ToDate")
+        if first is None or last is None:
+            raise self.fail(owner, "a calendar exception needs FromDate and ToDate")
+        if last < first:
+            raise self.fail(owner, f"a calendar exception ends ({last.date()}) before it starts ({first.date()})")
+        return first.date(), last.date()
+
     def exception(self, element: Element) -> MspdiException:
         period = element.find(NS + "TimePeriod")
         if period is None:
             raise self.fail(element, "a calendar exception has no TimePeriod")
-        first, last = self.moment(period, "FromDate"), self.moment(period, "ToDate")
-        if first is None or last is None:
-            raise self.fail(period, "a calendar exception needs FromDate and ToDate")
-        kind = self.integer(element, "Type", 1)
-        try:
-            days = list(
-                _occurrences(
-                    kind,
-                    first.date(),
-                    last.date(),
-                    self.integer(element, "Occurrences"),
-                    period=self.integer(element, "Period", 1) or 1,
-                    days_of_week=self.integer(element, "DaysOfWeek", 0),
-                    month_day=self.integer(element, "MonthDay", 1),
-                    month_item=self.integer(element, "MonthItem", 0),
-                    month_position=self.integer(element, "MonthPosition", 0),
-                    month=self.integer(element, "Month", 0),
-                )
-            )
-        except ValueError as exc:
-            raise self.fail(element, f"calendar exception: {exc}") from None
-        return MspdiException(self.text(element, "Name") or "", tuple(days), self.flag(element, "DayWorking"))
+        first, last = self.period(period, element)
+        name = self.text(element, "Name") or ""
+        occurrences = _occurrences(
+            self.integer(element, "Type", 1),
+            first,
+            last,
+            self.integer(element, "Occurrences"),
+            period=self.integer(element, "Period", 1) or 1,
+            days_of_week=self.integer(element, "DaysOfWeek", 0),
+            month_day=self.integer(element, "MonthDay", 1),
+            month_item=self.integer(element, "MonthItem", 0),
+            month_position=self.integer(element, "MonthPosition", 0),
+            month=self.integer(element, "Month", 0),
+        )
+        ranges: list[DateRange] = []
+        while True:
+            try:
+                start, end = next(occurrences)
+            except StopIteration:
+                break
+            except ValueError as exc:
+                raise self.fail(element, f"calendar exception {name!r}: {exc}") from None
+            self.occurrences += 1
+            if self.occurrences > limits.MAX_FILE_EXCEPTIONS:
+                raise self.fail(element, f"calendar exception {name!r}: more than {limits.MAX_FILE_EXCEPTIONS:,} "
+                                         "exception dates in the file (the import limit)")
+            if ranges and (start - ranges[-1][1]).days == 1:
+                ranges[-1] = (ranges[-1][0], end)
+            else:
+                ranges.append((start, end))
+        return MspdiException(name, tuple(ranges), self.flag(element, "DayWorking"))
 
     def tasks(self, root: Element) -> tuple[MspdiTask, ...]:
         out, stack = [], []  # stack: (outline level, uid) of the open summaries
@@ -424,7 +482,7 @@ class _Reader:
             try:
                 out.append(self.task(element, uid, level, parent))
             except MspdiError as exc:
-                raise self.fail(element, exc.reason) from None
+                raise self.fail(element, exc.reason) if exc.line is None else exc from None
         return tuple(out)
 
     def task(self, element: Element, uid: int, level: int, parent: int | None) -> MspdiTask:
@@ -451,6 +509,7 @@ class _Reader:
                     lag_elapsed=lag_format % 32 in _ELAPSED_FORMATS,
                     lag_percent=tenths / 10 if percent else None,
                     lag_format=lag_format,
+                    line=self.lines.get(link),
                 )
             )
         slack = self.number(element, "TotalSlack")
@@ -485,13 +544,37 @@ class _Reader:
             ms_total_slack_minutes=None if slack is None else slack / 10,
             ms_free_slack_minutes=None if free is None else free / 10,
             ms_critical=None if critical is None else critical == "1",
+            line=self.lines.get(element),
         )
 
 
-def _days_between(first: datetime | None, last: datetime | None) -> Iterator[date]:
-    if first is None or last is None:
-        return iter(())
-    return (first.date() + timedelta(days=k) for k in range((last.date() - first.date()).days + 1))
+def _merged(ranges: Iterable[DateRange]) -> list[DateRange]:
+    """Sorted, disjoint ranges covering the same days (overlapping and adjacent ones joined)."""
+    out: list[DateRange] = []
+    for first, last in sorted(ranges):
+        if out and (first - out[-1][1]).days <= 1:
+            out[-1] = (out[-1][0], max(last, out[-1][1]))
+        else:
+            out.append((first, last))
+    return out
+
+
+def _without(ranges: Iterable[DateRange], cuts: list[DateRange]) -> list[DateRange]:
+    """The parts of ``ranges`` that no range of ``cuts`` (sorted and disjoint, see :func:`_merged`) covers."""
+    starts = [c[0] for c in cuts]
+    out: list[DateRange] = []
+    for first, last in ranges:
+        k = max(bisect_right(starts, first) - 1, 0)
+        while first <= last and k < len(cuts) and cuts[k][0] <= last:
+            cut_first, cut_last = cuts[k]
+            if cut_last >= first:
+                if cut_first > first:
+                    out.append((first, cut_first - ONE_DAY))
+                first = cut_last + ONE_DAY
+            k += 1
+        if first <= last:
+            out.append((first, last))
+    return out
 
 
 def _nth_weekday(year: int, month: int, weekday: int, position: int) -> date:
@@ -513,20 +596,16 @@ def _occurrences(
     month_item: int,
     month_position: int,
     month: int,
-) -> Iterator[date]:
-    """Expand an MS Project recurring exception (types as MPXJ reads them: 1 daily, 7 every n days,
-    6 weekly, 5 monthly relative, 4 monthly absolute, 3 yearly relative, 2 yearly absolute),
-    stopping after ``count`` occurrences or after ``last``."""
-    emitted = 0
-
-    def take(day: date) -> bool:
-        nonlocal emitted
-        emitted += 1
-        return count is None or emitted <= count
-
+) -> Iterator[DateRange]:
+    """Occurrences of an MS Project exception (types as MPXJ reads them: 1 daily, 7 every n days,
+    6 weekly, 5 monthly relative, 4 monthly absolute, 3 yearly relative, 2 yearly absolute) as date
+    ranges, in date order, stopping after ``count`` occurrences or after ``last``. A daily exception
+    is the one range ``first..last``, never a day at a time."""
     if kind == 1:
-        yield from _days_between(datetime.combine(first, time()), datetime.combine(last, time()))
+        yield first, last
         return
+    if period < 1:
+        raise ValueError(f"Period {period} is not a positive number")
     # MS Project weekday numbering in MonthItem: 3 = Sunday .. 9 = Saturday; DaysOfWeek: bit 0 = Sunday
     python_weekday = (month_item - 3 + 6) % 7
     candidates: Iterator[date]
@@ -558,11 +637,13 @@ def _occurrences(
         )
     else:
         raise ValueError(f"unknown recurrence Type {kind}")
+    emitted = 0
     for day in candidates:
         if first <= day <= last:
-            if not take(day):
+            emitted += 1
+            if count is not None and emitted > count:
                 return
-            yield day
+            yield day, day
 
 
 def _months(first: date, last: date, period: int) -> Iterator[tuple[int, int]]:
@@ -575,15 +656,23 @@ def _months(first: date, last: date, period: int) -> Iterator[tuple[int, int]]:
 # --- to the engine -------------------------------------------------------------------------------
 
 
+def _days(value: float, what: str, task: MspdiTask, line: int | None) -> float:
+    if abs(value) > limits.MAX_DAYS:
+        raise MspdiError(f"task UID {task.uid} {task.name!r}: {what} of {value:,.1f} days is more than the limit "
+                         f"of {limits.MAX_DAYS:,} days", line)
+    return value
+
+
 def to_network(
     project: MspdiProject, *, pin_manual: bool = True, calendar: WorkCalendar | None = None,
     task_calendars: bool = True,
 ) -> MspdiNetwork:
     """Engine activities and links for the project's tasks (the project summary task 0 and
-    inactive tasks left out). Manually scheduled tasks keep their stored start (``pin_manual``),
-    as MS Project does not move them. A task with its own calendar (``CalendarUID``) is scheduled on
-    it; its duration and the lags of links into it are in working days of that calendar. Without
-    ``task_calendars`` every task is on the project calendar."""
+    inactive tasks, and links from them, left out). Manually scheduled tasks keep their stored start
+    (``pin_manual``), as MS Project does not move them. A task with its own calendar (``CalendarUID``)
+    is scheduled on it; its duration and the lags of links into it are in working days of that
+    calendar. Without ``task_calendars`` every task is on the project calendar. A duration,
+    remaining duration or lag past ``limits.MAX_DAYS`` is refused, naming the task and its line."""
     cal = calendar or project.work_calendar()
     tasks = [t for t in project.tasks if t.outline_level > 0 and t.active]
     own = {uid: project.work_calendar(uid, first_year=cal.first_year, last_year=cal.last_year)
@@ -595,10 +684,12 @@ def to_network(
     activities, links = [], []
     for t in tasks:
         working_minutes = day_minutes[t.uid]
-        days = t.duration_minutes / 1440 if t.duration_elapsed else duration[t.uid]
+        days = 0.0 if t.summary else _days(t.duration_minutes / 1440 if t.duration_elapsed else duration[t.uid],
+                                           "Duration", t, t.line)
         remaining = None
         if t.remaining_minutes is not None and t.actual_start is not None and t.actual_finish is None:
-            remaining = t.remaining_minutes / (1440 if t.duration_elapsed else working_minutes)
+            remaining = _days(t.remaining_minutes / (1440 if t.duration_elapsed else working_minutes),
+                              "RemainingDuration", t, t.line)
         constraint, constraint_date = t.constraint, t.constraint_date
         if pin_manual and t.manual and not t.summary and t.ms_start is not None:
             constraint, constraint_date = Constraint.MSO, t.ms_start
@@ -606,7 +697,7 @@ def to_network(
         activities.append(
             Activity(
                 id=str(t.uid),
-                duration=0.0 if t.summary else days,
+                duration=days,
                 elapsed=t.duration_elapsed and not t.summary,
                 parent=str(t.parent_uid) if t.parent_uid in kept else None,
                 constraint=constraint,
@@ -626,5 +717,6 @@ def to_network(
                 lag = link.lag_percent / 100 * duration[link.pred_uid] * day_minutes[link.pred_uid] / working_minutes
             else:
                 lag = link.lag_minutes / (1440 if link.lag_elapsed else working_minutes)
+            lag = _days(lag, f"the lag after UID {link.pred_uid}", t, link.line)
             links.append(Link(str(link.pred_uid), str(t.uid), link.type, lag, link.lag_elapsed))
     return MspdiNetwork(tuple(activities), tuple(links), cal, project.start, project.status_date)

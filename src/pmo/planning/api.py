@@ -6,11 +6,21 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
-from pydantic import ConfigDict
+from ninja.pagination import paginate
 
 from pmo.accounts.selectors import active_user
-from pmo.core.api import expected_version, optional_version, with_etag
+from pmo.core.api import (
+    IF_MATCH,
+    IF_MATCH_OPTIONAL,
+    Day,
+    Id,
+    Input,
+    Pagination,
+    expected_version,
+    optional_version,
+    with_etag,
+)
+from pmo.engine import limits
 from pmo.portfolio.policies import program_policy, project_policy
 
 from . import checks, selectors, services
@@ -20,6 +30,8 @@ from .policies import baseline_policy, calendar_policy, dependency_policy, inter
 router = Router(tags=["planning"])
 
 DAYS = {"max_digits": 9, "decimal_places": 2}
+MAX_ORDER = 10**6
+PLANNING_DATE = {"ge": limits.EARLIEST_DATE, "le": limits.LATEST_DATE}
 
 
 class TaskOut(Schema):
@@ -59,26 +71,25 @@ class TaskOut(Schema):
     updated_at: datetime
 
 
-class TaskPatch(Schema):
-    model_config = ConfigDict(extra="forbid")
-    parent: int | None = None
-    order: int = Field(None, ge=0)
+class TaskPatch(Input):
+    parent: Id | None = None
+    order: int = Field(None, ge=0, le=MAX_ORDER)
     code: str = Field(None, max_length=40)
     name: str = Field(None, min_length=1, max_length=200)
     is_milestone: bool = None
     duration: Decimal = Field(None, ge=0, le=100000, **DAYS)
     elapsed: bool = None
     constraint_type: ConstraintType = None
-    constraint_date: date | None = None
-    deadline: date | None = None
-    calendar: int | None = None
-    actual_start: date | None = None
-    actual_finish: date | None = None
+    constraint_date: Day | None = Field(None, **PLANNING_DATE)
+    deadline: Day | None = Field(None, **PLANNING_DATE)
+    calendar: Id | None = None
+    actual_start: Day | None = Field(None, **PLANNING_DATE)
+    actual_finish: Day | None = Field(None, **PLANNING_DATE)
     percent_complete: Decimal = Field(None, ge=0, le=100, max_digits=5, decimal_places=2)
     remaining: Decimal | None = Field(None, ge=0, **DAYS)
     work: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
     cost: Decimal | None = Field(None, max_digits=14, decimal_places=2)
-    owner: int | None = None
+    owner: Id | None = None
 
 
 class TaskCreate(TaskPatch):
@@ -97,23 +108,32 @@ class DependencyOut(Schema):
     updated_at: datetime
 
 
-class DependencyPatch(Schema):
-    model_config = ConfigDict(extra="forbid")
+class DependencyPatch(Input):
     type: LinkType = None
     lag: Decimal = Field(None, ge=-100000, le=100000, **DAYS)
     elapsed: bool = None
 
 
 class DependencyCreate(DependencyPatch):
-    predecessor: int
-    successor: int
+    predecessor: Id
+    successor: Id
     type: LinkType = LinkType.FS
     lag: Decimal = Field(Decimal(0), ge=-100000, le=100000, **DAYS)
     elapsed: bool = False
 
 
-class CalendarExceptionIO(Schema):
-    date: date
+class CalendarExceptionOut(Schema):
+    start: date
+    finish: date
+    working: bool
+    name: str
+
+
+class CalendarExceptionIn(Input):
+    """Days ``start..finish`` (inclusive; one day without ``finish``) off, or extra working days."""
+
+    start: Day = Field(..., **PLANNING_DATE)
+    finish: Day | None = Field(None, **PLANNING_DATE, description="the last day (inclusive); default: start")
     working: bool = False
     name: str = Field("", max_length=120)
 
@@ -126,7 +146,7 @@ class CalendarOut(Schema):
     working_times: str
     holiday_country: str
     holiday_subdivision: str
-    exceptions: list[CalendarExceptionIO]
+    exceptions: list[CalendarExceptionOut]
     version: int
     created_at: datetime
     updated_at: datetime
@@ -136,18 +156,19 @@ class CalendarOut(Schema):
         return list(obj.exceptions.all())
 
 
-class CalendarPatch(Schema):
-    model_config = ConfigDict(extra="forbid")
+class CalendarPatch(Input):
     name: str = Field(None, min_length=1, max_length=120)
     weekmask: str = Field(None, pattern=r"^[01]{7}$")
     working_times: str = Field(None, max_length=200)
     holiday_country: str = Field(None, max_length=2)
     holiday_subdivision: str = Field(None, max_length=10)
-    exceptions: list[CalendarExceptionIO] = None
+    exceptions: list[CalendarExceptionIn] = Field(
+        None, max_length=limits.MAX_CALENDAR_EXCEPTIONS,
+        description="replaces every exception; entries may not overlap")
 
 
 class CalendarCreate(CalendarPatch):
-    project: int | None = None
+    project: Id | None = None
     name: str = Field(..., min_length=1, max_length=120)
 
 
@@ -178,8 +199,7 @@ class BaselineDetail(BaselineOut):
         return list(obj.tasks.all())
 
 
-class BaselineCreate(Schema):
-    model_config = ConfigDict(extra="forbid")
+class BaselineCreate(Input):
     name: str = Field("", max_length=120)
 
 
@@ -204,27 +224,25 @@ class InterfaceOut(Schema):
     updated_at: datetime
 
 
-class InterfacePatch(Schema):
-    model_config = ConfigDict(extra="forbid")
-    provider: int = None
-    consumer: int = None
+class InterfacePatch(Input):
+    provider: Id = None
+    consumer: Id = None
     title: str = Field(None, min_length=1, max_length=200)
     description: str = Field(None, max_length=5000)
-    need_by: date | None = None
-    provider_task: int | None = None
-    consumer_task: int | None = None
+    need_by: Day | None = None
+    provider_task: Id | None = None
+    consumer_task: Id | None = None
     status: InterfaceStatus = None
-    owner: int | None = None
+    owner: Id | None = None
 
 
 class InterfaceCreate(InterfacePatch):
-    provider: int
-    consumer: int
+    provider: Id
+    consumer: Id
     title: str = Field(..., min_length=1, max_length=200)
 
 
-class AcknowledgeIn(Schema):
-    model_config = ConfigDict(extra="forbid")
+class AcknowledgeIn(Input):
     note: str = Field("", max_length=2000)
 
 
@@ -248,7 +266,7 @@ class ScheduledTask(Schema):
 
 class SlipOut(Schema):
     task: int
-    project: int
+    project: Id
     name: str
     before: date | None
     after: date | None
@@ -329,14 +347,14 @@ def _schedule_out(result: services.ScheduleResult) -> dict:
 
 
 @router.get("/projects/{project_id}/tasks", response=list[TaskOut])
-@paginate(LimitOffsetPagination)
-def list_tasks(request: HttpRequest, project_id: int):
+@paginate(Pagination)
+def list_tasks(request: HttpRequest, project_id: Id):
     project = project_policy.get(request.user, pk=project_id)
     return selectors.tasks_of(request.user, project)
 
 
 @router.post("/projects/{project_id}/tasks", response={201: TaskOut})
-def create_task(request: HttpRequest, response: HttpResponse, project_id: int, payload: TaskCreate):
+def create_task(request: HttpRequest, response: HttpResponse, project_id: Id, payload: TaskCreate):
     project = project_policy.get(request.user, pk=project_id)
     task = services.task_create(actor=request.user, project=project,
                                 **_task_fields(request, payload.model_dump(exclude_unset=True)))
@@ -345,14 +363,14 @@ def create_task(request: HttpRequest, response: HttpResponse, project_id: int, p
 
 
 @router.get("/tasks/{task_id}", response=TaskOut)
-def get_task(request: HttpRequest, response: HttpResponse, task_id: int):
+def get_task(request: HttpRequest, response: HttpResponse, task_id: Id):
     task = task_policy.get(request.user, pk=task_id)
     with_etag(response, task)
     return task
 
 
-@router.patch("/tasks/{task_id}", response=TaskOut)
-def update_task(request: HttpRequest, response: HttpResponse, task_id: int, payload: TaskPatch):
+@router.patch("/tasks/{task_id}", response=TaskOut, openapi_extra=IF_MATCH)
+def update_task(request: HttpRequest, response: HttpResponse, task_id: Id, payload: TaskPatch):
     task = task_policy.get(request.user, queryset=selectors.task_queryset(), pk=task_id)
     version = expected_version(request)
     task = services.task_update(actor=request.user, task=task, expected_version=version,
@@ -361,8 +379,8 @@ def update_task(request: HttpRequest, response: HttpResponse, task_id: int, payl
     return task
 
 
-@router.delete("/tasks/{task_id}", response={204: None})
-def delete_task(request: HttpRequest, task_id: int):
+@router.delete("/tasks/{task_id}", response={204: None}, openapi_extra=IF_MATCH)
+def delete_task(request: HttpRequest, task_id: Id):
     task = task_policy.get(request.user, queryset=selectors.task_queryset(), pk=task_id)
     services.task_delete(actor=request.user, task=task, expected_version=expected_version(request))
     return Status(204, None)
@@ -372,8 +390,8 @@ def delete_task(request: HttpRequest, task_id: int):
 
 
 @router.get("/projects/{project_id}/dependencies", response=list[DependencyOut])
-@paginate(LimitOffsetPagination)
-def list_dependencies(request: HttpRequest, project_id: int):
+@paginate(Pagination)
+def list_dependencies(request: HttpRequest, project_id: Id):
     project = project_policy.get(request.user, pk=project_id)
     return selectors.dependencies_of(request.user, project)
 
@@ -389,14 +407,14 @@ def create_dependency(request: HttpRequest, response: HttpResponse, payload: Dep
 
 
 @router.get("/dependencies/{dependency_id}", response=DependencyOut)
-def get_dependency(request: HttpRequest, response: HttpResponse, dependency_id: int):
+def get_dependency(request: HttpRequest, response: HttpResponse, dependency_id: Id):
     dependency = dependency_policy.get(request.user, pk=dependency_id)
     with_etag(response, dependency)
     return dependency
 
 
-@router.patch("/dependencies/{dependency_id}", response=DependencyOut)
-def update_dependency(request: HttpRequest, response: HttpResponse, dependency_id: int, payload: DependencyPatch):
+@router.patch("/dependencies/{dependency_id}", response=DependencyOut, openapi_extra=IF_MATCH)
+def update_dependency(request: HttpRequest, response: HttpResponse, dependency_id: Id, payload: DependencyPatch):
     dependency = dependency_policy.get(request.user, queryset=selectors.dependency_queryset(), pk=dependency_id)
     version = expected_version(request)
     dependency = services.dependency_update(actor=request.user, dependency=dependency, expected_version=version,
@@ -405,8 +423,8 @@ def update_dependency(request: HttpRequest, response: HttpResponse, dependency_i
     return dependency
 
 
-@router.delete("/dependencies/{dependency_id}", response={204: None})
-def delete_dependency(request: HttpRequest, dependency_id: int):
+@router.delete("/dependencies/{dependency_id}", response={204: None}, openapi_extra=IF_MATCH)
+def delete_dependency(request: HttpRequest, dependency_id: Id):
     dependency = dependency_policy.get(request.user, queryset=selectors.dependency_queryset(), pk=dependency_id)
     services.dependency_delete(actor=request.user, dependency=dependency, expected_version=expected_version(request))
     return Status(204, None)
@@ -416,7 +434,7 @@ def delete_dependency(request: HttpRequest, dependency_id: int):
 
 
 @router.get("/calendars", response=list[CalendarOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_calendars(request: HttpRequest):
     return calendar_policy.visible(request.user).prefetch_related("exceptions").order_by("pk")
 
@@ -432,14 +450,14 @@ def create_calendar(request: HttpRequest, response: HttpResponse, payload: Calen
 
 
 @router.get("/calendars/{calendar_id}", response=CalendarOut)
-def get_calendar(request: HttpRequest, response: HttpResponse, calendar_id: int):
+def get_calendar(request: HttpRequest, response: HttpResponse, calendar_id: Id):
     calendar = calendar_policy.get(request.user, pk=calendar_id)
     with_etag(response, calendar)
     return calendar
 
 
-@router.patch("/calendars/{calendar_id}", response=CalendarOut)
-def update_calendar(request: HttpRequest, response: HttpResponse, calendar_id: int, payload: CalendarPatch):
+@router.patch("/calendars/{calendar_id}", response=CalendarOut, openapi_extra=IF_MATCH)
+def update_calendar(request: HttpRequest, response: HttpResponse, calendar_id: Id, payload: CalendarPatch):
     calendar = calendar_policy.get(request.user, pk=calendar_id)
     version = expected_version(request)
     data = payload.model_dump(exclude_unset=True)
@@ -454,14 +472,14 @@ def update_calendar(request: HttpRequest, response: HttpResponse, calendar_id: i
 
 
 @router.get("/projects/{project_id}/baselines", response=list[BaselineOut])
-@paginate(LimitOffsetPagination)
-def list_baselines(request: HttpRequest, project_id: int):
+@paginate(Pagination)
+def list_baselines(request: HttpRequest, project_id: Id):
     project = project_policy.get(request.user, pk=project_id)
     return baseline_policy.visible(request.user).filter(project=project)
 
 
 @router.post("/projects/{project_id}/baselines", response={201: BaselineOut})
-def create_baseline(request: HttpRequest, response: HttpResponse, project_id: int, payload: BaselineCreate):
+def create_baseline(request: HttpRequest, response: HttpResponse, project_id: Id, payload: BaselineCreate):
     project = project_policy.get(request.user, pk=project_id)
     baseline = services.baseline_create(actor=request.user, project=project, name=payload.name)
     with_etag(response, baseline)
@@ -469,7 +487,7 @@ def create_baseline(request: HttpRequest, response: HttpResponse, project_id: in
 
 
 @router.get("/baselines/{baseline_id}", response=BaselineDetail)
-def get_baseline(request: HttpRequest, response: HttpResponse, baseline_id: int):
+def get_baseline(request: HttpRequest, response: HttpResponse, baseline_id: Id):
     baseline = baseline_policy.get(request.user, queryset=selectors.baseline_queryset(), pk=baseline_id)
     with_etag(response, baseline)
     return baseline
@@ -479,8 +497,8 @@ def get_baseline(request: HttpRequest, response: HttpResponse, baseline_id: int)
 
 
 @router.get("/interfaces", response=list[InterfaceOut])
-@paginate(LimitOffsetPagination)
-def list_interfaces(request: HttpRequest, project: int | None = None):
+@paginate(Pagination)
+def list_interfaces(request: HttpRequest, project: Id | None = None):
     return selectors.interfaces_for(request.user, project_id=project)
 
 
@@ -493,14 +511,14 @@ def create_interface(request: HttpRequest, response: HttpResponse, payload: Inte
 
 
 @router.get("/interfaces/{interface_id}", response=InterfaceOut)
-def get_interface(request: HttpRequest, response: HttpResponse, interface_id: int):
+def get_interface(request: HttpRequest, response: HttpResponse, interface_id: Id):
     interface = interface_policy.get(request.user, queryset=selectors.interface_queryset(), pk=interface_id)
     with_etag(response, interface)
     return interface
 
 
-@router.patch("/interfaces/{interface_id}", response=InterfaceOut)
-def update_interface(request: HttpRequest, response: HttpResponse, interface_id: int, payload: InterfacePatch):
+@router.patch("/interfaces/{interface_id}", response=InterfaceOut, openapi_extra=IF_MATCH)
+def update_interface(request: HttpRequest, response: HttpResponse, interface_id: Id, payload: InterfacePatch):
     interface = interface_policy.get(request.user, queryset=selectors.interface_queryset(), pk=interface_id)
     version = expected_version(request)
     interface = services.interface_update(actor=request.user, interface=interface, expected_version=version,
@@ -509,8 +527,8 @@ def update_interface(request: HttpRequest, response: HttpResponse, interface_id:
     return interface
 
 
-@router.post("/interfaces/{interface_id}/acknowledge", response=InterfaceOut)
-def acknowledge_interface(request: HttpRequest, response: HttpResponse, interface_id: int, payload: AcknowledgeIn):
+@router.post("/interfaces/{interface_id}/acknowledge", response=InterfaceOut, openapi_extra=IF_MATCH_OPTIONAL)
+def acknowledge_interface(request: HttpRequest, response: HttpResponse, interface_id: Id, payload: AcknowledgeIn):
     """The consumer's side acknowledges the interface (a delivered one becomes accepted); If-Match optional."""
     interface = interface_policy.get(request.user, queryset=selectors.interface_queryset(), pk=interface_id)
     interface = services.interface_acknowledge(actor=request.user, interface=interface, note=payload.note,
@@ -519,8 +537,8 @@ def acknowledge_interface(request: HttpRequest, response: HttpResponse, interfac
     return interface
 
 
-@router.delete("/interfaces/{interface_id}", response={204: None})
-def delete_interface(request: HttpRequest, interface_id: int):
+@router.delete("/interfaces/{interface_id}", response={204: None}, openapi_extra=IF_MATCH)
+def delete_interface(request: HttpRequest, interface_id: Id):
     interface = interface_policy.get(request.user, queryset=selectors.interface_queryset(), pk=interface_id)
     services.interface_delete(actor=request.user, interface=interface, expected_version=expected_version(request))
     return Status(204, None)
@@ -530,21 +548,21 @@ def delete_interface(request: HttpRequest, interface_id: int):
 
 
 @router.post("/projects/{project_id}/schedule", response=ScheduleOut)
-def schedule_project(request: HttpRequest, project_id: int):
+def schedule_project(request: HttpRequest, project_id: Id):
     """Reschedule the project: computed dates, floats (working days) and the critical path (task ids)."""
     project = project_policy.get(request.user, pk=project_id)
     return _schedule_out(services.project_reschedule(actor=request.user, project=project))
 
 
 @router.post("/programs/{program_id}/schedule", response=ScheduleOut)
-def schedule_program(request: HttpRequest, program_id: int):
+def schedule_program(request: HttpRequest, program_id: Id):
     """The integrated master schedule of every project of the program; ``slips`` lists moved milestones."""
     program = program_policy.get(request.user, pk=program_id)
     return _schedule_out(services.program_reschedule(actor=request.user, program=program))
 
 
 @router.get("/projects/{project_id}/consistency", response=list[FindingOut])
-def project_consistency(request: HttpRequest, project_id: int):
+def project_consistency(request: HttpRequest, project_id: Id):
     """Open ends, constraint conflicts, negative float, late milestones, links to closed projects."""
     project = project_policy.get(request.user, pk=project_id)
     return [f.as_dict() for f in checks.project_findings(project)]

@@ -23,6 +23,8 @@ from . import services
 from .models import Dependency, Interface, Task
 
 STATUS_DATE = date(2026, 11, 25)
+#: a task's planned cost: its duration times a blended team day (EUR), what the cost forecast starts from
+TEAM_DAY_RATE = Decimal(1600)
 
 #: project code -> workstreams
 WORKSTREAMS = {
@@ -92,7 +94,7 @@ def _plan_rows(project: Project, owner) -> tuple[list[Task], list[tuple[int, int
 
     def add(name, duration=Decimal(0), parent=None, milestone=False, deadline=None):
         task = Task(project=project, name=name, duration=duration, is_milestone=milestone, order=(len(tasks) + 1) * 10,
-                    owner=owner, deadline=deadline)
+                    owner=owner, deadline=deadline, cost=duration * TEAM_DAY_RATE if duration else None)
         task._parent = parent
         tasks.append(task)
         return len(tasks) - 1

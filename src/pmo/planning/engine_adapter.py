@@ -11,10 +11,12 @@ only for rows whose computed values changed.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, time
 from decimal import Decimal
+from operator import attrgetter
 from typing import NamedTuple
 
 import numpy as np
@@ -24,6 +26,7 @@ from django.db.models import Q
 
 from pmo.engine.calendar import CalendarError, WorkCalendar
 from pmo.engine.cpm import Activity, Constraint, Link, Schedule, ScheduleError, schedule_columns
+from pmo.engine.limits import EARLIEST_DATE, LATEST_DATE
 from pmo.engine.network import CycleError
 
 from .models import Calendar, Dependency, Task
@@ -44,12 +47,12 @@ def work_calendar(calendar: Calendar | None, *, exceptions: Iterable | None = No
                   last_year: int = 2060) -> WorkCalendar:
     """The engine calendar of a planning calendar (``None``: Monday-Friday, 8 hours).
 
-    ``exceptions`` are (date, working) pairs; by default the calendar's own exception rows.
+    ``exceptions`` are (start, finish, working) date ranges; by default the calendar's own exception rows.
     """
     if calendar is None:
         return WorkCalendar(first_year=first_year, last_year=last_year)
     if exceptions is None:
-        exceptions = [(e.date, e.working) for e in calendar.exceptions.all()]
+        exceptions = [(e.start, e.finish, e.working) for e in calendar.exceptions.all()]
     exceptions = list(exceptions)
     try:
         return WorkCalendar(
@@ -57,8 +60,8 @@ def work_calendar(calendar: Calendar | None, *, exceptions: Iterable | None = No
             working_times=_times(calendar.working_times) if calendar.working_times else DEFAULT_TIMES,
             country=calendar.holiday_country or None,
             subdivision=calendar.holiday_subdivision or None,
-            non_working_days=frozenset(d for d, working in exceptions if not working),
-            working_days=frozenset(d for d, working in exceptions if working),
+            non_working_days=frozenset((start, finish) for start, finish, working in exceptions if not working),
+            working_days=frozenset((start, finish) for start, finish, working in exceptions if working),
             first_year=first_year,
             last_year=last_year,
             name=calendar.name,
@@ -73,35 +76,107 @@ class LinkRow(NamedTuple):
     predecessor_id: int
     successor_id: int
     type: str
-    lag: Decimal
+    lag: Decimal | float
     elapsed: bool
+
+
+@dataclass(slots=True)
+class TaskRow:
+    """A task as the scheduler reads and writes it: the plain values of one row, no model instance.
+
+    Building model instances was most of a reschedule's time (Django's per-instance set-up and
+    per-value converters for every task of the project); a row is one tuple of the database's
+    values. The attributes are the model's, so the rest of the adapter reads a row as it reads a task.
+    """
+
+    pk: int
+    project_id: int
+    parent_id: int | None
+    order: int
+    code: str
+    name: str
+    is_milestone: bool
+    duration: Decimal | float
+    elapsed: bool
+    constraint_type: str
+    constraint_date: date | None
+    deadline: date | None
+    calendar_id: int | None
+    actual_start: date | None
+    actual_finish: date | None
+    percent_complete: Decimal | float
+    remaining: Decimal | float | None
+    # written by the scheduler (Task.computed_fields)
+    is_summary: bool
+    wbs: str
+    start: date | None
+    finish: date | None
+    early_start: date | None
+    early_finish: date | None
+    late_start: date | None
+    late_finish: date | None
+    total_float: float | None
+    free_float: float | None
+    is_critical: bool
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+
+_ROW_FIELDS = tuple(TaskRow.__dataclass_fields__)
+
+
+def task_rows(queryset) -> list[TaskRow]:
+    """The rows of ``queryset`` (one query), in outline order.
+
+    Read with a plain cursor, without Django's per-value converters: the drivers already return
+    dates and booleans (Django registers SQLite's date and bool converters); numbers stay as the
+    driver gives them (Decimal, or float on SQLite), which the engine reads as floats.
+    """
+    return [TaskRow(*row) for row in _fetch(queryset.order_by("project_id", "order", "pk").values_list(*_ROW_FIELDS))]
+
+
+def _fetch(values_list) -> list[tuple]:
+    """The rows of a ``values_list`` query as the driver returns them (no per-value converters)."""
+    sql, params = values_list.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 @dataclass
 class Network:
     """Rows to schedule (``tasks``), tasks of other sets they depend on (``pinned``), and links."""
 
-    tasks: list[Task]
+    tasks: list[TaskRow]
     links: list[LinkRow]
-    pinned: list[Task] = field(default_factory=list)
+    pinned: list[TaskRow] = field(default_factory=list)
 
     @property
-    def by_id(self) -> dict[str, Task]:
+    def by_id(self) -> dict[str, TaskRow]:
         return {str(t.pk): t for t in [*self.tasks, *self.pinned]}
 
 
 def load_network(task_queryset) -> Network:
-    """The tasks of ``task_queryset``, every link touching them, and pinned outside predecessors.
+    """The tasks of ``task_queryset``, every link into them, and pinned outside predecessors.
 
     Three queries whatever the size: tasks, links, outside predecessors.
     """
-    tasks = list(task_queryset.select_related("project").order_by("project_id", "order", "pk"))
+    tasks = task_rows(task_queryset)
     ids = {t.pk for t in tasks}
-    links = [LinkRow(*row) for row in Dependency.objects.filter(successor__in=[t.pk for t in tasks]).order_by("pk")
-             .values_list("predecessor_id", "successor_id", "type", "lag", "elapsed")]
+    links = [LinkRow(*row) for row in _fetch(Dependency.objects.filter(successor__in=task_queryset.values("pk"))
+                                             .order_by("pk").values_list("predecessor_id", "successor_id", "type",
+                                                                         "lag", "elapsed"))]
     outside = {d.predecessor_id for d in links} - ids
-    pinned = list(Task.objects.filter(pk__in=outside).select_related("project")) if outside else []
+    pinned = task_rows(Task.objects.filter(pk__in=outside)) if outside else []
     return Network(tasks, links, pinned)
+
+
+def labels(ids: Iterable[str]) -> dict[str, str]:
+    """``project/code name`` of the tasks with these activity ids, for messages (one query)."""
+    pks = [int(i) for i in ids if str(i).isdigit()]
+    return {str(t.pk): t.label for t in Task.objects.filter(pk__in=pks).select_related("project")}
 
 
 def _years(net: Network, start: date) -> tuple[int, int]:
@@ -110,7 +185,7 @@ def _years(net: Network, start: date) -> tuple[int, int]:
         for value in (t.constraint_date, t.deadline, t.actual_start, t.actual_finish, t.start):
             if value:
                 years.append(value.year)
-    return max(1900, min(years) - 1), max(years) + 30
+    return max(EARLIEST_DATE.year, min(years) - 1), min(LATEST_DATE.year, max(years) + 30)
 
 
 def calendar_for(net: Network, calendar: Calendar | None, start: date) -> WorkCalendar:
@@ -154,7 +229,7 @@ def task_calendars(net: Network, run: Calendar | None, work: WorkCalendar) -> Ta
     return TaskCalendars(engine, {pk: position[calendar] for pk, calendar in wanted.items()})
 
 
-def _task_activity(t: Task, *, summary: bool, project_starts: dict[int, date], start: date) -> Activity:
+def _task_activity(t: TaskRow, *, summary: bool, project_starts: dict[int, date], start: date) -> Activity:
     """The engine activity of one scheduled task (its ``parent`` set from the task)."""
     constraint, constraint_date = t.constraint_type, t.constraint_date
     project_start = project_starts.get(t.project_id)
@@ -179,7 +254,7 @@ def _task_activity(t: Task, *, summary: bool, project_starts: dict[int, date], s
     )
 
 
-def _pinned_activity(t: Task, start: date) -> Activity:
+def _pinned_activity(t: TaskRow, start: date) -> Activity:
     if (t.is_milestone or t.is_summary) and t.finish:
         # a milestone sits at the end of its day; a summary is pinned by its finish
         return Activity(id=str(t.pk), duration=0.0, constraint=Constraint.MFO, constraint_date=t.finish)
@@ -254,22 +329,64 @@ def to_columns(net: Network, *, project_starts: dict[int, date], start: date,
 def run(net: Network, *, calendar: WorkCalendar, start: date, status_date: date | None,
         project_starts: dict[int, date], calendars: TaskCalendars | None = None) -> Schedule:
     """Schedule the network (``calendar`` is the run's, ``calendars`` the tasks' own where they differ);
-    cycles and unschedulable input become a ValidationError naming tasks."""
+    cycles, unschedulable input and dates that run outside the calendars become a ValidationError
+    naming tasks."""
     try:
         columns = to_columns(net, project_starts=project_starts, start=start, calendars=calendars)
-        return schedule_columns(calendar=calendar, start=start, status_date=status_date, **columns)
+        result = schedule_columns(calendar=calendar, start=start, status_date=status_date, **columns)
     except CycleError as exc:
-        by_id = net.by_id
-        names = [by_id[i].label if i in by_id else i for i in exc.cycle]
-        raise ValidationError({"predecessor": str(CycleError(names))}) from exc
-    except (ScheduleError, CalendarError) as exc:
+        names = labels(exc.cycle)
+        raise ValidationError({"predecessor": str(CycleError([names.get(i, i) for i in exc.cycle]))}) from exc
+    except ScheduleError as exc:
         message = str(exc)
-        for key, task in net.by_id.items():
-            message = message.replace(f"{key}:", f"{task.label}:")
-        raise ValidationError(message) from exc
+        names = labels(re.findall(r"\b(\d+):", message))
+        raise ValidationError(re.sub(r"\b(\d+):", lambda m: f"{names.get(m[1], m[1])}:", message)) from exc
+    except CalendarError as exc:
+        raise ValidationError(_elapsed_outside(net, calendar, start, exc)) from exc
+    _check_within(result)
+    return result
 
 
-def wbs_numbers(tasks: list[Task]) -> dict[int, str]:
+def _span(calendar: WorkCalendar) -> str:
+    return f"{calendar.origin}..{date(calendar.last_year, 12, 31)}"
+
+
+def _check_within(result: Schedule) -> None:
+    """Refuse a schedule whose dates run outside its calendars, naming the first task that does
+    (the one that starts earliest: in a chain, the task that crosses the end)."""
+    calendars = result.calendars or (result.calendar,)
+    index = np.zeros(len(result.ids), np.int64) if result.calendar_index is None else result.calendar_index
+    end = np.array([c.offset(date(c.last_year, 12, 31), finish=True) for c in calendars])[index]
+    before = np.zeros(len(result.ids), dtype=bool)
+    after = np.zeros(len(result.ids), dtype=bool)
+    for values in (result.early_start, result.early_finish, result.late_start, result.late_finish):
+        before |= values < 0
+        after |= values >= end
+    rows = np.flatnonzero(before | after)
+    if not rows.size:
+        return
+    row = int(rows[np.argmin(result.early_start[rows])])
+    task = result.ids[row]
+    where = f"before {result.calendar.origin}" if before[row] else f"past {date(result.calendar.last_year, 12, 31)}"
+    others = f"; {len(rows) - 1:,} more after it" if len(rows) > 1 else ""
+    raise ValidationError(f"{labels([task]).get(task, task)}: runs {where}, outside the dates the plan is scheduled "
+                          f"in ({_span(result.calendar)}){others}; shorten it or the work before it")
+
+
+def _elapsed_outside(net: Network, calendar: WorkCalendar, start: date, exc: CalendarError) -> str:
+    """The message for a calendar error inside the scheduler, naming the task whose elapsed duration
+    or lag (calendar days) alone runs past the calendar's end when there is one."""
+    days_left = (date(calendar.last_year, 12, 31) - start).days
+    spans = [(float(t.duration), str(t.pk), "") for t in net.tasks if t.elapsed]
+    spans += [(abs(float(d.lag)), str(d.successor_id), "the lag into ") for d in net.links if d.elapsed]
+    days, task, what = max(spans, default=(0.0, "", ""))
+    if days > days_left:
+        return (f"{what}{labels([task]).get(task, task)}: {days:,.0f} calendar days from {start} run past "
+                f"{_span(calendar)}, the dates the plan is scheduled in")
+    return f"the schedule runs outside {_span(calendar)}, the dates the plan is scheduled in: {exc}"
+
+
+def wbs_numbers(tasks: list[TaskRow]) -> dict[int, str]:
     """Outline numbers (1, 1.1, 1.2, 2 ...) from each project's order and parent links."""
     numbers: dict[int, str] = {}
     counters: dict[tuple[int, int | None], int] = {}
@@ -281,41 +398,46 @@ def wbs_numbers(tasks: list[Task]) -> dict[int, str]:
     return numbers
 
 
+_DATES = ("start", "finish", "early_start", "early_finish", "late_start", "late_finish")
+
+
 def write_back(net: Network, result: Schedule) -> dict[int, tuple[date | None, date | None]]:
-    """Store the computed fields of ``net.tasks``; return each task's previous (start, finish)."""
+    """Store the computed fields of ``net.tasks`` whose values changed, in bulk.
+
+    Old and new values are compared as one tuple per task (columns converted at once), so an edit
+    that moves a handful of tasks writes a handful of rows whatever the size of the plan. Returns
+    the previous (start, finish) of every task written.
+    """
     tasks = net.tasks
     if not tasks:
         return {}
     rows = np.array([result.index[str(t.pk)] for t in tasks], dtype=np.int64)
-    columns = {
-        "start": result.start_dates("start", rows),
-        "finish": result.finish_dates("finish", rows),
-        "early_start": result.start_dates("early_start", rows),
-        "early_finish": result.finish_dates("early_finish", rows),
-        "late_start": result.start_dates("late_start", rows),
-        "late_finish": result.finish_dates("late_finish", rows),
-    }
-    columns = {name: values.tolist() for name, values in columns.items()}
-    total = np.round(result.total_float[rows], 3).tolist()
-    free = np.round(result.free_float[rows], 3).tolist()
-    critical = result.critical[rows].tolist()
-    summary = result.summary[rows].tolist()
+    summary = result.summary[rows]
+    milestone = np.fromiter((t.is_milestone for t in tasks), dtype=bool, count=len(tasks)) & ~summary
+    new = {name: (result.start_dates if name.endswith("start") else result.finish_dates)(name, rows)
+           for name in _DATES}
+    for name in ("start", "early_start", "late_start"):  # a milestone is one moment: show it on its finish day
+        new[name] = np.where(milestone, new[name.replace("start", "finish")], new[name])
     wbs = wbs_numbers(tasks)
+    columns = {
+        "is_summary": summary.tolist(),
+        "wbs": [wbs[t.pk] for t in tasks],
+        **{name: values.tolist() for name, values in new.items()},
+        "total_float": np.round(result.total_float[rows], 3).tolist(),
+        "free_float": np.round(result.free_float[rows], 3).tolist(),
+        "is_critical": result.critical[rows].tolist(),
+    }
+    names = tuple(columns)
+    old = map(attrgetter(*names), tasks)
     before: dict[int, tuple] = {}
-    changed = []
-    for i, t in enumerate(tasks):
-        before[t.pk] = (t.start, t.finish)
-        values = {name: column[i] for name, column in columns.items()}
-        if t.is_milestone and not summary[i]:  # a milestone is one moment: show it on its finish day
-            values.update(start=values["finish"], early_start=values["early_finish"],
-                          late_start=values["late_finish"])
-        values.update(total_float=total[i], free_float=free[i], is_critical=bool(critical[i]),
-                      is_summary=bool(summary[i]), wbs=wbs[t.pk])
-        if any(getattr(t, name) != value for name, value in values.items()):
-            for name, value in values.items():
+    written = []
+    for t, was, now in zip(tasks, old, zip(*columns.values(), strict=True), strict=True):
+        if was != now:
+            before[t.pk] = (t.start, t.finish)
+            for name, value in zip(names, now, strict=True):
                 setattr(t, name, value)
-            changed.append(t)
-    bulk_write(changed, Task.computed_fields)
+            written.append(t)
+    bulk_write(written, Task.computed_fields)
     return before
 
 
@@ -330,7 +452,7 @@ def _max_params() -> int:
     return 60000
 
 
-def bulk_write(rows: list[Task], fields: tuple[str, ...]) -> None:
+def bulk_write(rows: list, fields: tuple[str, ...]) -> None:
     """``UPDATE task SET ... FROM (VALUES ...)``: one statement per chunk of rows.
 
     Django's ``bulk_update`` builds a ``CASE WHEN`` per field and row, which costs seconds for a few
@@ -340,7 +462,8 @@ def bulk_write(rows: list[Task], fields: tuple[str, ...]) -> None:
         return
     connection.ensure_connection()
     if connection.vendor not in {"sqlite", "postgresql"}:
-        Task.objects.bulk_update(rows, fields, batch_size=CHUNK)
+        Task.objects.bulk_update([Task(pk=r.pk, **{f: getattr(r, f) for f in fields}) for r in rows], fields,
+                                 batch_size=CHUNK)
         return
     model_fields = [Task._meta.get_field(name) for name in fields]
     quote = connection.ops.quote_name

@@ -52,19 +52,40 @@ class InlineTaskForm(forms.Form):
 
 
 class DependencyForm(forms.ModelForm):
+    """A link made from one project's plan: both ends are offered grouped by project (this project
+    first) and one end must be in this project. The API may link any two projects whose plans the
+    caller may change; this page keeps a project's links where its manager looks for them."""
+
     class Meta:
         model = Dependency
         fields = ["predecessor", "successor", "type", "lag", "elapsed"]
 
-    def __init__(self, *args, tasks, **kwargs):
+    def __init__(self, *args, tasks, project, **kwargs):
         super().__init__(*args, **kwargs)
+        self.project = project
+        groups: dict[int, tuple[str, list]] = {}
+        for t in tasks:
+            title = f"{t.project.code} " + ("(this project)" if t.project_id == project.pk else t.project.name)
+            groups.setdefault(t.project_id, (title, []))[1].append((t.pk, f"{t.wbs} {t.name}".strip()))
+        choices = list(groups.values())  # a list box: nothing chosen until a task is picked
         for name in ("predecessor", "successor"):
             self.fields[name].queryset = tasks
-            self.fields[name].label_from_instance = lambda t: f"{t.project.code} {t.wbs} {t.name}"
+            self.fields[name].widget.choices = choices
+            self.fields[name].widget.attrs.update({"data-filter": f"{name}-search", "size": 10})
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             if not isinstance(field.widget, forms.CheckboxInput):
                 field.widget.attrs.setdefault("class", css)
+
+    def clean(self):
+        data = super().clean()
+        ends = [data.get("predecessor"), data.get("successor")]
+        if all(ends) and all(t.project_id != self.project.pk for t in ends):
+            where = f"{self.project.code} {self.project.name}"
+            self.add_error("predecessor", f"Neither the predecessor nor the successor is a task of {where}.")
+            self.add_error("successor", f"Pick one end from {where}: a link between two other projects is "
+                                        "made from one of their plans.")
+        return data
 
     def _post_clean(self):
         """The service validates (both ends' scopes, cycles)."""

@@ -12,6 +12,20 @@ ZOOMS = {"day": 24.0, "week": 6.0, "month": 2.0, "quarter": 0.75}
 ROW = 24
 HEADER = 40
 LABEL = 340
+#: room after the last bar for a milestone's date label ("24 Aug" at font-size 11)
+END_MARGIN = 48
+#: today widens the axis when it falls at most this long before the first bar (a plan about to start)
+LEAD_IN = timedelta(weeks=13)
+#: the chart opens with today (or the first bar) this far from the task labels
+SCROLL_MARGIN = 60
+#: rows on the first screen, and chart pixels surely in view beside the labels when the page opens
+FIRST_SCREEN = 30
+IN_VIEW = 600
+
+
+def label_width(text: str) -> float:
+    """A generous estimate of a tick label's width at font-size 11 (SVG cannot measure server-side)."""
+    return 3 + 7 * len(text)
 
 
 @dataclass
@@ -63,6 +77,7 @@ class Gantt:
     label_width: int = LABEL
     start: date | None = None
     finish: date | None = None
+    scroll_x: int = 0
     zooms: tuple[str, ...] = field(default=tuple(ZOOMS))
 
     @property
@@ -92,8 +107,10 @@ def build(groups: list[tuple[object | None, list]], links: list, baseline: dict[
     scale = ZOOMS[zoom]
     days = [d for _, tasks in groups for t in tasks for d in (t.start, t.finish) if d]
     days += [d for pair in baseline.values() for d in pair if d]
-    first = min(days, default=today) - timedelta(days=7)
-    last = max(days, default=today) + timedelta(days=14)
+    first_bar, last_bar = min(days, default=today), max(days, default=today)
+    # the axis runs from the first bar (or today, just before a plan starts) to the last bar
+    first = (today if first_bar - LEAD_IN <= today < first_bar else first_bar) - timedelta(days=7)
+    last = last_bar
     if zoom in {"month", "quarter"}:
         first = first.replace(day=1)
 
@@ -145,10 +162,15 @@ def build(groups: list[tuple[object | None, list]], links: list, baseline: dict[
             back = x1 - 8 if not to_finish else x1 + 8
             arrows.append(f"M{x0},{y0} H{x0 + step} V{mid_y} H{back} V{y1} H{x1}")
     ticks = _ticks(first, last, zoom, x)
-    width = int(x(last, end=True)) + 10
+    width = int(max([x(last, end=True) + END_MARGIN, *(t.x + label_width(t.label) for t in ticks)])) + 1
     today_x = x(today) if first <= today <= last else None
+    # open where the first screen of rows has its bars, at today when those are in view from there
+    top = [r.x for r in rows[:FIRST_SCREEN] if r.w or (r.kind == "milestone" and r.x)]
+    first_x = min(top, default=x(first_bar))
+    opening = today_x if today_x is not None and 0 <= first_x - today_x <= IN_VIEW else first_x
+    scroll_x = max(0, int(opening - LABEL - SCROLL_MARGIN))
     return Gantt(rows=rows, arrows=arrows, ticks=ticks, width=width, height=y + 4, today_x=today_x, zoom=zoom,
-                 start=first, finish=last)
+                 start=first, finish=last, scroll_x=scroll_x)
 
 
 def _ticks(first: date, last: date, zoom: str, x) -> list[Tick]:

@@ -17,9 +17,12 @@ from django.urls import reverse
 
 from pmo.core.models import GovernedModel
 from pmo.core.navigation import Crumb
+from pmo.engine.limits import EARLIEST_DATE, LATEST_DATE
 from pmo.portfolio.models import Project
 
 WORKING_TIMES = re.compile(r"^\d{2}:\d{2}-\d{2}:\d{2}(,\d{2}:\d{2}-\d{2}:\d{2})*$")
+#: the dates pmo plans with (:mod:`pmo.engine.limits`)
+PLANNING_DATES = [MinValueValidator(EARLIEST_DATE), MaxValueValidator(LATEST_DATE)]
 
 
 def plan_crumb(project: Project) -> Crumb:
@@ -96,17 +99,25 @@ class Calendar(GovernedModel):
 
 
 class CalendarException(models.Model):
+    """Days ``start..finish`` (inclusive) off, or extra working days: one row however long the range.
+
+    A calendar's exceptions do not overlap (:func:`pmo.planning.services.checked_exceptions`).
+    """
+
     calendar = models.ForeignKey(Calendar, on_delete=models.CASCADE, related_name="exceptions")
-    date = models.DateField()
-    working = models.BooleanField(default=False, help_text="an extra working day (else a day off)")
+    start = models.DateField(validators=PLANNING_DATES)
+    finish = models.DateField(validators=PLANNING_DATES, help_text="the last day of the exception (inclusive)")
+    working = models.BooleanField(default=False, help_text="extra working days (else days off)")
     name = models.CharField(max_length=120, blank=True)
 
     class Meta:
-        ordering = ["date"]
-        constraints = [models.UniqueConstraint(fields=["calendar", "date"], name="calendar_exception_unique_date")]
+        ordering = ["start", "pk"]
+        constraints = [models.CheckConstraint(condition=models.Q(finish__gte=models.F("start")),
+                                              name="calendar_exception_finish_after_start")]
 
     def __str__(self) -> str:
-        return f"{self.date} {self.name}"
+        span = self.start.isoformat() if self.start == self.finish else f"{self.start}..{self.finish}"
+        return f"{span} {self.name}".strip()
 
 
 class Task(GovernedModel):
@@ -124,15 +135,15 @@ class Task(GovernedModel):
                                    help_text="working days (calendar days when elapsed)")
     elapsed = models.BooleanField(default=False)
     constraint_type = models.CharField(max_length=4, choices=ConstraintType.choices, default=ConstraintType.ASAP)
-    constraint_date = models.DateField(null=True, blank=True)
-    deadline = models.DateField(null=True, blank=True)
+    constraint_date = models.DateField(null=True, blank=True, validators=PLANNING_DATES)
+    deadline = models.DateField(null=True, blank=True, validators=PLANNING_DATES)
     calendar = models.ForeignKey(
         Calendar, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         help_text="the calendar its duration is worked on: the portfolio default or the project's own "
                   "(empty: the project's calendar)",
     )
-    actual_start = models.DateField(null=True, blank=True)
-    actual_finish = models.DateField(null=True, blank=True)
+    actual_start = models.DateField(null=True, blank=True, validators=PLANNING_DATES)
+    actual_finish = models.DateField(null=True, blank=True, validators=PLANNING_DATES)
     percent_complete = models.DecimalField(max_digits=5, decimal_places=2, default=0,
                                            validators=[MinValueValidator(0), MaxValueValidator(100)])
     remaining = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Case, F, Prefetch, Q, QuerySet, When
 
 from pmo.portfolio.models import Program, Project
 from pmo.portfolio.policies import project_policy
@@ -68,6 +68,15 @@ def tasks_of(user, project: Project) -> QuerySet[Task]:
 def tasks_in(user, project_ids: list[int]) -> QuerySet[Task]:
     """The visible tasks of several projects (a program's schedule), in outline order."""
     return task_policy.visible(user, Task.objects.filter(project__in=project_ids)).order_by("order", "pk")
+
+
+def link_candidates(user, project: Project) -> QuerySet[Task]:
+    """Tasks a new link of ``project``'s plan may join: those of the projects of its program whose plan
+    the user may change (the service refuses any other end), this project's first, in outline order."""
+    changeable = [p.pk for p in project_policy.visible(user, Project.objects.filter(program_id=project.program_id))
+                  if project_policy.can(user, "change", p)]
+    return (Task.objects.filter(project__in=changeable).select_related("project")
+            .order_by(Case(When(project=project, then=0), default=1), "project__code", "order", "pk"))
 
 
 def links_within(project_ids: list[int]) -> list[tuple]:

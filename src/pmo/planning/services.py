@@ -11,16 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import F, Max
+from django.db import connection, transaction
+from django.db.models import Count, F, Max, Min, Q, Sum
 from django.utils import timezone
 
 from pmo.core import audit
 from pmo.core.errors import StaleVersion
 from pmo.core.services import create_audited, delete_versioned, update_versioned
+from pmo.engine import limits
+from pmo.engine.cpm import Schedule
 from pmo.engine.network import CycleError
 from pmo.portfolio.models import Program, Project
 from pmo.portfolio.policies import project_policy
@@ -83,8 +85,8 @@ class Slip:
 class ScheduleResult:
     start: date
     finish: date | None
-    tasks: list[Task]
-    critical_path: list[Task]
+    tasks: list[engine_adapter.TaskRow]
+    critical_path: list[engine_adapter.TaskRow]
     #: milestones whose finish moved (program reschedules: all; project reschedules: downstream projects)
     slips: list[Slip] = field(default_factory=list)
 
@@ -118,12 +120,19 @@ def _status_date(net: engine_adapter.Network, status_date) -> date | None:
     return timezone.localdate() if any(t.actual_start for t in net.tasks) else None
 
 
-def _schedule(tasks, *, projects: list[Project], calendar: Calendar | None,
-              status_date: date | None) -> tuple[ScheduleResult, dict]:
-    net = engine_adapter.load_network(tasks)
+@dataclass
+class _Plan:
+    """A network and its computed schedule, not yet stored (``result`` is None without tasks)."""
+
+    net: engine_adapter.Network
+    result: Schedule | None
+    start: date
+
+
+def _plan(net: engine_adapter.Network, *, projects: list[Project], calendar: Calendar | None,
+          status_date: date | None) -> _Plan:
     if not net.tasks:
-        return ScheduleResult(start=projects[0].start or timezone.localdate(), finish=None, tasks=[],
-                              critical_path=[]), {}
+        return _Plan(net, None, projects[0].start or timezone.localdate())
     starts = {p.pk: _project_start(p, net) for p in projects}
     start = min(starts.values())
     for t in net.tasks:
@@ -133,15 +142,116 @@ def _schedule(tasks, *, projects: list[Project], calendar: Calendar | None,
     result = engine_adapter.run(net, calendar=work_calendar, start=start,
                                 status_date=_status_date(net, status_date), project_starts=starts,
                                 calendars=engine_adapter.task_calendars(net, calendar, work_calendar))
-    before = engine_adapter.write_back(net, result)
+    return _Plan(net, result, start)
+
+
+def _store(plan: _Plan) -> tuple[ScheduleResult, dict]:
+    """Write the rows of the plan whose computed values changed; the result and their old dates."""
+    net = plan.net
+    if plan.result is None:
+        return ScheduleResult(start=plan.start, finish=None, tasks=[], critical_path=[]), {}
+    before = engine_adapter.write_back(net, plan.result)
     by_id = net.by_id
     own = {t.pk for t in net.tasks}
-    critical = [by_id[i] for i in result.critical_path() if int(i) in own]
+    critical = [by_id[i] for i in plan.result.critical_path() if int(i) in own]
     finish = max((t.finish for t in net.tasks if t.finish), default=None)
-    return ScheduleResult(start=start, finish=finish, tasks=net.tasks, critical_path=critical), before
+    return ScheduleResult(start=plan.start, finish=finish, tasks=net.tasks, critical_path=critical), before
 
 
-def _reschedule_project(project: Project, status_date: date | None = None) -> tuple[ScheduleResult, dict]:
+def _schedule(tasks, *, projects: list[Project], calendar: Calendar | None,
+              status_date: date | None) -> tuple[ScheduleResult, dict]:
+    net = engine_adapter.load_network(tasks)
+    return _store(_plan(net, projects=projects, calendar=calendar, status_date=status_date))
+
+
+def _plan_token(project: Project) -> tuple:
+    """A fingerprint of everything the project's schedule is computed from, and of the stored schedule.
+
+    Every change of a task or link bumps its version (so the sums of versions move), creations move
+    the highest id, deletions the counts; the outside predecessors' dates, the calendars' versions,
+    the project's version and start, today (the default status date) and sums of the stored floats
+    complete it. A few aggregate queries, no rows.
+    """
+    tasks = Task.objects.filter(project=project).aggregate(
+        n=Count("pk"), last=Max("pk"), versions=Sum("version"), total=Sum("total_float"), free=Sum("free_float"),
+        first=Min("start"), finish=Max("finish"), changed=Max("updated_at"))
+    links = Dependency.objects.filter(successor__project=project)
+    link_stats = links.aggregate(n=Count("pk"), last=Max("pk"), versions=Sum("version"))
+    outside = links.exclude(predecessor__project=project).order_by("pk").values_list(
+        "predecessor_id", "predecessor__version", "predecessor__start", "predecessor__finish")
+    calendars = Calendar.objects.filter(
+        Q(project=project) | Q(project__isnull=True) | Q(pk__in=Task.objects.filter(project=project)
+                                                          .values("calendar_id"))).order_by("pk").values_list(
+        "pk", "version")
+    own = Project.objects.filter(pk=project.pk).values_list("version", "start")
+    return (tuple(tasks.values()), tuple(link_stats.values()), tuple(outside), tuple(calendars), tuple(own),
+            timezone.localdate())
+
+
+#: a plan edited this recently is being edited by others: scheduling it before the lock would be in vain
+BUSY_PLAN = timedelta(seconds=3)
+
+
+@dataclass
+class _Precomputed:
+    plan: _Plan
+    token: tuple
+
+
+def _precompute(task: Task, changes: dict) -> _Precomputed | None:
+    """The project's schedule with ``changes`` applied to ``task``, computed before the write transaction.
+
+    On SQLite a write transaction holds the database's only write lock from its first statement, so
+    reading and scheduling a large plan inside it makes every other writer wait. Reading and
+    computing first (WAL readers never wait), then checking inside the transaction that the plan's
+    :func:`_plan_token` is unchanged, keeps the lock for the few rows the edit moved. When the plan
+    changed meanwhile (another edit of the same project), the schedule is computed again inside
+    the lock. None when there is nothing to gain: already inside a transaction, or a task of the
+    plan changed in the last :data:`BUSY_PLAN` (others are editing it, so the plan would most likely
+    change again before the lock is ours, and scheduling it twice only takes CPU from the writer
+    holding the lock), or the change cannot be scheduled (the write transaction then reports it).
+    """
+    if connection.in_atomic_block:
+        return None
+    project = task.project
+    token = _plan_token(project)  # first: a change committed while the plan is read makes it stale
+    changed = token[0][-1]
+    if changed is not None and timezone.now() - changed < BUSY_PLAN:
+        return None
+    net = engine_adapter.load_network(Task.objects.filter(project=project))
+    row = next((t for t in net.tasks if t.pk == task.pk), None)
+    if row is None:
+        return None
+    for name, value in changes.items():
+        model_field = Task._meta.get_field(name)
+        if hasattr(row, model_field.attname):  # what the scheduler reads (not the owner, cost...)
+            setattr(row, model_field.attname, value.pk if model_field.is_relation and value is not None else value)
+    try:
+        plan = _plan(net, projects=[project], calendar=project_calendar(project), status_date=None)
+    except ValidationError:
+        return None
+    return _Precomputed(plan, token)
+
+
+def lock_plans(*project_ids: int) -> None:
+    """Serialize the changes to these projects' plans until the transaction ends.
+
+    A reschedule reads the whole plan and writes what moved; two running side by side would each
+    miss the other's change (and deadlock on each other's rows). PostgreSQL takes the projects' row
+    locks, in id order, before anything else is read or written; on SQLite a write transaction
+    already holds the database's one write lock from BEGIN (IMMEDIATE), so this is a no-op there (as
+    it is outside a transaction).
+    """
+    if connection.vendor != "sqlite" and connection.in_atomic_block:
+        list(Project.objects.select_for_update().filter(pk__in=project_ids).order_by("pk").values_list("pk"))
+
+
+def _reschedule_project(project: Project, status_date: date | None = None,
+                        plan: _Plan | None = None) -> tuple[ScheduleResult, dict]:
+    """Schedule the project and store what moved (``plan``: already computed, only stored)."""
+    lock_plans(project.pk)
+    if plan is not None:
+        return _store(plan)
     return _schedule(Task.objects.filter(project=project), projects=[project],
                      calendar=project_calendar(project), status_date=status_date)
 
@@ -155,18 +265,20 @@ def _downstream_projects(project_ids: set[int]) -> set[int]:
     )
 
 
-def _slips(before: dict, tasks: list[Task]) -> list[Slip]:
-    return [Slip(t, before[t.pk][1], t.finish) for t in tasks
-            if t.is_milestone and t.pk in before and before[t.pk][1] != t.finish]
+def _slips(before: dict, tasks: list[engine_adapter.TaskRow]) -> list[Slip]:
+    moved = {t.pk: t.finish for t in tasks if t.is_milestone and t.pk in before and before[t.pk][1] != t.finish}
+    found = Task.objects.select_related("project").in_bulk(moved) if moved else {}
+    return [Slip(found[pk], before[pk][1], finish) for pk, finish in moved.items()]
 
 
-def reschedule_after_change(project: Project) -> list[Slip]:
-    """Reschedule ``project`` and every project downstream of it through cross-project links.
+def reschedule_after_change(project: Project, plan: _Plan | None = None) -> list[Slip]:
+    """Reschedule ``project`` (``plan``: its schedule, already computed) and every project downstream
+    of it through cross-project links.
 
     Returns the milestones of the downstream projects that moved (``task_update`` and
     ``dependency_create`` hand them on as ``downstream_slips`` so pages can say what moved).
     """
-    _reschedule_project(project)
+    _reschedule_project(project, plan=plan)
     done = {project.pk}
     frontier = {project.pk}
     slips: list[Slip] = []
@@ -185,8 +297,9 @@ def project_reschedule(*, actor, project: Project, status_date: date | None = No
     if not plan_policy.can_change(actor, project):
         raise PermissionDenied("you may not reschedule this project")
     with transaction.atomic():
+        lock_plans(project.pk)
         result, before = _reschedule_project(project, status_date)
-        moved = sum(1 for t in result.tasks if before.get(t.pk) != (t.start, t.finish))
+        moved = sum(1 for t in result.tasks if t.pk in before and before[t.pk] != (t.start, t.finish))
         audit.record(actor=actor, action="reschedule", obj=project, before=None, after={
             "start": result.start.isoformat(), "finish": result.finish.isoformat() if result.finish else None,
             "tasks": len(result.tasks), "moved": moved, "critical": [t.pk for t in result.critical_path],
@@ -204,6 +317,7 @@ def program_reschedule(*, actor, program: Program, status_date: date | None = No
         raise PermissionDenied("you may not reschedule this program")
     projects = list(program.projects.order_by("pk"))
     with transaction.atomic():
+        lock_plans(*(p.pk for p in projects))
         default = Calendar.objects.filter(project__isnull=True).prefetch_related("exceptions").order_by("pk").first()
         result, before = _schedule(Task.objects.filter(project__program=program), projects=projects or [program],
                                    calendar=default, status_date=status_date)
@@ -240,6 +354,7 @@ def task_create(*, actor, project: Project, reschedule: bool = True, **fields) -
     task_policy.require(actor, "create", project, "you may not change the plan of this project")
     _check_parent(project, fields.get("parent"))
     with transaction.atomic():
+        lock_plans(project.pk)
         if fields.get("order") is None:
             fields["order"] = (Task.objects.filter(project=project).aggregate(m=Max("order"))["m"] or 0) + 10
         if fields.get("is_milestone") and "duration" not in fields:
@@ -258,10 +373,15 @@ def task_update(*, actor, task: Task, expected_version: int, **changes) -> Task:
         _check_parent(task.project, changes["parent"], task)
     if changes.get("is_milestone") and "duration" not in changes:
         changes["duration"] = 0
+    moves_dates = bool(set(changes) - TASK_FIELDS_WITHOUT_DATES)
+    early = _precompute(task, changes) if moves_dates and task.version == expected_version else None
     with transaction.atomic():
+        lock_plans(task.project_id)
+        if early is not None and early.token != _plan_token(task.project):
+            early = None  # the plan changed since it was read: schedule it again, inside the lock
         updated = update_versioned(actor=actor, obj=task, changes=changes, expected_version=expected_version)
-        if updated is not task and set(changes) - TASK_FIELDS_WITHOUT_DATES:
-            slips = reschedule_after_change(task.project)
+        if updated is not task and moves_dates:
+            slips = reschedule_after_change(task.project, early.plan if early else None)
             updated.refresh_from_db()
             updated.downstream_slips = slips
     return updated
@@ -271,6 +391,7 @@ def task_delete(*, actor, task: Task, expected_version: int) -> None:
     task_policy.require(actor, "delete", task)
     project = task.project
     with transaction.atomic():
+        lock_plans(project.pk)
         # projects that lose a predecessor with this task (links cascade away with it, subtasks too)
         subtree, level = {task.pk}, {task.pk}
         while level:
@@ -343,6 +464,7 @@ def dependency_create(*, actor, predecessor: Task | None, successor: Task | None
     if Dependency.objects.filter(predecessor=predecessor, successor=successor).exists():
         raise ValidationError({"successor": f"{successor.label} already depends on {predecessor.label}"})
     with transaction.atomic():
+        lock_plans(successor.project_id)
         _check_cycle(predecessor, successor)
         dependency = create_audited(actor=actor, obj=Dependency(predecessor=predecessor, successor=successor,
                                                                 type=type, lag=lag, elapsed=elapsed))
@@ -354,6 +476,7 @@ def dependency_update(*, actor, dependency: Dependency, expected_version: int, *
     _unknown_fields(changes, DEPENDENCY_FIELDS)
     dependency_policy.require(actor, "change", dependency, "you may not change both ends of this link")
     with transaction.atomic():
+        lock_plans(dependency.successor.project_id)
         updated = update_versioned(actor=actor, obj=dependency, changes=changes, expected_version=expected_version)
         if updated is not dependency:
             reschedule_after_change(dependency.successor.project)
@@ -364,6 +487,7 @@ def dependency_delete(*, actor, dependency: Dependency, expected_version: int) -
     dependency_policy.require(actor, "delete", dependency, "you may not change both ends of this link")
     project = dependency.successor.project
     with transaction.atomic():
+        lock_plans(project.pk)
         delete_versioned(actor=actor, obj=dependency, expected_version=expected_version)
         reschedule_after_change(project)
 
@@ -396,13 +520,44 @@ def baseline_delete(*, actor, baseline: Baseline, expected_version: int) -> None
 # --- calendars ---------------------------------------------------------------------------------------
 
 
+def checked_exceptions(exceptions: list[dict]) -> list[CalendarException]:
+    """Unsaved exception rows from ``{"start", "finish", "working", "name"}`` entries (``finish``
+    defaults to ``start``): each valid, at most ``limits.MAX_CALENDAR_EXCEPTIONS``, none overlapping
+    another. Errors name the entry by its position, ``exceptions[k]``."""
+    if len(exceptions) > limits.MAX_CALENDAR_EXCEPTIONS:
+        raise ValidationError({"exceptions": f"{len(exceptions):,} entries, more than the limit of "
+                                             f"{limits.MAX_CALENDAR_EXCEPTIONS:,} per calendar"})
+    rows = []
+    for k, entry in enumerate(exceptions):
+        row = CalendarException(start=entry["start"], finish=entry.get("finish") or entry["start"],
+                                working=entry.get("working", False), name=entry.get("name", ""))
+        try:
+            row.full_clean(exclude=["calendar"], validate_constraints=False)
+        except ValidationError as exc:
+            problems = "; ".join(f"{name}: {' '.join(messages)}" for name, messages in exc.message_dict.items())
+            raise ValidationError({"exceptions": f"exceptions[{k}]: {problems}"}) from exc
+        if row.finish < row.start:
+            raise ValidationError({"exceptions": f"exceptions[{k}]: finish {row.finish} is before start {row.start}"})
+        rows.append((row.start, k, row))
+    rows.sort(key=lambda item: item[:2])
+    for (_, j, before), (_, k, after) in zip(rows, rows[1:], strict=False):
+        if after.start <= before.finish:
+            raise ValidationError({"exceptions": f"exceptions[{k}] ({after}) overlaps exceptions[{j}] ({before})"})
+    return [row for _, _, row in rows]
+
+
 def _set_exceptions(calendar: Calendar, exceptions) -> None:
     if exceptions is None:
         return
+    rows = checked_exceptions(exceptions)
     calendar.exceptions.all().delete()
-    CalendarException.objects.bulk_create(
-        [CalendarException(calendar=calendar, date=e["date"], working=e.get("working", False),
-                           name=e.get("name", "")) for e in exceptions], batch_size=500)
+    for row in rows:
+        row.calendar = calendar
+    CalendarException.objects.bulk_create(rows, batch_size=500)
+
+
+def _exception_rows(exceptions) -> list[tuple]:
+    return [(e.start.isoformat(), e.finish.isoformat(), e.working, e.name) for e in exceptions]
 
 
 def calendar_create(*, actor, project: Project | None = None, exceptions=None, **fields) -> Calendar:
@@ -411,6 +566,8 @@ def calendar_create(*, actor, project: Project | None = None, exceptions=None, *
     if project is not None and Calendar.objects.filter(project=project).exists():
         raise ValidationError({"project": f"{project.code} already has a calendar"})
     with transaction.atomic():
+        if project is not None:
+            lock_plans(project.pk)
         calendar = create_audited(actor=actor, obj=Calendar(project=project, **fields))
         _set_exceptions(calendar, exceptions)
         if project is not None:
@@ -423,13 +580,15 @@ def calendar_update(*, actor, calendar: Calendar, expected_version: int, excepti
     _unknown_fields(changes, CALENDAR_FIELDS)
     calendar_policy.require(actor, "change", calendar)
     with transaction.atomic():
+        if calendar.project_id:
+            lock_plans(calendar.project_id)
         updated = calendar
         if changes:
             updated = update_versioned(actor=actor, obj=calendar, changes=changes, expected_version=expected_version)
         if exceptions is not None:
-            before = [(e.date.isoformat(), e.working, e.name) for e in calendar.exceptions.all()]
+            before = _exception_rows(calendar.exceptions.all())
             _set_exceptions(calendar, exceptions)
-            after = [(e.date.isoformat(), e.working, e.name) for e in calendar.exceptions.order_by("date")]
+            after = _exception_rows(calendar.exceptions.order_by("start", "pk"))
             if before != after and updated is calendar:
                 rows = Calendar.objects.filter(pk=calendar.pk, version=expected_version).update(
                     version=F("version") + 1)

@@ -15,6 +15,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
+from pmo.core.ids import parse_id
 from pmo.core.navigation import breadcrumbs
 from pmo.core.views import apply_service, detail_page, form_page
 from pmo.portfolio import selectors as portfolio_selectors
@@ -73,7 +74,8 @@ def gantt_svg(chart: gantt.Gantt) -> SafeString:
 
     lw, width, height = chart.label_width, chart.width, chart.height
     out = [
-        '<div class="gantt border rounded bg-white" style="overflow:auto; max-height:78vh" data-testid="gantt">\n'
+        '<div class="gantt border rounded bg-white" style="overflow:auto; max-height:78vh" data-testid="gantt" '
+        f'data-scroll-x="{chart.scroll_x}">\n'
         f'<div style="display:flex; width:{width}px">\n\n'
         f'<div style="position:sticky; left:0; z-index:2; flex:0 0 {lw}px; background:#fff; '
         'border-right:1px solid #c5ccd3">\n'
@@ -374,20 +376,20 @@ def task_delete(request, pk):
 def dependency_create(request, pk):
     project = _project(request, pk)
     task_policy.require(request.user, "create", project, "you may not change the plan of this project")
-    visible = project_policy.visible(request.user).filter(program=project.program).values("pk")
-    tasks = Task.objects.filter(Q(project=project) | Q(project__in=visible)).select_related("project").order_by(
-        "project__code", "order", "pk")
-    form = DependencyForm(request.POST or None, tasks=tasks, initial={"successor": request.GET.get("successor")})
+    form = DependencyForm(request.POST or None, tasks=selectors.link_candidates(request.user, project),
+                          project=project, initial={"successor": request.GET.get("successor")})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         link = apply_service(form, lambda: services.dependency_create(
             actor=request.user, predecessor=data["predecessor"], successor=data["successor"], type=data["type"],
             lag=data["lag"], elapsed=data["elapsed"]))
         if link:
-            messages.success(request, "Link added; the plan was rescheduled.")
+            messages.success(request, _link_summary(link))
             _report_slips(request, link)
             return redirect("planning:task_list", pk=project.pk)
-    return form_page(request, form, f"New link in {project.code}", plan_crumb(project), "New link")
+    return render(request, "planning/dependency_form.html", {**_plan_context(request, project, "New link"),
+                                                             "form": form, "tab": "tasks"},
+                  status=422 if form.errors else 200)
 
 
 @login_required
@@ -395,6 +397,19 @@ def dependency_detail(request, pk):
     link = dependency_policy.get(request.user, queryset=selectors.dependency_queryset(), pk=pk)
     return detail_page(request, link, "planning/dependency_detail.html", {
         "link": link, "visible_projects": selectors.visible_project_id_set(request.user)})
+
+
+def _link_summary(link) -> str:
+    """Where a new link went: "Linked Design (PA-1 1.2) → Build (PA-2 3) FS +2 d; PA-2 rescheduled."."""
+    def end(t):
+        return f"{t.name} ({t.project.code} {t.code or t.wbs})".replace(" )", ")")
+
+    lag = ""
+    if link.lag:
+        sign = "+" if link.lag > 0 else ""
+        lag = f" {sign}{defaultfilters.floatformat(link.lag, -2)} {'elapsed ' if link.elapsed else ''}d"
+    return (f"Linked {end(link.predecessor)} → {end(link.successor)} {link.type}{lag}; "
+            f"{link.successor.project.code} rescheduled.")
 
 
 @login_required
@@ -530,8 +545,8 @@ def _providers(user):
 @login_required
 def interface_list(request):
     interfaces = selectors.interfaces_for(request.user)
-    project = request.GET.get("project")
-    if project and project.isdigit():
+    project = parse_id(request.GET.get("project"))
+    if project is not None:
         interfaces = interfaces.filter(Q(provider_id=project) | Q(consumer_id=project))
     projects = list(portfolio_selectors.projects_for(request.user))
     return render(request, "planning/interface_list.html", {

@@ -7,11 +7,10 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
-from pydantic import ConfigDict
+from ninja.pagination import paginate
 
 from pmo.accounts.selectors import active_user
-from pmo.core.api import expected_version, with_etag
+from pmo.core.api import IF_MATCH, Day, Id, Input, Pagination, expected_version, with_etag
 
 from . import selectors, services
 from .models import Lifecycle, ProgramStatus, ProjectStatus
@@ -42,18 +41,17 @@ class ProgramOut(Schema):
     updated_at: datetime
 
 
-class ProgramPatch(Schema):
-    model_config = ConfigDict(extra="forbid")
+class ProgramPatch(Input):
     code: str = Field(None, pattern=CODE_PATTERN)
     name: str = Field(None, min_length=1, max_length=120)
     description: str = Field(None, max_length=5000)
     strategic_objectives: str = Field(None, max_length=5000)
     sponsor: str = Field(None, max_length=120)
-    program_manager: int | None = None
+    program_manager: Id | None = None
     status: ProgramStatus = None
     phase: Lifecycle = None
-    start: date | None = None
-    end: date | None = None
+    start: Day | None = None
+    end: Day | None = None
     currency: str = Field(None, pattern=r"^[A-Z]{3}$")
     schedule_tolerance_days: int = Field(None, ge=0, le=3650)
     cost_tolerance_pct: Decimal = Field(None, ge=0, le=100, max_digits=5, decimal_places=2)
@@ -80,34 +78,33 @@ class ProjectOut(Schema):
     updated_at: datetime
 
 
-class ProjectPatch(Schema):
-    model_config = ConfigDict(extra="forbid")
-    program: int = None
+class ProjectPatch(Input):
+    program: Id = None
     code: str = Field(None, pattern=CODE_PATTERN)
     name: str = Field(None, min_length=1, max_length=120)
     description: str = Field(None, max_length=5000)
-    project_manager: int | None = None
+    project_manager: Id | None = None
     status: ProjectStatus = None
     phase: Lifecycle = None
-    start: date | None = None
-    finish: date | None = None
+    start: Day | None = None
+    finish: Day | None = None
 
 
 class ProjectCreate(ProjectPatch):
-    program: int
+    program: Id
     code: str = Field(..., pattern=CODE_PATTERN)
     name: str = Field(..., min_length=1, max_length=120)
 
 
 class ProgramFilter(Schema):
-    q: str | None = Field(None, description="search in code and name")
+    q: str | None = Field(None, max_length=200, description="search in code and name")
     status: ProgramStatus | None = None
 
 
 class ProjectFilter(Schema):
-    q: str | None = Field(None, description="search in code and name")
+    q: str | None = Field(None, max_length=200, description="search in code and name")
     status: ProjectStatus | None = None
-    program: int | None = None
+    program: Id | None = None
 
 
 def _program_fields(request, data: dict) -> dict:
@@ -129,7 +126,7 @@ def _project_fields(request, data: dict) -> dict:
 
 
 @router.get("/programs", response=list[ProgramOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_programs(request: HttpRequest, filters: Query[ProgramFilter]):
     return selectors.search(selectors.programs_for(request.user), q=filters.q, status=filters.status)
 
@@ -143,14 +140,14 @@ def create_program(request: HttpRequest, response: HttpResponse, payload: Progra
 
 
 @router.get("/programs/{program_id}", response=ProgramOut)
-def get_program(request: HttpRequest, response: HttpResponse, program_id: int):
+def get_program(request: HttpRequest, response: HttpResponse, program_id: Id):
     program = program_policy.get(request.user, pk=program_id)
     with_etag(response, program)
     return program
 
 
-@router.patch("/programs/{program_id}", response=ProgramOut)
-def update_program(request: HttpRequest, response: HttpResponse, program_id: int, payload: ProgramPatch):
+@router.patch("/programs/{program_id}", response=ProgramOut, openapi_extra=IF_MATCH)
+def update_program(request: HttpRequest, response: HttpResponse, program_id: Id, payload: ProgramPatch):
     program = program_policy.get(request.user, pk=program_id)
     version = expected_version(request)
     program = services.program_update(actor=request.user, program=program, expected_version=version,
@@ -159,15 +156,15 @@ def update_program(request: HttpRequest, response: HttpResponse, program_id: int
     return program
 
 
-@router.delete("/programs/{program_id}", response={204: None})
-def delete_program(request: HttpRequest, program_id: int):
+@router.delete("/programs/{program_id}", response={204: None}, openapi_extra=IF_MATCH)
+def delete_program(request: HttpRequest, program_id: Id):
     program = program_policy.get(request.user, pk=program_id)
     services.program_delete(actor=request.user, program=program, expected_version=expected_version(request))
     return Status(204, None)
 
 
 @router.get("/projects", response=list[ProjectOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_projects(request: HttpRequest, filters: Query[ProjectFilter]):
     projects = selectors.projects_for(request.user)
     if filters.program is not None:
@@ -184,14 +181,14 @@ def create_project(request: HttpRequest, response: HttpResponse, payload: Projec
 
 
 @router.get("/projects/{project_id}", response=ProjectOut)
-def get_project(request: HttpRequest, response: HttpResponse, project_id: int):
+def get_project(request: HttpRequest, response: HttpResponse, project_id: Id):
     project = project_policy.get(request.user, pk=project_id)
     with_etag(response, project)
     return project
 
 
-@router.patch("/projects/{project_id}", response=ProjectOut)
-def update_project(request: HttpRequest, response: HttpResponse, project_id: int, payload: ProjectPatch):
+@router.patch("/projects/{project_id}", response=ProjectOut, openapi_extra=IF_MATCH)
+def update_project(request: HttpRequest, response: HttpResponse, project_id: Id, payload: ProjectPatch):
     project = project_policy.get(request.user, pk=project_id)
     version = expected_version(request)
     project = services.project_update(actor=request.user, project=project, expected_version=version,
@@ -200,8 +197,8 @@ def update_project(request: HttpRequest, response: HttpResponse, project_id: int
     return project
 
 
-@router.delete("/projects/{project_id}", response={204: None})
-def delete_project(request: HttpRequest, project_id: int):
+@router.delete("/projects/{project_id}", response={204: None}, openapi_extra=IF_MATCH)
+def delete_project(request: HttpRequest, project_id: Id):
     project = project_policy.get(request.user, pk=project_id)
     services.project_delete(actor=request.user, project=project, expected_version=expected_version(request))
     return Status(204, None)

@@ -6,11 +6,20 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
-from pydantic import ConfigDict
+from ninja.pagination import paginate
 
 from pmo.accounts.selectors import active_user
-from pmo.core.api import expected_version, optional_version, with_etag
+from pmo.core.api import (
+    IF_MATCH,
+    IF_MATCH_OPTIONAL,
+    Day,
+    Id,
+    Input,
+    Pagination,
+    expected_version,
+    optional_version,
+    with_etag,
+)
 from pmo.planning.policies import task_policy
 from pmo.portfolio.policies import program_policy, project_policy
 
@@ -36,6 +45,9 @@ from .models import (
 from .policies import assumption_policy, escalation_policy, issue_policy, risk_policy, run_policy
 
 router = Router(tags=["raid"])
+
+#: tasks one risk or issue may name (a register entry, not a task list)
+MAX_LINKED_TASKS = 1000
 
 
 class RiskOut(Schema):
@@ -85,18 +97,17 @@ class RiskOut(Schema):
         return [t.pk for t in obj.tasks.all()]
 
 
-class RiskPatch(Schema):
-    model_config = ConfigDict(extra="forbid")
+class RiskPatch(Input):
     title: str = Field(None, min_length=1, max_length=200)
     description: str = Field(None, max_length=5000)
-    owner: int | None = None
+    owner: Id | None = None
     cause: str = Field(None, max_length=2000)
     event: str = Field(None, max_length=2000)
     effect: str = Field(None, max_length=2000)
     category: RiskCategory = None
     status: RiskStatus = None
     kind: RiskKind = None
-    proximity: date | None = None
+    proximity: Day | None = None
     probability: int = Field(None, ge=1, le=5)
     impact: int = Field(None, ge=1, le=5)
     impacts_schedule: bool = None
@@ -106,7 +117,7 @@ class RiskPatch(Schema):
     strategy: Strategy | None = None
     residual_probability: int | None = Field(None, ge=1, le=5)
     residual_impact: int | None = Field(None, ge=1, le=5)
-    review_date: date | None = None
+    review_date: Day | None = None
     probability_pct: Decimal | None = Field(None, ge=0, le=100, max_digits=5, decimal_places=2)
     schedule_min: Decimal | None = Field(None, ge=0, max_digits=7, decimal_places=1)
     schedule_most_likely: Decimal | None = Field(None, ge=0, max_digits=7, decimal_places=1)
@@ -114,12 +125,13 @@ class RiskPatch(Schema):
     cost_min: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
     cost_most_likely: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
     cost_max: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
-    tasks: list[int] = Field(None, description="ids of the planning tasks the risk affects (replaces the links)")
+    tasks: list[Id] = Field(None, max_length=MAX_LINKED_TASKS,
+                            description="ids of the planning tasks the risk affects (replaces the links)")
 
 
-class ScopeIn(Schema):
-    program: int | None = Field(None, description="program id (for a program-level item, or with project)")
-    project: int | None = Field(None, description="project id")
+class ScopeIn(Input):
+    program: Id | None = Field(None, description="program id (for a program-level item, or with project)")
+    project: Id | None = Field(None, description="project id")
 
 
 class RiskCreate(RiskPatch, ScopeIn):
@@ -152,18 +164,18 @@ class IssueOut(Schema):
         return [t.pk for t in obj.tasks.all()]
 
 
-class IssuePatch(Schema):
-    model_config = ConfigDict(extra="forbid")
+class IssuePatch(Input):
     title: str = Field(None, min_length=1, max_length=200)
     description: str = Field(None, max_length=5000)
-    owner: int | None = None
+    owner: Id | None = None
     severity: Severity = None
     priority: Priority = None
     status: IssueStatus = None
-    raised_on: date = None
-    due: date | None = None
+    raised_on: Day = None
+    due: Day | None = None
     resolution: str = Field(None, max_length=5000)
-    tasks: list[int] = Field(None, description="ids of the planning tasks the issue affects")
+    tasks: list[Id] = Field(None, max_length=MAX_LINKED_TASKS,
+                            description="ids of the planning tasks the issue affects")
 
 
 class IssueCreate(IssuePatch, ScopeIn):
@@ -185,12 +197,11 @@ class AssumptionOut(Schema):
     updated_at: datetime
 
 
-class AssumptionPatch(Schema):
-    model_config = ConfigDict(extra="forbid")
+class AssumptionPatch(Input):
     title: str = Field(None, min_length=1, max_length=200)
     description: str = Field(None, max_length=5000)
-    owner: int | None = None
-    validation_date: date | None = None
+    owner: Id | None = None
+    validation_date: Day | None = None
     status: AssumptionStatus = None
 
 
@@ -207,8 +218,7 @@ class EstimateOut(Schema):
     version: int
 
 
-class EstimateIn(Schema):
-    model_config = ConfigDict(extra="forbid")
+class EstimateIn(Input):
     min: Decimal = Field(..., ge=0, max_digits=9, decimal_places=2)
     most_likely: Decimal = Field(..., ge=0, max_digits=9, decimal_places=2)
     max: Decimal = Field(..., ge=0, max_digits=9, decimal_places=2)
@@ -233,14 +243,12 @@ class RunOut(Schema):
 
 
 class RunCreate(ScopeIn):
-    model_config = ConfigDict(extra="forbid")
     iterations: int = Field(10_000, ge=MIN_ITERATIONS, le=MAX_ITERATIONS)
-    seed: int | None = Field(None, ge=0, lt=2**63)
-    target_date: date | None = None
+    seed: int | None = Field(None, ge=0, le=2**63 - 1)
+    target_date: Day | None = None
 
 
-class OccurIn(Schema):
-    model_config = ConfigDict(extra="forbid")
+class OccurIn(Input):
     note: str = Field("", max_length=2000)
 
 
@@ -261,28 +269,33 @@ class EscalationOut(Schema):
     version: int
 
 
-class EscalateIn(Schema):
-    model_config = ConfigDict(extra="forbid")
+class EscalateIn(Input):
     reason: str = Field(..., min_length=1, max_length=500)
 
 
-class DecideIn(Schema):
-    model_config = ConfigDict(extra="forbid")
+class DecideIn(Input):
     status: EscalationStatus
     decision: str = Field("", max_length=5000)
 
 
 class EscalationFilter(Schema):
-    program: int | None = None
+    program: Id | None = None
     status: EscalationStatus | None = None
     to_level: EscalationLevel | None = None
 
 
-class RaidFilter(Schema):
-    program: int | None = None
-    project: int | None = None
-    status: str | None = None
-    q: str | None = Field(None, description="search in the title")
+class ScopeFilter(Schema):
+    program: Id | None = None
+    project: Id | None = None
+
+
+class RaidFilter(ScopeFilter):
+    status: str | None = Field(None, max_length=20)
+    q: str | None = Field(None, max_length=200, description="search in the title")
+
+
+class RunFilter(ScopeFilter):
+    status: RunStatus | None = None
 
 
 def _owner(data: dict) -> dict:
@@ -308,20 +321,20 @@ def _scope(request, data: dict) -> dict:
     return scope
 
 
-def _filtered(queryset, filters: RaidFilter):
+def _filtered(queryset, filters: ScopeFilter):
     if filters.program is not None:
         queryset = queryset.filter(program_id=filters.program)
     if filters.project is not None:
         queryset = queryset.filter(project_id=filters.project)
     if filters.status:
         queryset = queryset.filter(status=filters.status)
-    if filters.q:
+    if getattr(filters, "q", None):
         queryset = queryset.filter(title__icontains=filters.q)
     return queryset
 
 
 @router.get("/risks", response=list[RiskOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_risks(request: HttpRequest, filters: Query[RaidFilter]):
     return _filtered(selectors.risks_for(request.user).prefetch_related("tasks"), filters)
 
@@ -335,14 +348,14 @@ def create_risk(request: HttpRequest, response: HttpResponse, payload: RiskCreat
 
 
 @router.get("/risks/{risk_id}", response=RiskOut)
-def get_risk(request: HttpRequest, response: HttpResponse, risk_id: int):
+def get_risk(request: HttpRequest, response: HttpResponse, risk_id: Id):
     risk = risk_policy.get(request.user, pk=risk_id)
     with_etag(response, risk)
     return risk
 
 
-@router.patch("/risks/{risk_id}", response=RiskOut)
-def update_risk(request: HttpRequest, response: HttpResponse, risk_id: int, payload: RiskPatch):
+@router.patch("/risks/{risk_id}", response=RiskOut, openapi_extra=IF_MATCH)
+def update_risk(request: HttpRequest, response: HttpResponse, risk_id: Id, payload: RiskPatch):
     risk = risk_policy.get(request.user, pk=risk_id)
     version = expected_version(request)
     risk = services.risk_update(actor=request.user, risk=risk, expected_version=version,
@@ -351,15 +364,15 @@ def update_risk(request: HttpRequest, response: HttpResponse, risk_id: int, payl
     return risk
 
 
-@router.delete("/risks/{risk_id}", response={204: None})
-def delete_risk(request: HttpRequest, risk_id: int):
+@router.delete("/risks/{risk_id}", response={204: None}, openapi_extra=IF_MATCH)
+def delete_risk(request: HttpRequest, risk_id: Id):
     risk = risk_policy.get(request.user, pk=risk_id)
     services.risk_delete(actor=request.user, risk=risk, expected_version=expected_version(request))
     return Status(204, None)
 
 
-@router.post("/risks/{risk_id}/occur", response={201: IssueOut})
-def occur_risk(request: HttpRequest, response: HttpResponse, risk_id: int, payload: OccurIn):
+@router.post("/risks/{risk_id}/occur", response={201: IssueOut}, openapi_extra=IF_MATCH_OPTIONAL)
+def occur_risk(request: HttpRequest, response: HttpResponse, risk_id: Id, payload: OccurIn):
     """The risk happened: it is marked occurred and becomes an issue (returned), in one transaction.
 
     ``If-Match`` is optional here; when sent, a stale version is refused (412)."""
@@ -370,8 +383,8 @@ def occur_risk(request: HttpRequest, response: HttpResponse, risk_id: int, paylo
     return Status(201, issue)
 
 
-@router.post("/risks/{risk_id}/escalate", response=RiskOut)
-def escalate_risk(request: HttpRequest, response: HttpResponse, risk_id: int, payload: EscalateIn):
+@router.post("/risks/{risk_id}/escalate", response=RiskOut, openapi_extra=IF_MATCH_OPTIONAL)
+def escalate_risk(request: HttpRequest, response: HttpResponse, risk_id: Id, payload: EscalateIn):
     """Raise the risk one level (project -> program -> steering committee), saying why."""
     risk = risk_policy.get(request.user, pk=risk_id)
     risk = services.item_escalate(actor=request.user, item=risk, reason=payload.reason,
@@ -380,8 +393,8 @@ def escalate_risk(request: HttpRequest, response: HttpResponse, risk_id: int, pa
     return risk
 
 
-@router.post("/issues/{issue_id}/escalate", response=IssueOut)
-def escalate_issue(request: HttpRequest, response: HttpResponse, issue_id: int, payload: EscalateIn):
+@router.post("/issues/{issue_id}/escalate", response=IssueOut, openapi_extra=IF_MATCH_OPTIONAL)
+def escalate_issue(request: HttpRequest, response: HttpResponse, issue_id: Id, payload: EscalateIn):
     issue = issue_policy.get(request.user, pk=issue_id)
     issue = services.item_escalate(actor=request.user, item=issue, reason=payload.reason,
                                    expected_version=optional_version(request, issue))
@@ -390,7 +403,7 @@ def escalate_issue(request: HttpRequest, response: HttpResponse, issue_id: int, 
 
 
 @router.get("/escalations", response=list[EscalationOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_escalations(request: HttpRequest, filters: Query[EscalationFilter]):
     """Escalations the user can see, newest first (the steering committee's list: ``to_level=steering``)."""
     queryset = selectors.escalations_for(request.user)
@@ -402,8 +415,8 @@ def list_escalations(request: HttpRequest, filters: Query[EscalationFilter]):
     return queryset
 
 
-@router.post("/escalations/{escalation_id}/decide", response=EscalationOut)
-def decide_escalation(request: HttpRequest, response: HttpResponse, escalation_id: int, payload: DecideIn):
+@router.post("/escalations/{escalation_id}/decide", response=EscalationOut, openapi_extra=IF_MATCH_OPTIONAL)
+def decide_escalation(request: HttpRequest, response: HttpResponse, escalation_id: Id, payload: DecideIn):
     """Acknowledge or decide (with the decision) an escalation; steering-level ones are the committee's."""
     escalation = escalation_policy.get(request.user, pk=escalation_id)
     escalation = services.escalation_decide(actor=request.user, escalation=escalation, status=payload.status,
@@ -414,7 +427,7 @@ def decide_escalation(request: HttpRequest, response: HttpResponse, escalation_i
 
 
 @router.get("/issues", response=list[IssueOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_issues(request: HttpRequest, filters: Query[RaidFilter]):
     return _filtered(selectors.issues_for(request.user).prefetch_related("tasks"), filters)
 
@@ -428,14 +441,14 @@ def create_issue(request: HttpRequest, response: HttpResponse, payload: IssueCre
 
 
 @router.get("/issues/{issue_id}", response=IssueOut)
-def get_issue(request: HttpRequest, response: HttpResponse, issue_id: int):
+def get_issue(request: HttpRequest, response: HttpResponse, issue_id: Id):
     issue = issue_policy.get(request.user, pk=issue_id)
     with_etag(response, issue)
     return issue
 
 
-@router.patch("/issues/{issue_id}", response=IssueOut)
-def update_issue(request: HttpRequest, response: HttpResponse, issue_id: int, payload: IssuePatch):
+@router.patch("/issues/{issue_id}", response=IssueOut, openapi_extra=IF_MATCH)
+def update_issue(request: HttpRequest, response: HttpResponse, issue_id: Id, payload: IssuePatch):
     issue = issue_policy.get(request.user, pk=issue_id)
     version = expected_version(request)
     issue = services.issue_update(actor=request.user, issue=issue, expected_version=version,
@@ -444,15 +457,15 @@ def update_issue(request: HttpRequest, response: HttpResponse, issue_id: int, pa
     return issue
 
 
-@router.delete("/issues/{issue_id}", response={204: None})
-def delete_issue(request: HttpRequest, issue_id: int):
+@router.delete("/issues/{issue_id}", response={204: None}, openapi_extra=IF_MATCH)
+def delete_issue(request: HttpRequest, issue_id: Id):
     issue = issue_policy.get(request.user, pk=issue_id)
     services.issue_delete(actor=request.user, issue=issue, expected_version=expected_version(request))
     return Status(204, None)
 
 
 @router.get("/assumptions", response=list[AssumptionOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_assumptions(request: HttpRequest, filters: Query[RaidFilter]):
     return _filtered(selectors.assumptions_for(request.user), filters)
 
@@ -466,14 +479,14 @@ def create_assumption(request: HttpRequest, response: HttpResponse, payload: Ass
 
 
 @router.get("/assumptions/{assumption_id}", response=AssumptionOut)
-def get_assumption(request: HttpRequest, response: HttpResponse, assumption_id: int):
+def get_assumption(request: HttpRequest, response: HttpResponse, assumption_id: Id):
     assumption = assumption_policy.get(request.user, pk=assumption_id)
     with_etag(response, assumption)
     return assumption
 
 
-@router.patch("/assumptions/{assumption_id}", response=AssumptionOut)
-def update_assumption(request: HttpRequest, response: HttpResponse, assumption_id: int, payload: AssumptionPatch):
+@router.patch("/assumptions/{assumption_id}", response=AssumptionOut, openapi_extra=IF_MATCH)
+def update_assumption(request: HttpRequest, response: HttpResponse, assumption_id: Id, payload: AssumptionPatch):
     assumption = assumption_policy.get(request.user, pk=assumption_id)
     version = expected_version(request)
     assumption = services.assumption_update(actor=request.user, assumption=assumption, expected_version=version,
@@ -482,8 +495,8 @@ def update_assumption(request: HttpRequest, response: HttpResponse, assumption_i
     return assumption
 
 
-@router.delete("/assumptions/{assumption_id}", response={204: None})
-def delete_assumption(request: HttpRequest, assumption_id: int):
+@router.delete("/assumptions/{assumption_id}", response={204: None}, openapi_extra=IF_MATCH)
+def delete_assumption(request: HttpRequest, assumption_id: Id):
     assumption = assumption_policy.get(request.user, pk=assumption_id)
     services.assumption_delete(actor=request.user, assumption=assumption,
                                expected_version=expected_version(request))
@@ -491,7 +504,7 @@ def delete_assumption(request: HttpRequest, assumption_id: int):
 
 
 @router.get("/estimates/{task_id}", response=EstimateOut)
-def get_estimate(request: HttpRequest, response: HttpResponse, task_id: int):
+def get_estimate(request: HttpRequest, response: HttpResponse, task_id: Id):
     """A task's three-point duration estimate (404 when it has none: its duration is the most likely value)."""
     task = task_policy.get(request.user, pk=task_id)
     estimate = getattr(task, "estimate", None)
@@ -502,7 +515,7 @@ def get_estimate(request: HttpRequest, response: HttpResponse, task_id: int):
 
 
 @router.put("/estimates/{task_id}", response=EstimateOut)
-def set_estimate(request: HttpRequest, response: HttpResponse, task_id: int, payload: EstimateIn):
+def set_estimate(request: HttpRequest, response: HttpResponse, task_id: Id, payload: EstimateIn):
     """Create or replace a task's three-point estimate (min <= most likely <= max working days)."""
     task = task_policy.get(request.user, pk=task_id)
     estimate = services.estimate_set(actor=request.user, task=task, **payload.model_dump())
@@ -511,8 +524,8 @@ def set_estimate(request: HttpRequest, response: HttpResponse, task_id: int, pay
 
 
 @router.get("/simulations", response=list[RunOut])
-@paginate(LimitOffsetPagination)
-def list_simulations(request: HttpRequest, filters: Query[RaidFilter]):
+@paginate(Pagination)
+def list_simulations(request: HttpRequest, filters: Query[RunFilter]):
     return _filtered(selectors.runs_for(request.user), filters)
 
 
@@ -527,7 +540,7 @@ def start_simulation(request: HttpRequest, response: HttpResponse, payload: RunC
 
 
 @router.get("/simulations/{run_id}", response=RunOut)
-def get_simulation(request: HttpRequest, response: HttpResponse, run_id: int):
+def get_simulation(request: HttpRequest, response: HttpResponse, run_id: Id):
     run = run_policy.get(request.user, pk=run_id)
     with_etag(response, run)
     return run

@@ -12,10 +12,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import formats
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pmo.accounts.selectors import users_for_choice
+from pmo.core.ids import parse_id
 from pmo.core.navigation import Crumb, breadcrumbs
 from pmo.core.views import apply_service, detail_page, form_page, listing
 from pmo.planning.policies import task_policy
@@ -175,10 +177,9 @@ def bulk(request):
     policy = {"risk": risk_policy, "issue": issue_policy}.get(kind)
     if policy is None:
         raise Http404("unknown kind")
-    try:
-        ids = sorted({int(v) for v in request.POST.getlist("ids")})
-    except ValueError as exc:
-        raise Http404("bad selection") from exc
+    ids = {parse_id(v) for v in request.POST.getlist("ids")}
+    if None in ids:
+        raise Http404("bad selection")
     items = list(policy.visible(request.user).filter(pk__in=ids))
     if len(items) != len(ids):
         raise Http404("some of the selected items do not exist")
@@ -186,7 +187,8 @@ def bulk(request):
     if request.POST.get("status"):
         changes["status"] = request.POST["status"]
     if request.POST.get("owner"):
-        owner = users_for_choice().filter(pk=request.POST["owner"]).first()
+        owner_id = parse_id(request.POST["owner"])
+        owner = users_for_choice().filter(pk=owner_id).first() if owner_id else None
         if owner is None:
             raise Http404("no such owner")
         changes["owner"] = owner
@@ -504,12 +506,30 @@ def _dig(data, path):
     return data
 
 
+#: longest bar label of the tornado and criticality charts (the full name is in the tooltip)
+CHART_LABEL = 34
+
+
+def _bar_rows(rows: list[dict]) -> list[dict]:
+    """Chart rows labelled by what people call them: a task by its project code, WBS and name, a risk by
+    its reference and title; never the network's internal ids ("T145")."""
+    out = []
+    for row in rows:
+        full = f"{row['id']} {row['name']}" if row.get("kind") == "risk" else row["name"]
+        short = full if len(full) <= CHART_LABEL else full[:CHART_LABEL - 1].rstrip() + "…"
+        out.append({"label": short, "name": full, "value": row.get("rho", row.get("value"))})
+    return out
+
+
 def _chart_data(run) -> dict | None:
     results = run.results or {}
     if not results:
         return None
-    return {"finish": results["finish"]["histogram"], "cost": results["cost"]["histogram"],
-            "tornado": results.get("tornado", []), "criticality": results.get("criticality", [])[:15],
+    cost = dict(results["cost"]["histogram"])
+    cost["labels"] = [formats.number_format(v, 0, use_l10n=True, force_grouping=True) for v in cost["labels"]]
+    return {"finish": results["finish"]["histogram"], "cost": cost, "currency": run.program.currency,
+            "tornado": _bar_rows(results.get("tornado", [])),
+            "criticality": _bar_rows(results.get("criticality", [])[:15]),
             "title": f"#{run.pk} {run.scope_label}"}
 
 

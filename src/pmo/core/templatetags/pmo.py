@@ -1,6 +1,7 @@
 from urllib.parse import urlencode
 
 from django import template
+from django.utils.html import format_html
 
 register = template.Library()
 
@@ -13,3 +14,18 @@ def sort_header(listing, key: str, label: str):
         params["q"] = listing.query
     direction = "asc" if listing.sort == key else "desc" if listing.sort == f"-{key}" else ""
     return {"href": "?" + urlencode(params), "label": label, "direction": direction}
+
+
+@register.filter
+def seed(value):
+    """A run's seed for reading: up to six digits as they are (what a run draws); longer ones in
+    groups of three, and a very long one (old runs drew 128-bit seeds) as its first and last digits
+    with the whole of it in the tooltip."""
+    if value in (None, ""):
+        return "random"
+    digits = str(value)
+    if len(digits) <= 6:
+        return digits
+    if len(digits) <= 12:
+        return f"{int(digits):,}".replace(",", "\u202f")
+    return format_html('<span title="{}">{}…{}</span>', digits, digits[:4], digits[-4:])
