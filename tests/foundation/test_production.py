@@ -1,11 +1,13 @@
-"""The README's production start, run as documented: migrate, collectstatic, gunicorn; then a page
-and its static files are served (by whitenoise, from STATIC_ROOT). The environment is the README's
-(PMO_DEBUG=0, PMO_SECRET_KEY, PMO_AUDIT_KEY, PMO_ALLOWED_HOSTS): a setting production newly
-requires fails here until the README and this test name it.
+"""The README's production start, run as documented: the lines of its "Production" block are read
+from README.md and executed (export, migrate, collectstatic, gunicorn, a task worker); then a page and
+its static files are served (by whitenoise, from STATIC_ROOT). A setting production newly requires,
+or a command the README gets wrong, fails here until the README is right.
 
-Everything lives in a temporary folder (SQLite file, STATIC_ROOT); DATABASE_URL is dropped so the
-PostgreSQL run of the suite does not migrate its own database. The app is behind no TLS proxy here,
-so requests say ``X-Forwarded-Proto: https`` as the proxy would (else SECURE_SSL_REDIRECT answers 301).
+The ``...`` placeholders get generated secrets; everything lives in a temporary folder (SQLite file
+instead of the README's PostgreSQL address, STATIC_ROOT), so the PostgreSQL run of the suite does
+not migrate its own database; the bind port becomes a free one. The app is behind no TLS proxy
+here, so requests say ``X-Forwarded-Proto: https`` as the proxy would (else SECURE_SSL_REDIRECT
+answers 301).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import shlex
 import socket
 import subprocess
 import sys
@@ -42,18 +45,47 @@ def _get(url: str) -> tuple[int, dict, bytes]:
         return error.code, dict(error.headers), error.read()
 
 
+def readme_production_block() -> tuple[dict[str, str], list[list[str]], list[list[str]]]:
+    """The README's production block: exported variables, commands run in turn, and the commands that
+    keep running (the WSGI server, and those sent to the background with ``&``)."""
+    readme = (ROOT / "README.md").read_text()
+    block = re.search(r"### Production.*?```sh\n(.*?)```", readme, re.S)
+    assert block, "README.md has no 'Production' section with a sh block"
+    exported, steps, background = {}, [], []
+    for line in block.group(1).splitlines():
+        line = line.split("  #")[0].strip()
+        if line.startswith("export "):
+            exported.update(item.split("=", 1) for item in shlex.split(line)[1:])
+        elif line.endswith("&") or "gunicorn" in line:
+            background.append(shlex.split(line.rstrip("&")))
+        elif line:
+            steps += [shlex.split(part) for part in line.split("&&")]
+    return exported, steps, background
+
+
+def _local(command: list[str], port: int) -> list[str]:
+    """A README command with this venv's executables and a free port."""
+    program = command[0].removeprefix(".venv/bin/")
+    assert program in {"pmo", "gunicorn"}, f"unexpected command in the README: {command}"
+    return [str(BIN / program), *(re.sub(r":8000$", f":{port}", arg) for arg in command[1:])]
+
+
 @pytest.fixture
 def production(tmp_path):
-    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
-    env.update(PMO_DEBUG="0", PMO_SECRET_KEY=secrets.token_urlsafe(50), PMO_AUDIT_KEY=secrets.token_urlsafe(32),
-               PMO_ALLOWED_HOSTS="127.0.0.1",
-               PMO_SQLITE_PATH=str(tmp_path / "pmo.sqlite3"), PMO_STATIC_ROOT=str(tmp_path / "static"))
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    for command in ([BIN / "pmo", "migrate"], [BIN / "pmo", "collectstatic", "--noinput"]):
-        subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)
+    exported, steps, background = readme_production_block()
+    assert {"PMO_DEBUG", "PMO_SECRET_KEY", "PMO_AUDIT_KEY", "PMO_ALLOWED_HOSTS"} <= set(exported), exported
+    env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
+    env.update({name: secrets.token_urlsafe(40) if value == "..." else value for name, value in exported.items()})
+    env.pop("DATABASE_URL")  # the README's PostgreSQL server is an example: a temporary SQLite file here
+    env.update(PMO_ALLOWED_HOSTS="127.0.0.1", PMO_SQLITE_PATH=str(tmp_path / "pmo.sqlite3"),
+               PMO_STATIC_ROOT=str(tmp_path / "static"))
     port = _free_port()
-    server = subprocess.Popen([BIN / "gunicorn", "pmo.wsgi", "-w", "4", "--bind", f"127.0.0.1:{port}"], cwd=ROOT,
-                              env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    for command in steps:
+        subprocess.run(_local(command, port), cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)
+    running = [subprocess.Popen(_local(command, port), cwd=ROOT, env=env, stderr=subprocess.STDOUT,
+                                stdout=subprocess.PIPE if "gunicorn" in command[0] else subprocess.DEVNULL)
+               for command in background]
+    server, = (process for process, command in zip(running, background, strict=True) if "gunicorn" in command[0])
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -67,8 +99,9 @@ def production(tmp_path):
                 time.sleep(0.2)
         yield base
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        for process in running:
+            process.terminate()
+            process.wait(timeout=30)
 
 
 def test_documented_production_start_serves_pages_and_static_files(production):

@@ -95,7 +95,7 @@ def mspdi_import(*, actor, project: Project, data: bytes, replace: bool = False)
                     calendar=calendar, created_by=actor_row,
                 )
                 try:
-                    task.full_clean(exclude=["parent", "calendar", "project"])
+                    task.full_clean(exclude=["parent", "calendar", "project", "created_by"])  # set here, not read
                 except ValidationError as exc:
                     problems = "; ".join(f"{name}: {' '.join(m)}" for name, m in exc.message_dict.items())
                     where = f"line {row.line}: " if row.line else ""
