@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from pmo.portfolio.demo import DEMO_PASSWORD, load_demo
+
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
-
 
 
 def pytest_collection_modifyitems(items):
@@ -55,3 +56,18 @@ def screenshot(page):
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
     return take
+
+
+@pytest.fixture
+def demo(transactional_db):
+    """The demo portfolio (what `make run` loads), committed so that the live server sees it."""
+    load_demo()
+
+
+def login(page, live_server, username: str) -> None:
+    """Log a demo user in through the login form and wait for the overview."""
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")

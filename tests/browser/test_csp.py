@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
-
-from pmo.portfolio.demo import DEMO_PASSWORD, load_demo
 from pmo.portfolio.models import Program, Project
 from pmo.raid.models import Risk, SimulationRun
+
+from .conftest import login
 
 # CDP-injected, so the policy does not apply to it; it records every violation the page reports.
 _LISTEN = """
@@ -18,20 +17,11 @@ document.addEventListener("securitypolicyviolation", function (e) {
 """
 
 
-@pytest.fixture
-def demo(transactional_db):
-    load_demo()
-
-
 def test_main_pages_have_no_csp_violations(demo, page, live_server, screenshot):
     console = []
     page.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
     page.add_init_script(_LISTEN)
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", "director")
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    login(page, live_server, "director")
 
     erp = Program.objects.get(code="ERP")
     project = Project.objects.filter(program=erp).first()

@@ -7,23 +7,9 @@ from __future__ import annotations
 import pytest
 
 from pmo.planning.models import Baseline, Interface, Task
-from pmo.portfolio.demo import DEMO_PASSWORD, load_demo
 from pmo.raid.models import Escalation, Issue
 
-from .conftest import SCREENSHOTS
-
-
-@pytest.fixture
-def demo(transactional_db):
-    load_demo()
-
-
-def _login(page, live_server, username):
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+from .conftest import SCREENSHOTS, login
 
 
 def test_project_manager_escalates_and_steering_opens_the_issue(demo, browser, live_server):
@@ -31,7 +17,7 @@ def test_project_manager_escalates_and_steering_opens_the_issue(demo, browser, l
              .exclude(escalation_level="steering").order_by("pk").first())
     assert issue is not None, "the demo has an open issue in the project manager's projects"
     pm = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
-    _login(pm, live_server, "project_manager")
+    login(pm, live_server, "project_manager")
     pm.goto(f"{live_server.url}{issue.get_absolute_url()}")
     while pm.locator("[data-testid=escalate-form]").count():
         pm.fill("[data-testid=escalate-form] input[name=reason]", "Blocks the single sign-on go-live")
@@ -43,7 +29,7 @@ def test_project_manager_escalates_and_steering_opens_the_issue(demo, browser, l
     assert escalation.escalated_by.username == "project_manager"
 
     steering = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
-    _login(steering, live_server, "steering")
+    login(steering, live_server, "steering")
     steering.goto(f"{live_server.url}/raid/escalations/")
     steering.click(f"[data-testid=escalation-table] a[href='{issue.get_absolute_url()}']")
     steering.wait_for_url(f"{live_server.url}{issue.get_absolute_url()}")
@@ -73,7 +59,7 @@ def test_detail_pages_at_desktop_and_phone_width(demo, browser, live_server, use
     for width, height in ((1440, 900), (390, 844)):
         context = browser.new_context(viewport={"width": width, "height": height})
         page = context.new_page()
-        _login(page, live_server, username)
+        login(page, live_server, username)
         for name, url in pages.items():
             response = page.goto(f"{live_server.url}{url}")
             assert response.status == 200, url

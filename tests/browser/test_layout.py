@@ -10,20 +10,14 @@ import re
 import pytest
 
 from pmo.planning.models import Task
-from pmo.portfolio.demo import DEMO_PASSWORD, load_demo
 from pmo.portfolio.models import Program, Project
 from pmo.raid.models import Issue, Risk, SimulationRun
 
-from .conftest import SCREENSHOTS
+from .conftest import SCREENSHOTS, login
 
 #: text of a cell that must not wrap: a reference (R-19, DX-IAM, #3, 2.10), a date, a number
 NO_WRAP = re.compile(r"^(#?\d+(\.\d+)*|[A-Z]{1,4}-\d+|[A-Z]{2,4}(-[A-Z]{2,6})?|\d{4}-\d\d-\d\d( \d\d:\d\d)?|"
                      r"[\d,]+(\.\d+)?)$")
-
-
-@pytest.fixture
-def demo(transactional_db):
-    load_demo()
 
 
 def _pages() -> dict[str, str]:
@@ -53,14 +47,6 @@ def _context(browser, width: int):
     return context, page
 
 
-def _login(page, live_server, username):
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
-
-
 def _shot(page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
@@ -80,7 +66,7 @@ def test_phone_width_and_desktop_layout(demo, browser, live_server, username):
     page.goto(f"{live_server.url}/login/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     _shot(page, "layout-login-390")
-    _login(page, live_server, username)
+    login(page, live_server, username)
     wide, seen = [], []
     for name, path in pages.items():
         response = page.goto(live_server.url + path)
@@ -100,7 +86,7 @@ def test_phone_width_and_desktop_layout(demo, browser, live_server, username):
     context.close()
 
     context, page = _context(browser, 1440)
-    _login(page, live_server, username)
+    login(page, live_server, username)
     for name in ("raid", "tasks", "raid-issues", "overview", "projects"):
         page.goto(live_server.url + pages[name])
         cells = [c for c in page.locator("main table td").all() if NO_WRAP.match(c.inner_text().strip())]

@@ -2,28 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
-
-from pmo.portfolio.demo import DEMO_PASSWORD, load_demo
 from pmo.portfolio.models import Program
 from pmo.raid.models import Escalation, SimulationRun
 
-
-@pytest.fixture
-def demo(transactional_db):
-    load_demo()
-
-
-def _login(page, live_server, username):
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+from .conftest import login
 
 
 def test_heat_map_cell_and_run_charts(demo, page, live_server, screenshot):
-    _login(page, live_server, "director")
+    login(page, live_server, "director")
     erp = Program.objects.get(code="ERP")
     page.goto(f"{live_server.url}/raid/programs/{erp.pk}/")
     cell = page.locator("[data-testid=heatmap-inherent] td.cell:not(.empty)").first
@@ -41,7 +27,7 @@ def test_heat_map_cell_and_run_charts(demo, page, live_server, screenshot):
 
 
 def test_steering_decides_in_the_browser(demo, page, live_server, screenshot):
-    _login(page, live_server, "steering")
+    login(page, live_server, "steering")
     page.goto(f"{live_server.url}/raid/escalations/")
     rows = page.locator("[data-testid=escalation-table] tbody tr")
     assert rows.count() >= 1

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from pmo.portfolio.demo import DEMO_PASSWORD, load_demo
 from pmo.portfolio.models import Program, Project
+
+from .conftest import login
 
 # user -> (programs on the overview, edit button on DX, "New program" button, projects listed on DX)
 EXPECTED = {
@@ -18,23 +19,10 @@ EXPECTED = {
 }
 
 
-@pytest.fixture
-def demo(transactional_db):
-    load_demo()
-
-
-def _login(page, live_server, username):
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
-
-
 @pytest.mark.parametrize("username", EXPECTED)
 def test_role_sees_what_it_may(demo, page, live_server, screenshot, username):
     programs, can_edit, can_create, dx_projects = EXPECTED[username]
-    _login(page, live_server, username)
+    login(page, live_server, username)
     rows = page.locator("[data-testid=overview-table] tbody tr td:first-child a").all_inner_texts()
     expected_codes = sorted(Program.objects.values_list("code", flat=True)) if programs == "all" else programs
     assert sorted(rows) == expected_codes
@@ -59,7 +47,7 @@ def test_role_sees_what_it_may(demo, page, live_server, screenshot, username):
 
 
 def test_director_edits_a_project_in_the_browser(demo, page, live_server, screenshot):
-    _login(page, live_server, "director")
+    login(page, live_server, "director")
     project = Project.objects.get(code="DX-DATA")
     page.goto(f"{live_server.url}/projects/{project.pk}/edit/")
     page.fill("#id_name", "Operational data platform (re-scoped)")
