@@ -16,7 +16,15 @@ PLANNING_DATES = [django.core.validators.MinValueValidator(EARLIEST), django.cor
 CHUNK = 2000
 
 
+def check_foreign_keys_now(schema_editor):
+    """PostgreSQL defers foreign-key checks to the commit, and refuses the ALTER TABLEs that follow the
+    data step while checks are pending ("pending trigger events"): check them as rows are written."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
 def to_ranges(apps, schema_editor):
+    check_foreign_keys_now(schema_editor)
     CalendarException = apps.get_model("planning", "CalendarException")
     rows = (CalendarException.objects.filter(date__isnull=False).order_by("calendar_id", "date", "pk")
             .values_list("calendar_id", "date", "working", "name"))
@@ -34,6 +42,7 @@ def to_ranges(apps, schema_editor):
 
 
 def to_days(apps, schema_editor):
+    check_foreign_keys_now(schema_editor)
     CalendarException = apps.get_model("planning", "CalendarException")
     seen, days = set(), []
     for row in CalendarException.objects.filter(date__isnull=True).order_by("calendar_id", "start", "pk"):
