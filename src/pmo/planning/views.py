@@ -402,7 +402,8 @@ def dependency_detail(request, pk):
 def _link_summary(link) -> str:
     """Where a new link went: "Linked Design (PA-1 1.2) → Build (PA-2 3) FS +2 d; PA-2 rescheduled."."""
     def end(t):
-        return f"{t.name} ({t.project.code} {t.code or t.wbs})".replace(" )", ")")
+        reference = " ".join(part for part in (t.project.code, t.code or t.wbs) if part)
+        return f"{t.name} ({reference})"
 
     lag = ""
     if link.lag:
