@@ -57,9 +57,10 @@ lint: $(STAMP_DEV)
 bench: $(STAMP_DEV)
 	$(BIN)/python -m benchmarks
 
-lock:
-	uv pip compile pyproject.toml --python-version 3.11 --generate-hashes -o requirements/base.lock
-	uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements/dev.lock
+lock: $(BIN)/python
+	$(BIN)/pip install -q uv
+	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --generate-hashes -o requirements/base.lock
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements/dev.lock
 
 clean:
 	rm -rf $(VENV) node_modules pmo.sqlite3*
