@@ -32,6 +32,7 @@ minimised). They never lengthen the project: the makespan is the objective.
 
 from __future__ import annotations
 
+import itertools
 import math
 import operator
 import threading
@@ -53,8 +54,10 @@ PROGRESS_EVERY = 0.5
 
 _NEVER = np.iinfo(np.int64).max // 4  # "no deadline": beyond any horizon, yet safe to add to
 _NEAR = 24  # periods after its earliest start where the serial SGS looks for a fit first
-_POPULATION, _ELITE, _MUTANTS, _INHERIT = 96, 20, 12, 0.7  # the genetic algorithm
-_WARM_SHARE, _WARM_SECONDS = 0.1, 1.0  # exact mode: the heuristic's share of the time limit, at most this
+_POPULATION, _ELITE, _MUTANTS, _INHERIT = 32, 6, 4, 0.7  # the genetic algorithm
+# exact mode: the warm start gets a tenth of the time limit, at most 1 s, and stops after 2 generations
+# without a better schedule
+_WARM_SHARE, _WARM_SECONDS, _WARM_STALL = 0.1, 1.0, 2
 
 
 class Mode(StrEnum):
@@ -83,6 +86,10 @@ class Rule(StrEnum):
 
 class LevelingError(ValueError):
     """The problem is malformed (unknown ids, negative values, a cycle) or cannot be resourced at all."""
+
+
+class _Stopped(Exception):
+    """A batch of schedules abandoned half-way: the time is up or the run was cancelled."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,21 +187,19 @@ def level(
     """Level ``problem`` (see the module docstring).
 
     ``time_limit`` (seconds) bounds the whole run, ``max_schedules`` the heuristic's schedules (in exact
-    mode those of the warm start, which otherwise gets a tenth of the time limit, at most 1 s).
-    ``workers`` is CP-SAT's number of threads. Raises :class:`LevelingError` for a malformed problem.
+    mode too). ``workers`` is CP-SAT's number of threads. Raises :class:`LevelingError` for a malformed
+    problem.
     """
     mode = Mode(mode)
     if not time_limit > 0 or (max_schedules is not None and max_schedules < 1) or workers < 1:
         raise LevelingError("time_limit must be > 0, max_schedules and workers >= 1")
     clock = _Clock(time_limit, progress, cancel)
     net = _Network(problem)
+    search = _Search(net, seed, clock, max_schedules, within_float)
     if mode is Mode.HEURISTIC:
-        search = _Search(net, seed, clock, time_limit, max_schedules, within_float)
-        search.run()
+        search.run(time_limit)
         return search.result()
-    warm = min(_WARM_SHARE * time_limit, _WARM_SECONDS)
-    search = _Search(net, seed, clock, warm, max_schedules, within_float)
-    search.run()
+    search.run(min(_WARM_SHARE * time_limit, _WARM_SECONDS), stall=_WARM_STALL)
     return _exact(search, workers, seed)
 
 
@@ -202,7 +207,7 @@ def single_pass(problem: Problem, rule: Rule | str = Rule.LFT, *, scheme: str = 
     """One pass of the serial or the parallel SGS with one priority rule: how desktop tools level, and the
     benchmark's naive baseline."""
     net = _Network(problem)
-    search = _Search(net, 0, _Clock(math.inf, None, None), math.inf, 1, within_float=False)
+    search = _Search(net, 0, _Clock(math.inf, None, None), 1, within_float=False)
     keys = search.rule_keys([Rule(rule)])
     if scheme == "serial":
         starts = search.forward.serial(keys, horizon=search.horizon())
@@ -377,6 +382,7 @@ class _Decoder:
         dtype = np.int32 if net.capacity.max(initial=0) < 2**30 else np.int64
         self.req = net.req.astype(dtype)
         self.near = _NEAR + int(net.dur.max())  # width of the windows `_near` looks at
+        self.stop: Callable[[], bool] = lambda: False  # polled every 64 steps: True abandons the batch
 
     # ---- capacity profiles (schedules x resources x periods)
 
@@ -425,7 +431,9 @@ class _Decoder:
         starts = np.zeros((k, n), dtype=np.int64)
         avail = self._avail(k, max(horizon, self.near + 1), ends)
         windows = _windows(avail, self.near)
-        for _ in range(n):
+        for step in range(n):
+            if step % 64 == 63 and self.stop():
+                raise _Stopped
             score = np.where(eligible, keys, -np.inf)
             if regret is not None:
                 value, rng = regret
@@ -544,7 +552,11 @@ class _Decoder:
         demand = self.req.T[None]  # (1, R, n)
         avail = self._avail(k, horizon, None)
         resources = np.arange(avail.shape[1])
-        while (left > 0).any():
+        for step in itertools.count():
+            if not (left > 0).any():
+                break
+            if step % 64 == 63 and self.stop():
+                raise _Stopped
             if now.max() + span > avail.shape[2]:
                 avail = self._grow(avail, int(now.max()) + span + 1, None)
             window = avail[rows[:, None, None], resources[None, :, None], now[:, None, None] + np.arange(span)]
@@ -637,16 +649,17 @@ class _Search:
     """Priority-rule passes, then a biased random-key genetic algorithm with forward-backward improvement
     (within float: regret-biased sampling inside the float windows instead). Keeps the best schedule."""
 
-    def __init__(self, net: _Network, seed: int, clock: _Clock, seconds: float, max_schedules: int | None,
-                 within_float: bool):
+    def __init__(self, net: _Network, seed: int, clock: _Clock, max_schedules: int | None, within_float: bool):
         self.net = net
         self.rng = np.random.default_rng(seed)
         self.clock = clock
-        self.seconds = seconds
+        self.until = clock.limit  # seconds of the clock the current run may take
         self.max_schedules = max_schedules
         self.within_float = within_float
         self.forward = _Decoder(net, reverse=False)
         self.backward = _Decoder(net, reverse=True)
+        self.stepping = False  # batches may be abandoned only within `step`, once there is a schedule
+        self.forward.stop = self.backward.stop = lambda: self.stepping and self.best_score is not None and self.done()
         self.es = net.early_starts()
         self.cpm_makespan = int((self.es + net.dur).max())
         self.ls = net.late_starts(self.cpm_makespan)
@@ -656,6 +669,8 @@ class _Search:
         self.schedules = 0
         self.best = np.zeros(net.n, dtype=np.int64)
         self.best_score: tuple[int, ...] | None = None
+        self.keys: np.ndarray | None = None  # the GA's next generation, and its elite with their scores
+        self.elite = self.elite_scores = None
 
     # ---- scores: (late periods, overload, makespan, weighted starts), lower is better, in that order
 
@@ -679,6 +694,8 @@ class _Search:
     def solved(self) -> bool:
         """The best schedule cannot be beaten: no lateness or overload, the makespan at the lower bound (within
         float it cannot move), and no priorities to weigh."""
+        if self.best_score is None:
+            return False
         late, overload, makespan, _ = self.best_score
         short = self.within_float or makespan <= self.lower_bound
         return late == 0 and overload == 0 and short and bool((self.weight == 1).all())
@@ -686,7 +703,7 @@ class _Search:
     def done(self) -> bool:
         if self.solved() or (self.max_schedules is not None and self.schedules >= self.max_schedules):
             return True
-        return self.clock.stop() or self.clock.elapsed() >= self.seconds
+        return self.clock.stop() or self.clock.elapsed() >= self.until
 
     def room(self, wanted: int) -> int:
         """How many of ``wanted`` schedules ``max_schedules`` still allows."""
@@ -731,53 +748,78 @@ class _Search:
 
     # ---- the search
 
-    def run(self) -> None:
-        keys = self.rule_keys(list(Rule))
-        latest = np.broadcast_to(self.ls, keys.shape) if self.within_float else None
-        self.consider(self.forward.serial(keys, horizon=self.horizon(), latest=latest))
-        if self.within_float:
-            self._sample()
-        else:
+    def run(self, until: float, stall: int | None = None) -> None:
+        """Search until ``until`` seconds of the clock, the schedule budget or a cancel; with ``stall``, stop
+        after that many batches without a better schedule. A second run goes on where the first stopped."""
+        self.until = until
+        if self.best_score is None:
+            self.step()  # the priority-rule passes run whatever the budget: there is always a schedule
+        stalled = 0
+        while not self.done() and (stall is None or stalled < stall):
+            before = self.best_score
+            if not self.step():
+                break
+            stalled = 0 if before is None or self.best_score < before else stalled + 1
+
+    def step(self) -> bool:
+        """One batch: the priority-rule passes first, then a GA generation (within float: random samples).
+        False when the schedule budget leaves no room for it, or the time ran out in the middle of it."""
+        self.stepping = True
+        try:
+            return self._step()
+        except _Stopped:
+            return False
+        finally:
+            self.stepping = False
+
+    def _step(self) -> bool:
+        if self.best_score is None:
+            keys = self.rule_keys(list(Rule))
+            latest = np.broadcast_to(self.ls, keys.shape) if self.within_float else None
+            self.consider(self.forward.serial(keys, horizon=self.horizon(), latest=latest))
+            self.keys = np.concatenate([keys, self.rng.random((_POPULATION - len(keys), self.net.n))])
             parallel = self.rule_keys([Rule.LFT, Rule.MSLK, Rule.MTS, Rule.GRPW])[: self.room(4)]
-            if len(parallel) and not self.done():
+            if not self.within_float and len(parallel) and not self.done():
                 self.consider(self.forward.parallel(parallel, horizon=self.horizon()))
-            self._evolve(keys)
+        elif self.within_float:
+            if not self.room(1):
+                return False
+            self._sample()
+        elif not self._generation():
+            return False
         self.clock.report(self.message())
+        return True
 
     def _sample(self) -> None:
-        """Within float: regret-biased random sampling on the latest finish, inside the float windows."""
+        """Within float: a batch of regret-biased random samples on the latest finish, inside the float windows."""
+        k = self.room(32)
+        keys = np.broadcast_to(self.priority_class, (k, self.net.n))
+        latest = np.broadcast_to(self.ls, keys.shape)
         lf = (self.ls + self.net.dur).astype(float)
-        while not self.done():
-            k = self.room(32)
-            keys = np.broadcast_to(self.priority_class, (k, self.net.n))
-            latest = np.broadcast_to(self.ls, keys.shape)
-            self.consider(self.forward.serial(keys, horizon=self.horizon(), latest=latest, regret=(lf, self.rng)))
-            self.clock.report(self.message())
+        self.consider(self.forward.serial(keys, horizon=self.horizon(), latest=latest, regret=(lf, self.rng)))
 
-    def _evolve(self, seeds: np.ndarray) -> None:
-        """Biased random-key GA: the elite survives, children take each key from their elite parent with
-        probability 0.7 and from a non-elite one otherwise, random newcomers join each generation. Each
-        individual is decoded by the serial SGS and justified; its keys become its justified start order."""
-        keys = np.concatenate([seeds, self.rng.random((_POPULATION - len(seeds), self.net.n))])
-        elite = elite_scores = None
-        while not self.done():
-            k = self.room(3 * len(keys)) // 3
-            if k == 0:
-                break
-            justified = self._justify(self.forward.serial(keys[:k], horizon=self.horizon()))
-            scores = self.scores(justified)
-            keys = -justified / (justified.max(axis=1, keepdims=True) + 1.0)
-            if elite is not None:
-                keys, scores = np.concatenate([elite, keys]), np.concatenate([elite_scores, scores])
-            order = np.lexsort(scores.T[::-1])
-            elite, elite_scores = keys[order[:_ELITE]], scores[order[:_ELITE]]
-            others = keys[order[_ELITE:]] if len(order) > _ELITE else elite
-            children = _POPULATION - _ELITE - _MUTANTS
-            a = elite[self.rng.integers(0, len(elite), children)]
-            b = others[self.rng.integers(0, len(others), children)]
-            inherit = self.rng.random(a.shape) < _INHERIT
-            keys = np.concatenate([np.where(inherit, a, b), self.rng.random((_MUTANTS, self.net.n))])
-            self.clock.report(self.message())
+    def _generation(self) -> bool:
+        """One generation of the biased random-key GA: the elite survives, children take each key from an
+        elite parent with probability 0.7 and from a non-elite one otherwise, random newcomers join. Each
+        individual is decoded by the serial SGS and justified, and its keys become its justified start order.
+        False when the schedule budget leaves no room for it."""
+        k = self.room(3 * len(self.keys)) // 3
+        if k == 0:
+            return False
+        justified = self._justify(self.forward.serial(self.keys[:k], horizon=self.horizon()))
+        scores = self.scores(justified)
+        keys = -justified / (justified.max(axis=1, keepdims=True) + 1.0)
+        if self.elite is not None:
+            keys, scores = np.concatenate([self.elite, keys]), np.concatenate([self.elite_scores, scores])
+        order = np.lexsort(scores.T[::-1])
+        self.elite, self.elite_scores = keys[order[:_ELITE]], scores[order[:_ELITE]]
+        others = keys[order[_ELITE:]] if len(order) > _ELITE else self.elite
+        children = _POPULATION - _ELITE - _MUTANTS
+        a = self.elite[self.rng.integers(0, len(self.elite), children)]
+        b = others[self.rng.integers(0, len(others), children)]
+        inherit = self.rng.random(a.shape) < _INHERIT
+        self.keys = np.concatenate([np.where(inherit, a, b), self.rng.random((_MUTANTS, self.net.n))])
+        return True
 
     def _justify(self, starts: np.ndarray) -> np.ndarray:
         """Forward-backward improvement: right-justify in order of finish, then left-justify in order of start.
@@ -876,9 +918,10 @@ def _over_allocations(net: _Network, starts: np.ndarray) -> tuple[OverAllocation
 
 
 def _exact(search: _Search, workers: int, seed: int) -> Result:
-    """CP-SAT from the heuristic's best schedule: the hint, and its makespan as the horizon."""
-    from ortools.sat.python import cp_model  # noqa: PLC0415 (loaded only when the exact mode runs)
-
+    """CP-SAT from the heuristic's best schedule (the hint; its makespan is the horizon), while the GA goes on
+    in this thread: on large instances it improves a schedule faster than the solver, which proves the bound.
+    The better schedule wins. Within float the solver's objective differs from the heuristic's, so it alone
+    searches."""
     net, clock = search.net, search.clock
     late, _, makespan, _ = search.best_score
     if clock.stop() or search.solved():
@@ -888,87 +931,125 @@ def _exact(search: _Search, workers: int, seed: int) -> Result:
     ls = search.ls if within else net.late_starts(horizon)
     if (ls < search.es).any():  # the deadlines cannot all be met, whatever the resources
         return search.result(status=Status.INFEASIBLE)
-
-    model = cp_model.CpModel()
-    start = [model.new_int_var(int(a), int(b), f"s{j}") for j, (a, b) in enumerate(zip(search.es, ls, strict=True))]
-    for i, j, d in zip(net.pred.tolist(), net.succ.tolist(), net.delta.tolist(), strict=True):
-        model.add(start[j] >= start[i] + d)
-    end = model.new_int_var(search.lower_bound if not within else 0, horizon, "makespan")
-    for j in range(net.n):
-        model.add(end >= start[j] + int(net.dur[j]))
-    fits = {j: model.new_bool_var(f"fits{j}") for j in np.flatnonzero(search.forward.busy).tolist()} \
-        if within else {}
-    intervals = {
-        j: model.new_optional_fixed_size_interval_var(start[j], int(net.dur[j]), fits[j], f"i{j}") if within
-        else model.new_fixed_size_interval_var(start[j], int(net.dur[j]), f"i{j}")
-        for j in np.flatnonzero(search.forward.busy).tolist()
-    }
-    # the makespan as an interval filling every resource from the end: cumulative reasoning then bounds it
-    tail = model.new_interval_var(end, model.new_int_var(0, horizon, "tail"), horizon, "after")
-    for r in range(net.req.shape[1]):
-        users = [j for j in intervals if net.req[j, r]]
-        if not users:
-            continue
-        top = int(net.capacity[r].max())
-        tasks = [intervals[j] for j in users] + [tail]
-        demands = [int(net.req[j, r]) for j in users] + [top]
-        for a, b, c in _capacity_runs(net.capacity[r], horizon):
-            if c < top:  # less capacity in periods a .. b-1: a fixed task takes the difference
-                tasks.append(model.new_fixed_size_interval_var(a, b - a, f"cap{r}_{a}"))
-                demands.append(top - c)
-        model.add_cumulative(tasks, demands, top)
-    if within:  # keep as much work as possible inside the capacity, then finish early
-        outside = sum((1 - fits[j]) * int(net.work[j]) for j in fits)
-        model.minimize(outside * (horizon + 1) + end)
-        for j, fit in _fitting(net, search.best).items():
-            model.add_hint(fits[j], fit)
-    else:
-        model.minimize(end)
-    for j in range(net.n):
-        model.add_hint(start[j], int(search.best[j]))
-
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(clock.limit - clock.elapsed(), 0.001)
-    solver.parameters.num_workers = workers
-    solver.parameters.random_seed = seed
-    solver.parameters.push_all_tasks_toward_start = True
-    code, solver_time = _solve(solver, model, clock)
-    if code == cp_model.INFEASIBLE:
-        return search.result(status=Status.INFEASIBLE, solver_time=solver_time)
-    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return search.result(solver_time=solver_time)
-    starts = _left_justify(search, np.array([solver.value(s) for s in start], dtype=np.int64))
-    proven = code == cp_model.OPTIMAL
-    bound = math.ceil(solver.best_objective_bound - 1e-6)
+    model = _CpSat(search, horizon, ls, workers, seed)
+    search.until = clock.limit
+    found = model.solve(search.best, clock.limit - clock.elapsed(),
+                        beside=None if within else lambda: not search.done() and search.step())
+    if model.infeasible:
+        return search.result(status=Status.INFEASIBLE, solver_time=model.time)
+    if found is not None and within:
+        search.best = found
+    elif found is not None:
+        search.consider(found[None])
+    starts = _left_justify(search, search.best)
     if not within and (search.weight > 1).any() and not clock.stop():
-        # priorities: the same makespan, high-priority activities as early as possible
-        model.clear_hints()
-        for j in range(net.n):
-            model.add_hint(start[j], int(starts[j]))
-        model.add(end <= int((starts + net.dur).max()))
-        model.minimize(sum(int(w) * s for w, s in zip(search.weight, start, strict=True)))
-        solver.parameters.max_time_in_seconds = max(clock.limit - clock.elapsed(), 0.001)
-        again, seconds = _solve(solver, model, clock)
-        solver_time += seconds
-        if again in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            starts = np.array([solver.value(s) for s in start], dtype=np.int64)
+        starts = model.prefer(starts, search.weight, clock.limit - clock.elapsed())
     if within:
         overload = search.scores(starts[None])[0, 1]
-        return search.result(starts, status=Status.OPTIMAL if proven or not overload else Status.FEASIBLE,
-                             solver_time=solver_time)
-    return search.result(starts, status=Status.OPTIMAL if proven else Status.FEASIBLE, lower_bound=bound,
-                         solver_time=solver_time)
+        status = Status.OPTIMAL if model.proven or not overload else Status.FEASIBLE
+        return search.result(starts, status=status, solver_time=model.time)
+    status = Status.OPTIMAL if model.proven else Status.FEASIBLE
+    return search.result(starts, status=status, lower_bound=model.bound, solver_time=model.time)
 
 
-def _solve(solver, model, clock: _Clock) -> tuple[int, float]:
-    """Solve in a thread (CP-SAT releases the GIL) while this thread polls ``cancel`` and reports progress,
-    so the caller's callbacks run in the caller's thread. Returns the status code and the seconds taken."""
+class _CpSat:
+    """The CP-SAT model of a search's problem: an interval per activity that needs capacity, a cumulative per
+    resource, the links as linear inequalities, the makespan to minimise (within float: first the work left
+    outside the capacity). Solvable several times from different hints."""
+
+    def __init__(self, search: _Search, horizon: int, ls: np.ndarray, workers: int, seed: int):
+        from ortools.sat.python import cp_model  # noqa: PLC0415 (loaded only when the exact mode runs)
+
+        self.cp_model = cp_model
+        self.search = search
+        net = search.net
+        within = search.within_float
+        model = self.model = cp_model.CpModel()
+        start = self.start = [model.new_int_var(int(a), int(b), f"s{j}") for j, (a, b) in enumerate(
+            zip(search.es, ls, strict=True))]
+        for i, j, d in zip(net.pred.tolist(), net.succ.tolist(), net.delta.tolist(), strict=True):
+            model.add(start[j] >= start[i] + d)
+        end = self.end = model.new_int_var(0 if within else search.lower_bound, horizon, "makespan")
+        for j in range(net.n):
+            model.add(end >= start[j] + int(net.dur[j]))
+        busy = np.flatnonzero(search.forward.busy).tolist()
+        self.fits = {j: model.new_bool_var(f"fits{j}") for j in busy} if within else {}
+        intervals = {
+            j: model.new_optional_fixed_size_interval_var(start[j], int(net.dur[j]), self.fits[j], f"i{j}")
+            if within else model.new_fixed_size_interval_var(start[j], int(net.dur[j]), f"i{j}")
+            for j in busy
+        }
+        # the makespan as an interval filling every resource from the end: cumulative reasoning then bounds it
+        tail = model.new_interval_var(end, model.new_int_var(0, horizon, "tail"), horizon, "after")
+        for r in range(net.req.shape[1]):
+            users = [j for j in busy if net.req[j, r]]
+            if not users:
+                continue
+            top = int(net.capacity[r].max())
+            tasks = [intervals[j] for j in users] + [tail]
+            demands = [int(net.req[j, r]) for j in users] + [top]
+            for a, b, c in _capacity_runs(net.capacity[r], horizon):
+                if c < top:  # less capacity in periods a .. b-1: a fixed task takes the difference
+                    tasks.append(model.new_fixed_size_interval_var(a, b - a, f"cap{r}_{a}"))
+                    demands.append(top - c)
+            model.add_cumulative(tasks, demands, top)
+        if within:
+            outside = sum((1 - fit) * int(net.work[j]) for j, fit in self.fits.items())
+            model.minimize(outside * (horizon + 1) + end)
+        else:
+            model.minimize(end)
+        self.solver = cp_model.CpSolver()
+        self.solver.parameters.num_workers = workers
+        self.solver.parameters.random_seed = seed
+        self.solver.parameters.push_all_tasks_toward_start = True
+        self.time = 0.0
+        self.bound = 0
+        self.proven = self.infeasible = False
+
+    def solve(self, hint: np.ndarray, seconds: float, beside: Callable[[], bool] | None = None) -> np.ndarray | None:
+        """The solver's best schedule within ``seconds``, or None; keeps its bound and whether it proved it.
+        ``beside()`` runs in this thread meanwhile, as long as it returns True."""
+        cp_model, model = self.cp_model, self.model
+        model.clear_hints()
+        for var, value in zip(self.start, hint.tolist(), strict=True):
+            model.add_hint(var, value)
+        if self.fits:
+            for j, fit in _fitting(self.search.net, hint).items():
+                model.add_hint(self.fits[j], fit)
+        self.solver.parameters.max_time_in_seconds = max(seconds, 0.001)
+        code, taken = _solve(self.solver, model, self.search.clock, beside)
+        self.time += taken
+        self.infeasible = code == cp_model.INFEASIBLE
+        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None
+        self.proven = code == cp_model.OPTIMAL
+        if not self.search.within_float:
+            self.bound = max(self.bound, math.ceil(self.solver.best_objective_bound - 1e-6))
+        return np.array([self.solver.value(s) for s in self.start], dtype=np.int64)
+
+    def prefer(self, starts: np.ndarray, weight: np.ndarray, seconds: float) -> np.ndarray:
+        """Priorities: the same makespan, high-priority activities as early as possible."""
+        net = self.search.net
+        self.model.add(self.end <= int((starts + net.dur).max()))
+        self.model.minimize(sum(int(w) * s for w, s in zip(weight, self.start, strict=True)))
+        proven, bound = self.proven, self.bound  # of the makespan, which this solve does not change
+        found = self.solve(starts, seconds)
+        self.proven, self.bound = proven, bound
+        return starts if found is None else found
+
+
+def _solve(solver, model, clock: _Clock, beside: Callable[[], bool] | None) -> tuple[int, float]:
+    """Solve in a thread (CP-SAT releases the GIL) while this thread runs ``beside()``, polls ``cancel`` and
+    reports progress, so the caller's callbacks run in the caller's thread. Returns the status code and the
+    seconds taken."""
     outcome = {}
     t0 = time.perf_counter()
     thread = threading.Thread(target=lambda: outcome.update(code=solver.solve(model)), daemon=True)
     thread.start()
     while thread.is_alive():
-        thread.join(0.05)
+        if beside is None or not beside():
+            beside = None
+            thread.join(0.05)
         if thread.is_alive():
             if clock.stop():
                 solver.stop_search()
