@@ -179,7 +179,7 @@ def level(
     within_float: bool = False,
     time_limit: float = 10.0,
     max_schedules: int | None = None,
-    workers: int = 2,
+    workers: int = 1,
     seed: int = 0,
     progress: Progress | None = None,
     cancel: Cancel | None = None,
@@ -187,7 +187,8 @@ def level(
     """Level ``problem`` (see the module docstring).
 
     ``time_limit`` (seconds) bounds the whole run, ``max_schedules`` the heuristic's schedules (in exact
-    mode too). ``workers`` is CP-SAT's number of threads. Raises :class:`LevelingError` for a malformed
+    mode too; the 11 priority-rule passes always run). ``workers`` is CP-SAT's number of threads; the
+    exact mode's GA runs beside them in the calling thread. Raises :class:`LevelingError` for a malformed
     problem.
     """
     mode = Mode(mode)
