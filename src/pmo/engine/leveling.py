@@ -17,7 +17,9 @@ Two modes, both under a time limit and a cancel callback:
   ``max_schedules``; under a time limit alone a faster machine evaluates more schedules.
 * **exact**: a CP-SAT model (an interval per activity, a cumulative per resource, the links as linear
   inequalities), warm-started with the heuristic's best schedule as a hint and its makespan as the
-  horizon. It reports the status, the proven lower bound and the gap.
+  horizon. While the solver searches, the GA goes on in the calling thread and the better schedule wins
+  (on large instances the GA improves faster; the solver proves). It reports the status, the proven lower
+  bound and the gap.
 
 **Within float** (``within_float=True``) keeps the unleveled finish: no activity may finish after its late
 finish in the critical path method, so only activities with float move. Over-allocations that cannot be
