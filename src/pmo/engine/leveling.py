@@ -390,11 +390,13 @@ class _Decoder:
     # ---- capacity profiles (schedules x resources x periods)
 
     def _columns(self, first: int, last: int, ends: np.ndarray | None) -> np.ndarray:
-        """Capacity of periods ``first .. last-1``, mirrored per schedule when ``ends`` (makespans) is given."""
+        """Capacity of periods ``first .. last-1``, mirrored per schedule when ``ends`` (makespans) is given.
+        Mirrored periods before 0 get the last capacity, so that every activity fits somewhere."""
         cap = self.net.capacity
         if ends is None or cap.shape[1] == 1:
             return self.net.profile(first, last)[None].astype(self.req.dtype)
-        t = np.clip(ends[:, None] - 1 - np.arange(first, last)[None, :], 0, cap.shape[1] - 1)
+        t = ends[:, None] - 1 - np.arange(first, last)[None, :]
+        t = np.where(t < 0, cap.shape[1] - 1, np.minimum(t, cap.shape[1] - 1))
         return np.transpose(cap[:, t], (1, 0, 2)).astype(self.req.dtype)
 
     def _avail(self, k: int, horizon: int, ends: np.ndarray | None) -> np.ndarray:
@@ -687,6 +689,8 @@ class _Search:
     def consider(self, starts: np.ndarray) -> np.ndarray:
         """Count ``starts`` as evaluated and keep the best of them; returns their scores."""
         self.schedules += len(starts)
+        if not len(starts):
+            return np.zeros((0, 4), dtype=np.int64)
         scores = self.scores(starts)
         k = int(np.lexsort(scores.T[::-1])[0])
         score = tuple(scores[k].tolist())
@@ -835,7 +839,11 @@ class _Search:
         mirrored = self.backward.serial(finish.astype(float), horizon=int(ends.max()) + 1, release=release,
                                         ends=ends)
         right = ends[:, None] - mirrored - net.dur
-        self.consider(right)
+        # with SS/FF/SF links the finish order is not always a topological one: a right-justified schedule may
+        # then start an activity before its earliest start; it still orders the left justification
+        valid = (right >= net.release).all(axis=1)
+        self.consider(right[valid])
+        self.schedules += int((~valid).sum())
         left = self.forward.serial(-right.astype(float), horizon=int(ends.max()) + 1)
         self.consider(left)
         return left
