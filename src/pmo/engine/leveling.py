@@ -60,6 +60,7 @@ _POPULATION, _ELITE, _MUTANTS, _INHERIT = 32, 6, 4, 0.7  # the genetic algorithm
 # exact mode: the warm start gets a tenth of the time limit, at most 1 s, and stops after 2 generations
 # without a better schedule
 _WARM_SHARE, _WARM_SECONDS, _WARM_STALL = 0.1, 1.0, 2
+_BESIDE_STALL = 30  # ... and the GA beside the solver stops after 30 generations without a better schedule
 
 
 class Mode(StrEnum):
@@ -664,6 +665,7 @@ class _Search:
         self.forward = _Decoder(net, reverse=False)
         self.backward = _Decoder(net, reverse=True)
         self.stepping = False  # batches may be abandoned only within `step`, once there is a schedule
+        self.stalled = 0
         self.forward.stop = self.backward.stop = lambda: self.stepping and self.best_score is not None and self.done()
         self.es = net.early_starts()
         self.cpm_makespan = int((self.es + net.dur).max())
@@ -761,23 +763,24 @@ class _Search:
         self.until = until
         if self.best_score is None:
             self.step()  # the priority-rule passes run whatever the budget: there is always a schedule
-        stalled = 0
-        while not self.done() and (stall is None or stalled < stall):
-            before = self.best_score
-            if not self.step():
-                break
-            stalled = 0 if before is None or self.best_score < before else stalled + 1
+        self.stalled = 0
+        while not self.done() and (stall is None or self.stalled < stall) and self.step():
+            pass
 
     def step(self) -> bool:
         """One batch: the priority-rule passes first, then a GA generation (within float: random samples).
-        False when the schedule budget leaves no room for it, or the time ran out in the middle of it."""
+        False when the schedule budget leaves no room for it, or the time ran out in the middle of it.
+        ``stalled`` counts the batches since the best schedule last improved."""
+        before = self.best_score
         self.stepping = True
         try:
-            return self._step()
+            stepped = self._step()
         except _Stopped:
             return False
         finally:
             self.stepping = False
+        self.stalled = 0 if before is None or self.best_score < before else self.stalled + 1
+        return stepped
 
     def _step(self) -> bool:
         if self.best_score is None:
@@ -943,9 +946,12 @@ def _exact(search: _Search, workers: int, seed: int) -> Result:
     if (ls < search.es).any():  # the deadlines cannot all be met, whatever the resources
         return search.result(status=Status.INFEASIBLE)
     model = _CpSat(search, horizon, ls, workers, seed)
-    search.until = clock.limit
-    found = model.solve(search.best, clock.limit - clock.elapsed(),
-                        beside=None if within else lambda: not search.done() and search.step())
+    search.until, search.stalled = clock.limit, 0
+
+    def beside() -> bool:  # the GA, until it stalls: then the solver has the machine to itself
+        return not search.done() and search.stalled < _BESIDE_STALL and search.step()
+
+    found = model.solve(search.best, clock.limit - clock.elapsed(), beside=None if within else beside)
     if model.infeasible:
         return search.result(status=Status.INFEASIBLE, solver_time=model.time)
     if found is not None and within:
