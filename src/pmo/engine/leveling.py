@@ -797,7 +797,7 @@ class _Search:
             self._sample()
         elif not self._generation():
             return False
-        self.clock.report(self.message())
+        self.clock.report(f"heuristic: {self.summary()}")
         return True
 
     def _sample(self) -> None:
@@ -851,8 +851,8 @@ class _Search:
         self.consider(left)
         return left
 
-    def message(self) -> str:
-        return f"heuristic: makespan {self.best_score[2]}, lower bound {self.lower_bound}, {self.schedules} schedules"
+    def summary(self) -> str:
+        return f"makespan {self.best_score[2]}, lower bound {self.lower_bound}, {self.schedules} schedules"
 
     # ---- the result
 
@@ -1034,7 +1034,8 @@ class _CpSat:
             for j, fit in _fitting(self.search.net, hint).items():
                 model.add_hint(self.fits[j], fit)
         self.solver.parameters.max_time_in_seconds = max(seconds, 0.001)
-        code, taken = _solve(self.solver, model, self.search.clock, beside)
+        code, taken = _solve(self.solver, model, self.search.clock, beside,
+                             lambda: f"exact: CP-SAT searching; heuristic at {self.search.summary()}")
         self.time += taken
         self.infeasible = code == cp_model.INFEASIBLE
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -1055,7 +1056,8 @@ class _CpSat:
         return starts if found is None else found
 
 
-def _solve(solver, model, clock: _Clock, beside: Callable[[], bool] | None) -> tuple[int, float]:
+def _solve(solver, model, clock: _Clock, beside: Callable[[], bool] | None, message: Callable[[], str]
+           ) -> tuple[int, float]:
     """Solve in a thread (CP-SAT releases the GIL) while this thread runs ``beside()``, polls ``cancel`` and
     reports progress, so the caller's callbacks run in the caller's thread. Returns the status code and the
     seconds taken."""
@@ -1070,7 +1072,7 @@ def _solve(solver, model, clock: _Clock, beside: Callable[[], bool] | None) -> t
         if thread.is_alive():
             if clock.stop():
                 solver.stop_search()
-            clock.report("exact: CP-SAT searching")
+            clock.report(message())
     return outcome["code"], time.perf_counter() - t0
 
 
