@@ -55,7 +55,7 @@ Cancel = Callable[[], bool]
 PROGRESS_EVERY = 0.5
 
 _NEVER = np.iinfo(np.int64).max // 4  # "no deadline": beyond any horizon, yet safe to add to
-_NEAR = 24  # periods after its earliest start where the serial SGS looks for a fit first
+_NEAR = 64  # periods after its earliest start where the serial SGS looks for a fit first
 _POPULATION, _ELITE, _MUTANTS, _INHERIT = 32, 6, 4, 0.7  # the genetic algorithm
 # exact mode: the warm start gets a tenth of the time limit, at most 1 s, and stops after 2 generations
 # without a better schedule
@@ -435,7 +435,7 @@ class _Decoder:
         waiting = np.broadcast_to(self.indeg, (k, n)).copy()
         eligible = waiting == 0
         starts = np.zeros((k, n), dtype=np.int64)
-        avail = self._avail(k, max(horizon, self.near + 1), ends)
+        avail = self._avail(k, horizon + self.near, ends)  # room for the windows of late starts
         windows = _windows(avail, self.near)
         for step in range(n):
             if step % 64 == 63 and self.stop():
@@ -488,16 +488,15 @@ class _Decoder:
         """First fit within ``_NEAR`` periods of each earliest start, where most activities fit: a gather of
         those windows is much less work than a scan of the whole horizon. Returns starts and which fit."""
         width = self.near
-        if int(lo.max()) >= windows.shape[2]:
-            return lo.copy(), np.zeros(len(lo), bool)
-        window = windows[kk[:, None], used[None, :], lo[:, None]]  # (K, used resources, width)
-        ok = (window >= q[:, :, None]).all(axis=1)
+        inside = lo < windows.shape[2]  # the others' windows would run past the horizon
+        window = windows[kk[:, None], used[None, :], np.minimum(lo, windows.shape[2] - 1)[:, None]]
+        ok = (window >= q[:, :, None]).all(axis=1)  # (K, width)
         t = np.arange(width)
         next_bad = np.minimum.accumulate(np.where(ok, width, t)[:, ::-1], axis=1)[:, ::-1]
         fits = (next_bad - t >= d[:, None]) & (t <= _NEAR)
         if hi is not None:
             fits &= t <= (hi - lo)[:, None]
-        return lo + fits.argmax(axis=1), fits.any(axis=1)
+        return lo + fits.argmax(axis=1), fits.any(axis=1) & inside
 
     def _anywhere(self, avail, kk, used, q, d, lo, hi, ends) -> tuple[np.ndarray, np.ndarray]:
         """First fit from each earliest start on, growing the horizon when needed; within float, where the
