@@ -57,10 +57,7 @@ PROGRESS_EVERY = 0.5
 _NEVER = np.iinfo(np.int64).max // 4  # "no deadline": beyond any horizon, yet safe to add to
 _NEAR = 64  # periods after its earliest start where the serial SGS looks for a fit first
 _POPULATION, _ELITE, _MUTANTS, _INHERIT = 32, 6, 4, 0.7  # the genetic algorithm
-# exact mode: the warm start gets a tenth of the time limit, at most 1 s, and stops after 2 generations
-# without a better schedule
-_WARM_SHARE, _WARM_SECONDS, _WARM_STALL = 0.1, 1.0, 2
-_BESIDE_STALL = 30  # ... and the GA beside the solver stops after 30 generations without a better schedule
+_BESIDE_STALL = 30  # exact mode: the GA beside the solver stops after 30 generations without a better schedule
 
 
 class Mode(StrEnum):
@@ -203,7 +200,7 @@ def level(
     if mode is Mode.HEURISTIC:
         search.run(time_limit)
         return search.result()
-    search.run(min(_WARM_SHARE * time_limit, _WARM_SECONDS), stall=_WARM_STALL)
+    search.run(0.0)  # the priority-rule passes: the solver's hint and horizon
     return _exact(search, workers, seed)
 
 
@@ -756,14 +753,12 @@ class _Search:
 
     # ---- the search
 
-    def run(self, until: float, stall: int | None = None) -> None:
-        """Search until ``until`` seconds of the clock, the schedule budget or a cancel; with ``stall``, stop
-        after that many batches without a better schedule. A second run goes on where the first stopped."""
+    def run(self, until: float) -> None:
+        """Search until ``until`` seconds of the clock, the schedule budget or a cancel."""
         self.until = until
         if self.best_score is None:
             self.step()  # the priority-rule passes run whatever the budget: there is always a schedule
-        self.stalled = 0
-        while not self.done() and (stall is None or self.stalled < stall) and self.step():
+        while not self.done() and self.step():
             pass
 
     def step(self) -> bool:
@@ -788,7 +783,7 @@ class _Search:
             self.consider(self.forward.serial(keys, horizon=self.horizon(), latest=latest))
             self.keys = np.concatenate([keys, self.rng.random((_POPULATION - len(keys), self.net.n))])
             parallel = self.rule_keys([Rule.LFT, Rule.MSLK, Rule.MTS, Rule.GRPW])[: self.room(4)]
-            if not self.within_float and len(parallel) and not self.done():
+            if not self.within_float and len(parallel) and not self.clock.stop():
                 self.consider(self.forward.parallel(parallel, horizon=self.horizon()))
         elif self.within_float:
             if not self.room(1):
@@ -964,7 +959,8 @@ def _exact(search: _Search, workers: int, seed: int) -> Result:
         overload = search.scores(starts[None])[0, 1]
         status = Status.OPTIMAL if model.proven or not overload else Status.FEASIBLE
         return search.result(starts, status=status, solver_time=model.time)
-    status = Status.OPTIMAL if model.proven else Status.FEASIBLE
+    # unproven, the schedule is still optimal when it meets the solver's bound (the GA may have got there)
+    status = Status.OPTIMAL if model.proven else None
     return search.result(starts, status=status, lower_bound=model.bound, solver_time=model.time)
 
 
