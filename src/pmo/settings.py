@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "pmo.portfolio",
     "pmo.planning",
     "pmo.raid",
+    "pmo.procurement",
 ]
 
 MIDDLEWARE = [
