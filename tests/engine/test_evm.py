@@ -223,6 +223,17 @@ def test_month_periods_and_actual_time():
     assert weeks.elapsed(date(2025, 3, 7)) == 1.0  # Friday ends the working week
 
 
+def test_periods_at_the_edge_of_the_calendar():
+    short = WorkCalendar(first_year=2025, last_year=2026)
+    base = time_phase(short, [MONDAY], [MONDAY + timedelta(days=4)], [1000])
+    # the ISO week of 31 December 2026 ends in 2027, past the calendar: it counts the working days it has
+    weekly = evaluate(base, [100], cost_ledger([], []), date(2026, 12, 31), period=Period.WEEK)
+    assert weekly.schedule.spi_t == pytest.approx(0.1 / weekly.schedule.at)
+    assert weekly.forecast_finish is not None and weekly.forecast_finish.year > 2026  # by calendar days
+    daily = evaluate(base, [100], cost_ledger([], []), date(2026, 12, 31), period=Period.DAY)
+    assert daily.schedule.ieac_t > 2000 and daily.forecast_finish is None  # past the calendar's range
+
+
 def test_actual_cost_after_the_status_date_is_left_out():
     report = fence(status=date(2025, 3, 4))
     assert report.cost.ac == Decimal("2200.00")

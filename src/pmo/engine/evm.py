@@ -288,7 +288,13 @@ class Periods:
         return first, after - 1
 
     def _working(self, first: np.datetime64, last: np.datetime64) -> int:
-        return self.calendar.working_days_between(first.item(), (last + 1).item())
+        """Working days in ``first..last``, both inclusive; a week or month that runs past the calendar's
+        range counts the working days inside it."""
+        first = max(first, np.datetime64(self.calendar.origin, "D"))
+        last = min(last, np.datetime64(date(self.calendar.last_year, 12, 31), "D"))
+        if last < first:
+            return 0
+        return int(self.calendar.offset(last.item(), finish=True) - self.calendar.offset(first.item()))
 
     def elapsed(self, status_date: date) -> float:
         """Actual time (AT) at the end of ``status_date``: whole periods before its period plus the share
@@ -307,8 +313,9 @@ class Periods:
 
     def date_at(self, position: float) -> date:
         """The calendar day a position falls in: the working day whose work reaches it (position 0 is
-        the start of period 1). Past the built periods it keeps counting periods of the same kind;
-        raises :class:`~pmo.engine.calendar.CalendarError` past the calendar's range."""
+        the start of period 1). Past the built periods it keeps counting periods of the same kind. A
+        week or month without working days (past the calendar's range, say) is shared by calendar days;
+        working-day periods past the range raise :class:`~pmo.engine.calendar.CalendarError`."""
         if not math.isfinite(position) or position < 0:
             raise EvmError(f"a position on the time axis must be finite and >= 0, got {position}")
         position = round(position, 9)  # 2 + 10/21 is the end of day 10 of period 3, not a hair into day 11
@@ -319,7 +326,8 @@ class Periods:
         share = position - p
         working = self._working(first, last)
         if not working:
-            return (first + max(math.ceil(round(share * int(last - first + 1), 9)) - 1, 0)).item()
+            length = (last - first) // np.timedelta64(1, "D") + 1
+            return (first + max(math.ceil(round(share * length, 9)) - 1, 0)).item()
         k = max(math.ceil(round(share * working, 9)), 1) - 1  # the k-th working day of the period, from 0
         return self.calendar.date_of(self.calendar.offset(first.item()) + k)
 
@@ -703,7 +711,8 @@ class EvmReport:
     """:func:`evaluate`'s result. Curves are cumulative cents at the end of each of ``periods``; the
     AC curve leaves out costs dated after the status date. Account arrays are cents per control account.
     ``es_date`` is the day the earned schedule reaches; ``forecast_finish`` the day IEAC(t) reaches, from
-    the start of period 1 (``None`` when IEAC(t) is, or when it falls past the calendar's range)."""
+    the start of period 1 (``None`` when IEAC(t) is, or when working-day periods run past the calendar's
+    range)."""
 
     status_date: date
     cost: CostMeasures
