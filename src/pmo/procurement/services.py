@@ -37,7 +37,7 @@ def _unknown_fields(changes: dict, allowed: tuple[str, ...]) -> None:
 
 def money(value, field: str, *, positive: bool = False) -> Decimal:
     """``value`` as a Decimal amount of money (cents), or a ValidationError naming ``field``."""
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, bool | float):
         raise ValidationError({field: "give the amount as a decimal number such as 1250.00"})
     try:
         amount = Decimal(str(value).strip()) if not isinstance(value, Decimal) else value
