@@ -44,8 +44,9 @@ import numpy as np
 MAX_PERIODS = 1200
 #: one flow, in cents (75 billion in money): a sum of MAX_PERIODS of them stays exact in float64
 MAX_FLOW_CENTS = 2**53 // MAX_PERIODS
-#: the discount rates accepted, effective per year
-MIN_RATE, MAX_RATE = -0.99, 10.0
+#: the discount rates accepted, effective per year (-20 %..1,000 %: discount factors stay finite over
+#: MAX_PERIODS years)
+MIN_RATE, MAX_RATE = -0.2, 10.0
 
 Money = Decimal | int | str
 
