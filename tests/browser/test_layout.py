@@ -11,7 +11,7 @@ import pytest
 
 from pmo.planning.models import Task
 from pmo.portfolio.models import Program, Project
-from pmo.procurement.models import Contract
+from pmo.procurement.models import Contract, Invoice
 from pmo.raid.models import Issue, Risk, SimulationRun
 
 from .conftest import SCREENSHOTS, login
@@ -41,6 +41,10 @@ def _pages() -> dict[str, str]:
         "people": "/account/people/", "tokens": "/account/tokens/",
         "procurement": "/procurement/", "vendors": "/procurement/?tab=vendors",
         "contract": contract.get_absolute_url(), "vendor": contract.vendor.get_absolute_url(),
+        "orders": "/procurement/?tab=orders", "invoices": "/procurement/?tab=invoices", "inbox": "/procurement/inbox/",
+        "invoice": Invoice.objects.filter(line__order__project=iam, status="received").order_by("pk").last()
+        .get_absolute_url(),
+        "order": Invoice.objects.filter(line__order__project=iam).order_by("pk").first().line.order.get_absolute_url(),
     }
 
 
