@@ -60,10 +60,15 @@ def _shot(page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
-#: lines a cell's text occupies (distinct tops of its text's client rects)
+#: lines a cell's text occupies (distinct tops of the client rects of its text nodes, not of the elements around
+#: them: a button filling a heat-map cell has its own box above its centred number)
 LINES = """cell => {
-  const range = document.createRange(); range.selectNodeContents(cell);
-  return new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top))).size;
+  const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT), tops = new Set();
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const range = document.createRange(); range.selectNodeContents(node);
+    [...range.getClientRects()].filter(r => r.width > 0).forEach(r => tops.add(Math.round(r.top)));
+  }
+  return tops.size;
 }"""
 
 
