@@ -52,7 +52,8 @@ def test_microsoft_excel_irr_example():
     """Microsoft Support, "IRR function" (Excel), example: a business's initial cost of 70,000 and net income
     of 12,000, 15,000, 18,000, 21,000 and 26,000 in years 1-5. Published: IRR after four years -2.1 %,
     after five years 8.7 %, after two years -44.4 % (Excel needs the guess -10 % for that one; a bracketed
-    search needs none). https://support.microsoft.com/office/irr-function-64925eaa-9988-495b-b290-3ad0c163c1bc
+    search needs none). https://support.microsoft.com/zh-cn/excel/irr-function (the example is the same in
+    every language of the page).
     """
     flows = [-70_000, 12_000, 15_000, 18_000, 21_000, 26_000]
     assert irr(flows[:5]) == pytest.approx(-0.021, abs=0.0005)
