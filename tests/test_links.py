@@ -23,6 +23,7 @@ from .conftest import ROLE_USERS, client_for
 from .planning import matrix as planning_matrix
 from .procurement import matrix as procurement_matrix
 from .raid import matrix as raid_matrix
+from .stakeholders import matrix as stakeholders_matrix
 
 LINK = re.compile(r'(?:href|hx-get)="([^"#]*)"')
 #: query parameters that only re-sort, page or zoom a page already crawled
@@ -38,6 +39,7 @@ def populate(world) -> None:
         found = planning_matrix.targets(world, scope, "planning:crawl")
         items = raid_matrix.targets(world, scope)
         procurement_matrix.targets(world, scope)  # a vendor, a contract and a payment on a schedule milestone
+        stakeholders_matrix.targets(world, scope)  # a group, a stakeholder, an assessment, an action, RACI rows
         baseline = found["baseline"]
         BaselineTask.objects.bulk_create([BaselineTask(baseline=baseline, task=t, name=t.name, start=date(2026, 3, 2),
                                                        finish=date(2026, 3, 6), duration=t.duration)

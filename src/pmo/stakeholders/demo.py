@@ -165,7 +165,7 @@ def load_stakeholders_demo(director: User) -> dict[str, int]:
             services.action_create(actor=director, stakeholder=stakeholder, title=title, owner=users.get(owner),
                                    due=today + timedelta(days=due) if due is not None else None, status=status)
             created["actions"] += 1
-        for code, (project_code, roles) in RACI.items():
+        for project_code, roles in RACI.values():
             project = Project.objects.filter(code=project_code).first()
             if project is None or RaciMatrix.objects.filter(project=project, revision__gt=0).exists():
                 continue

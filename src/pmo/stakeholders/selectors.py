@@ -69,7 +69,8 @@ def search(queryset: QuerySet[Stakeholder], q: str | None) -> QuerySet[Stakehold
 def quadrant_filter(queryset: QuerySet[Stakeholder], quadrant: str | None) -> QuerySet[Stakeholder]:
     """Stakeholders in one quadrant of the power/interest grid (high is 3 or more)."""
     high_power, high_interest = Q(influence__gte=3), Q(interest__gte=3)
-    lookups = {Quadrant.MANAGE_CLOSELY: high_power & high_interest, Quadrant.KEEP_SATISFIED: high_power & ~high_interest,
+    lookups = {Quadrant.MANAGE_CLOSELY: high_power & high_interest,
+               Quadrant.KEEP_SATISFIED: high_power & ~high_interest,
                Quadrant.KEEP_INFORMED: ~high_power & high_interest, Quadrant.MONITOR: ~high_power & ~high_interest}
     return queryset.filter(lookups[quadrant]) if quadrant in lookups else queryset
 

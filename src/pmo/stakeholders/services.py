@@ -29,7 +29,6 @@ from .models import (
     Stakeholder,
     StakeholderGroup,
 )
-from .selectors import raci_columns, raci_rows
 from .policies import (
     action_policy,
     assessment_policy,
@@ -38,6 +37,7 @@ from .policies import (
     manages_program,
     stakeholder_policy,
 )
+from .selectors import raci_columns, raci_rows
 
 STAKEHOLDER_FIELDS = ("project", "kind", "name", "organisation", "title", "email", "phone", "group", "interest",
                       "influence", "attitude", "desired_engagement", "owner", "notes")
