@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "pmo.portfolio",
     "pmo.planning",
     "pmo.resources",
+    "pmo.finance",
     "pmo.raid",
 ]
 

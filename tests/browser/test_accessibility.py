@@ -194,6 +194,13 @@ def test_keyboard_reaches_the_content_the_gantt_and_the_chart_data(demo, browser
     page.keyboard.press("Enter")
     page.wait_for_url(f"{live_server.url}{href}")
 
+    page.goto(f"{live_server.url}/raid/programs/{targets['program']}/")  # a heat-map cell opens by keyboard
+    cell = page.locator("[data-testid=heatmap-inherent] td.cell button").first
+    assert " risk" in cell.get_attribute("aria-label")
+    cell.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#cell-risks li")
+
     page.goto(f"{live_server.url}/raid/simulations/{targets['run']}/")
     page.wait_for_selector("#criticality-chart canvas")
     charts = page.evaluate("""[...document.querySelectorAll(".chart")].map(box => ({
