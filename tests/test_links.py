@@ -22,6 +22,7 @@ from pmo.raid.models import Escalation, Issue, RiskAction
 from .conftest import ROLE_USERS, client_for
 from .planning import matrix as planning_matrix
 from .raid import matrix as raid_matrix
+from .resources import matrix as resources_matrix
 
 LINK = re.compile(r'(?:href|hx-get)="([^"#]*)"')
 #: query parameters that only re-sort, page or zoom a page already crawled
@@ -36,6 +37,7 @@ def populate(world) -> None:
     for scope in ("own", "other"):
         found = planning_matrix.targets(world, scope, "planning:crawl")
         items = raid_matrix.targets(world, scope)
+        resources_matrix.targets(world, scope)  # the pool, an assignment, open demand and a leveling proposal
         baseline = found["baseline"]
         BaselineTask.objects.bulk_create([BaselineTask(baseline=baseline, task=t, name=t.name, start=date(2026, 3, 2),
                                                        finish=date(2026, 3, 6), duration=t.duration)

@@ -119,7 +119,7 @@ class ResourceFilter(Schema):
 
 def _resource_fields(request, data: dict) -> dict:
     if "user" in data:
-        data["user"] = _ref(active_user(), data["user"], "user", "user") if data["user"] else None
+        data["user"] = active_user(data["user"], field="user")
     if "team" in data:
         data["team"] = _ref(team_policy.visible(request.user), data["team"], "team", "team")
     if "organisation" in data:

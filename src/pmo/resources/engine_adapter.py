@@ -19,12 +19,12 @@ The snapshot is frozen in the run at start (JSON), so the job levels exactly the
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from datetime import date, timedelta
 
 import numpy as np
 
 from pmo.engine import capacity as cap
-from pmo.engine import leveling
 from pmo.planning.engine_adapter import work_calendar
 from pmo.planning.models import Dependency, Task
 from pmo.planning.services import project_calendar
@@ -32,6 +32,9 @@ from pmo.portfolio.models import Project
 
 from .models import Assignment, Resource
 from .selectors import resource_rows
+
+if TYPE_CHECKING:
+    from pmo.engine import leveling
 
 #: periods of capacity given to the engine beyond the current finish (after them the full capacity holds)
 HORIZON_MARGIN = 260
@@ -137,6 +140,8 @@ def _free_capacity(project: Project, resource_ids: list[int], calendar, o0: floa
 
 
 def problem(inputs: dict, *, priority_tasks=()) -> leveling.Problem:
+    from pmo.engine import leveling
+
     priority = set(priority_tasks)
     requests = inputs["requests"]
     activities = []
@@ -226,6 +231,8 @@ def moves(run) -> list[Move]:
 
 def level(run, *, progress=None, cancel=None) -> dict:
     """Level a run's frozen inputs (the job and ``pmo level`` call this)."""
+    from pmo.engine import leveling
+
     inputs = run.inputs
     if not inputs.get("tasks"):
         raise leveling.LevelingError(f"{run.project.code} has no open scheduled tasks to level")
