@@ -37,7 +37,7 @@ def populate(world) -> None:
     for scope in ("own", "other"):
         found = planning_matrix.targets(world, scope, "planning:crawl")
         items = raid_matrix.targets(world, scope)
-        resources_matrix.targets(world, scope)  # the pool, an assignment, open demand and a leveling proposal
+        resources_matrix.targets(world, scope)  # the pool, an assignment and open demand
         baseline = found["baseline"]
         BaselineTask.objects.bulk_create([BaselineTask(baseline=baseline, task=t, name=t.name, start=date(2026, 3, 2),
                                                        finish=date(2026, 3, 6), duration=t.duration)
