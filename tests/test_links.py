@@ -21,6 +21,7 @@ from pmo.raid.models import Escalation, Issue, RiskAction
 
 from .conftest import ROLE_USERS, client_for
 from .planning import matrix as planning_matrix
+from .procurement import matrix as procurement_matrix
 from .raid import matrix as raid_matrix
 from .resources import matrix as resources_matrix
 
@@ -38,6 +39,7 @@ def populate(world) -> None:
         found = planning_matrix.targets(world, scope, "planning:crawl")
         items = raid_matrix.targets(world, scope)
         resources_matrix.targets(world, scope)  # the pool, an assignment and open demand
+        procurement_matrix.targets(world, scope)  # a vendor, a contract and a payment on a schedule milestone
         baseline = found["baseline"]
         BaselineTask.objects.bulk_create([BaselineTask(baseline=baseline, task=t, name=t.name, start=date(2026, 3, 2),
                                                        finish=date(2026, 3, 6), duration=t.duration)

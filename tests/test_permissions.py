@@ -15,6 +15,7 @@ from pmo.accounts.services import api_token_create
 
 from .conftest import ROLES, client_for
 from .planning import matrix as planning_matrix
+from .procurement import matrix as procurement_matrix
 from .raid import matrix as raid_matrix
 from .resources import matrix as resources_matrix
 
@@ -245,6 +246,39 @@ api:update_assignment       PATCH  /api/v1/assignments/{assignment}     200/200 
 api:delete_assignment       DELETE /api/v1/assignments/{assignment}     204/204  403/403 403/404     204/404         403/404  204/404         401
 api:fill_assignment         POST   /api/v1/assignments/{demand}/fill    200/200  403/403 403/404     200/404         403/404  403/404         401
 api:get_capacity            GET    /api/v1/capacity                     200      200     200         200             200      200             401
+procurement:register         GET    /procurement/                        200      200     200         200             200      200             302
+procurement:export           GET    /procurement/export/?tab=contracts   200      200     200         200             200      200             302
+procurement:vendor_create    GET    /procurement/vendors/new/            200      403     403         403             403      403             302
+procurement:vendor_create    POST   /procurement/vendors/new/            302      403     403         403             403      403             302
+procurement:vendor_detail    GET    /procurement/vendors/{vendor}/       200/200  200/200 200/404     200/404         200/404  200/404         302
+procurement:vendor_edit      GET    /procurement/vendors/{vendor}/edit/  200/200  403/403 403/404     403/404         403/404  403/404         302
+procurement:vendor_edit      POST   /procurement/vendors/{vendor}/edit/  302/302  403/403 403/404     403/404         403/404  403/404         302
+procurement:program_contract_create GET /procurement/programs/{program}/contracts/new/ 200/200 403/403 403/404 200/404 403/404 403/404     302
+procurement:program_contract_create POST /procurement/programs/{program}/contracts/new/ 302/302 403/403 403/404 302/404 403/404 403/404   302
+procurement:contract_create  GET    /procurement/projects/{project}/contracts/new/ 200/200 403/403 403/404 200/404     403/404  200/404         302
+procurement:contract_create  POST   /procurement/projects/{project}/contracts/new/ 302/302 403/403 403/404 302/404     403/404  302/404         302
+procurement:contract_detail  GET    /procurement/contracts/{contract}/   200/200  200/200 200/404     200/404         200/404  200/404         302
+procurement:contract_edit    GET    /procurement/contracts/{contract}/edit/ 200/200 403/403 403/404  200/404         403/404  200/404         302
+procurement:contract_edit    POST   /procurement/contracts/{contract}/edit/ 302/302 403/403 403/404  302/404         403/404  302/404         302
+procurement:payment_create   POST   /procurement/contracts/{contract}/payments/ 302/302 403/403 403/404 302/404      403/404  302/404         302
+procurement:payment_detail   GET    /procurement/payments/{payment}/     200/200  200/200 200/404     200/404         200/404  200/404         302
+procurement:payment_edit     GET    /procurement/payments/{payment}/edit/ 200/200 403/403 403/404    200/404         403/404  200/404         302
+procurement:payment_edit     POST   /procurement/payments/{payment}/edit/ 302/302 403/403 403/404    302/404         403/404  302/404         302
+api:list_vendors             GET    /api/v1/vendors                      200      200     200         200             200      200             401
+api:create_vendor            POST   /api/v1/vendors                      201      403     403         403             403      403             401
+api:get_vendor               GET    /api/v1/vendors/{vendor}             200/200  200/200 200/404     200/404         200/404  200/404         401
+api:update_vendor            PATCH  /api/v1/vendors/{vendor}             200/200  403/403 403/404     403/404         403/404  403/404         401
+api:delete_vendor            DELETE /api/v1/vendors/{vendor}             422/422  403/403 403/404     403/404         403/404  403/404         401
+api:list_contracts           GET    /api/v1/contracts                    200      200     200         200             200      200             401
+api:create_contract          POST   /api/v1/contracts                    201/201  403/403 403/422     201/422         403/422  201/422         401
+api:get_contract             GET    /api/v1/contracts/{contract}         200/200  200/200 200/404     200/404         200/404  200/404         401
+api:update_contract          PATCH  /api/v1/contracts/{contract}         200/200  403/403 403/404     200/404         403/404  200/404         401
+api:delete_contract          DELETE /api/v1/contracts/{contract}         204/204  403/403 403/404     204/404         403/404  204/404         401
+api:list_payment_milestones  GET    /api/v1/payment-milestones           200      200     200         200             200      200             401
+api:create_payment_milestone POST   /api/v1/payment-milestones           201/201  403/403 403/422     201/422         403/422  201/422         401
+api:get_payment_milestone    GET    /api/v1/payment-milestones/{payment} 200/200  200/200 200/404     200/404         200/404  200/404         401
+api:update_payment_milestone PATCH  /api/v1/payment-milestones/{payment} 200/200  403/403 403/404     200/404         403/404  200/404         401
+api:delete_payment_milestone DELETE /api/v1/payment-milestones/{payment} 204/204  403/403 403/404     204/404         403/404  204/404         401
 """
 
 
@@ -324,6 +358,8 @@ def _request_data(world, name: str, method: str, scope: str, role: str):
         return {"description": "changed through the API"}
     if planning_matrix.is_planning(name):
         return planning_matrix.request_data(world, name, scope)
+    if procurement_matrix.is_procurement(name):
+        return procurement_matrix.request_data(world, name, scope)
     if raid_matrix.is_raid(name):
         return raid_matrix.request_data(world, name, scope)
     if resources_matrix.is_resources(name):
@@ -345,13 +381,15 @@ def test_role_matrix(world, name, method, url, role, scope, expected):
     membership = world.users["analyst"].memberships.first()
     path = url.format(program=target["program"].pk, project=target["project"].pk, token=token.pk, **raid_matrix.ids(world, scope, url),
                       **resources_matrix.ids(world, scope, url),
-                      membership=membership.pk, **planning_matrix.url_ids(planning))
+                      membership=membership.pk, **planning_matrix.url_ids(planning),
+                      **procurement_matrix.ids(world, scope, url))
     data = _request_data(world, name, method, scope, role)
     headers = {}
     if method in {"PATCH", "DELETE"} and path.startswith("/api/"):
         obj = planning_matrix.versioned(name, planning) or (target["program"] if "program" in name
                                                             else target["project"])
-        obj = raid_matrix.etag_object(world, scope, name) or resources_matrix.etag_object(world, scope, name) or obj
+        obj = (raid_matrix.etag_object(world, scope, name) or procurement_matrix.etag_object(world, scope, name)
+               or resources_matrix.etag_object(world, scope, name) or obj)
         headers["HTTP_IF_MATCH"] = f'"{obj.version}"'
     if path.startswith("/api/"):
         response = client.generic(method, path, data=_json(data), content_type="application/json", **headers)

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "pmo.resources",
     "pmo.finance",
     "pmo.raid",
+    "pmo.procurement",
 ]
 
 MIDDLEWARE = [

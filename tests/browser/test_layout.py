@@ -11,6 +11,7 @@ import pytest
 
 from pmo.planning.models import Task
 from pmo.portfolio.models import Program, Project
+from pmo.procurement.models import Contract
 from pmo.raid.models import Issue, Risk, SimulationRun
 from pmo.resources.models import Assignment
 
@@ -28,6 +29,7 @@ def _pages() -> dict[str, str]:
     run = SimulationRun.objects.filter(program=dx).order_by("pk").first()
     task = Task.objects.filter(project=iam, is_summary=False).order_by("order").first()
     issue = Issue.objects.filter(project__program=dx).order_by("pk").first()
+    contract = Contract.objects.filter(project=iam).order_by("pk").first()
     return {
         "overview": "/", "programs": "/programs/", "program": f"/programs/{dx.pk}/", "projects": "/projects/",
         "project": f"/projects/{iam.pk}/", "plan": f"/projects/{iam.pk}/plan/",
@@ -41,6 +43,8 @@ def _pages() -> dict[str, str]:
         "pool": "/resources/", "heatmap": "/resources/capacity/", "heatmap-teams": "/resources/capacity/?group=team",
         "demand": "/resources/demand/", "project-resources": f"/resources/projects/{iam.pk}/",
         "resource": Assignment.objects.filter(task__project=iam).order_by("pk").first().resource.get_absolute_url(),
+        "procurement": "/procurement/", "vendors": "/procurement/?tab=vendors",
+        "contract": contract.get_absolute_url(), "vendor": contract.vendor.get_absolute_url(),
     }
 
 
@@ -91,7 +95,7 @@ def test_phone_width_and_desktop_layout(demo, browser, live_server, username):
 
     context, page = _context(browser, 1440)
     login(page, live_server, username)
-    for name in ("raid", "tasks", "raid-issues", "overview", "projects"):
+    for name in ("raid", "tasks", "raid-issues", "overview", "projects", "procurement", "contract"):
         page.goto(live_server.url + pages[name])
         cells = [c for c in page.locator("main table td").all() if NO_WRAP.match(c.inner_text().strip())]
         wrapped = [c.inner_text() for c in cells if c.evaluate(LINES) > 1]
