@@ -15,7 +15,7 @@ import pytest
 
 from pmo.planning.models import Baseline, Calendar, Dependency, Interface, Task
 from pmo.portfolio.models import Program, Project
-from pmo.procurement.models import Contract, PaymentMilestone
+from pmo.procurement.models import Contract, Invoice, PaymentMilestone, PurchaseOrder
 from pmo.raid.models import Assumption, Escalation, Issue, Risk, RiskAction, SimulationRun
 from pmo.resources.models import Assignment
 
@@ -73,6 +73,9 @@ def _targets() -> dict[str, object]:
         "contract": Contract.objects.filter(project=project).order_by("pk").first().pk,
         "vendor": Contract.objects.filter(project=project).order_by("pk").first().vendor_id,
         "payment": PaymentMilestone.objects.filter(contract__project=project).order_by("pk").first().pk,
+        "order": PurchaseOrder.objects.filter(project=project).order_by("pk").first().pk,
+        "line": PurchaseOrder.objects.filter(project=project).order_by("pk").first().lines.order_by("pk").first().pk,
+        "invoice": Invoice.objects.filter(line__order__project=project, status="received").order_by("pk").first().pk,
     }
     assignment = Assignment.objects.filter(task__project=project, resource__kind="person").select_related(
         "resource").order_by("pk").first()
@@ -110,8 +113,8 @@ def _show_fragment(page, live_server, url: str) -> None:
 
 #: the objects ``_targets`` finds in the demo: a GET page whose URL needs another one has no check yet
 TARGET_KEYS = {"program", "project", "run", "task", "dependency", "baseline", "calendar", "interface", "risk",
-               "action", "issue", "assumption", "escalation", "contract", "vendor", "payment", "assignment",
-               "res_task", "resource", "team", "organisation", "skill"}
+               "action", "issue", "assumption", "escalation", "contract", "vendor", "payment", "order", "line",
+               "invoice", "assignment", "res_task", "resource", "team", "organisation", "skill"}
 
 
 def test_every_get_page_has_an_accessibility_check():
