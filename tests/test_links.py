@@ -23,6 +23,7 @@ from .conftest import ROLE_USERS, client_for
 from .planning import matrix as planning_matrix
 from .procurement import matrix as procurement_matrix
 from .raid import matrix as raid_matrix
+from .resources import matrix as resources_matrix
 from .stakeholders import matrix as stakeholders_matrix
 
 LINK = re.compile(r'(?:href|hx-get)="([^"#]*)"')
@@ -38,6 +39,7 @@ def populate(world) -> None:
     for scope in ("own", "other"):
         found = planning_matrix.targets(world, scope, "planning:crawl")
         items = raid_matrix.targets(world, scope)
+        resources_matrix.targets(world, scope)  # the pool, an assignment and open demand
         procurement_matrix.targets(world, scope)  # a vendor, a contract and a payment on a schedule milestone
         stakeholders_matrix.targets(world, scope)  # a group, a stakeholder, an assessment, an action, RACI rows
         baseline = found["baseline"]

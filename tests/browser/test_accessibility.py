@@ -17,6 +17,7 @@ from pmo.planning.models import Baseline, Calendar, Dependency, Interface, Task
 from pmo.portfolio.models import Program, Project
 from pmo.procurement.models import Contract, Invoice, PaymentMilestone, PurchaseOrder
 from pmo.raid.models import Assumption, Escalation, Issue, Risk, RiskAction, SimulationRun
+from pmo.resources.models import Assignment
 from pmo.stakeholders.models import EngagementAction, Stakeholder
 
 from ..test_permissions import MATRIX
@@ -82,6 +83,11 @@ def _targets() -> dict[str, object]:
         "sh_group": Stakeholder.objects.filter(program=program, group__isnull=False).order_by("pk").first().group_id,
         "sh_action": EngagementAction.objects.filter(stakeholder__program=program).order_by("pk").first().pk,
     }
+    assignment = Assignment.objects.filter(task__project=project, resource__kind="person").select_related(
+        "resource").order_by("pk").first()
+    found |= {"assignment": assignment.pk, "res_task": assignment.task_id, "resource": assignment.resource_id,
+              "team": assignment.resource.team_id, "organisation": assignment.resource.organisation_id,
+              "skill": assignment.resource.skills.order_by("pk").first().skill_id}
     assert set(found) == TARGET_KEYS
     return found
 
@@ -114,7 +120,8 @@ def _show_fragment(page, live_server, url: str) -> None:
 #: the objects ``_targets`` finds in the demo: a GET page whose URL needs another one has no check yet
 TARGET_KEYS = {"program", "project", "run", "task", "dependency", "baseline", "calendar", "interface", "risk",
                "action", "issue", "assumption", "escalation", "contract", "vendor", "payment", "order", "line",
-               "invoice", "stakeholder", "sh_group", "sh_action"}
+               "invoice", "assignment", "res_task", "resource", "team", "organisation", "skill",
+               "stakeholder", "sh_group", "sh_action"}
 
 
 def test_every_get_page_has_an_accessibility_check():
