@@ -5,6 +5,7 @@ from ninja.security import django_auth
 from pmo.accounts.api import router as accounts_router
 from pmo.accounts.auth import BearerToken
 from pmo.core.api import build_api
+from pmo.finance.api import router as finance_router
 from pmo.planning.api import router as planning_router
 from pmo.portfolio.api import router as portfolio_router
 from pmo.raid.api import router as raid_router
@@ -14,3 +15,4 @@ api.add_router("", accounts_router)
 api.add_router("", portfolio_router)
 api.add_router("", planning_router)
 api.add_router("", raid_router)
+api.add_router("", finance_router)

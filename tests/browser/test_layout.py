@@ -37,6 +37,10 @@ def _pages() -> dict[str, str]:
         "risk": f"/raid/risks/{risk.pk}/", "run": f"/raid/simulations/{run.pk}/",
         "task": task.get_absolute_url(), "issue": issue.get_absolute_url(), "escalations": "/raid/escalations/",
         "people": "/account/people/", "tokens": "/account/tokens/",
+        "finance": "/finance/?status_date=2026-11-25",
+        "finance-program": f"/finance/programs/{dx.pk}/?status_date=2026-11-25",
+        "finance-project": f"/finance/projects/{iam.pk}/?status_date=2026-11-25", "pmo-budget": "/finance/pmo/",
+        "rates": "/finance/rates/",
     }
 
 
