@@ -22,6 +22,7 @@ from pmo.raid.models import Escalation, Issue, RiskAction
 from .conftest import ROLE_USERS, client_for
 from .finance import matrix as finance_matrix
 from .planning import matrix as planning_matrix
+from .procurement import matrix as procurement_matrix
 from .raid import matrix as raid_matrix
 
 LINK = re.compile(r'(?:href|hx-get)="([^"#]*)"')
@@ -37,6 +38,7 @@ def populate(world) -> None:
     for scope in ("own", "other"):
         found = planning_matrix.targets(world, scope, "planning:crawl")
         items = raid_matrix.targets(world, scope)
+        procurement_matrix.targets(world, scope)  # a vendor, a contract and a payment on a schedule milestone
         baseline = found["baseline"]
         BaselineTask.objects.bulk_create([BaselineTask(baseline=baseline, task=t, name=t.name, start=date(2026, 3, 2),
                                                        finish=date(2026, 3, 6), duration=t.duration)

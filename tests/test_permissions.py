@@ -16,6 +16,7 @@ from pmo.accounts.services import api_token_create
 from .conftest import ROLES, client_for
 from .finance import matrix as finance_matrix
 from .planning import matrix as planning_matrix
+from .procurement import matrix as procurement_matrix
 from .raid import matrix as raid_matrix
 
 MATRIX = """
@@ -239,6 +240,74 @@ api:list_exchange_rates     GET    /api/v1/exchange-rates               200     
 api:set_exchange_rate       POST   /api/v1/exchange-rates               201      403     403         403             403      403             401
 api:delete_exchange_rate    DELETE /api/v1/exchange-rates/{fin_rate}    204      403     403         403             403      403             401
 api:record_status           POST   /api/v1/projects/{project}/status-records 201/201 403/403 403/404 201/404         403/404  201/404         401
+procurement:register         GET    /procurement/                        200      200     200         200             200      200             302
+procurement:export           GET    /procurement/export/?tab=contracts   200      200     200         200             200      200             302
+procurement:vendor_create    GET    /procurement/vendors/new/            200      403     403         403             403      403             302
+procurement:vendor_create    POST   /procurement/vendors/new/            302      403     403         403             403      403             302
+procurement:vendor_detail    GET    /procurement/vendors/{vendor}/       200/200  200/200 200/404     200/404         200/404  200/404         302
+procurement:vendor_edit      GET    /procurement/vendors/{vendor}/edit/  200/200  403/403 403/404     403/404         403/404  403/404         302
+procurement:vendor_edit      POST   /procurement/vendors/{vendor}/edit/  302/302  403/403 403/404     403/404         403/404  403/404         302
+procurement:program_contract_create GET /procurement/programs/{program}/contracts/new/ 200/200 403/403 403/404 200/404 403/404 403/404     302
+procurement:program_contract_create POST /procurement/programs/{program}/contracts/new/ 302/302 403/403 403/404 302/404 403/404 403/404   302
+procurement:contract_create  GET    /procurement/projects/{project}/contracts/new/ 200/200 403/403 403/404 200/404     403/404  200/404         302
+procurement:contract_create  POST   /procurement/projects/{project}/contracts/new/ 302/302 403/403 403/404 302/404     403/404  302/404         302
+procurement:contract_detail  GET    /procurement/contracts/{contract}/   200/200  200/200 200/404     200/404         200/404  200/404         302
+procurement:contract_edit    GET    /procurement/contracts/{contract}/edit/ 200/200 403/403 403/404  200/404         403/404  200/404         302
+procurement:contract_edit    POST   /procurement/contracts/{contract}/edit/ 302/302 403/403 403/404  302/404         403/404  302/404         302
+procurement:payment_create   POST   /procurement/contracts/{contract}/payments/ 302/302 403/403 403/404 302/404      403/404  302/404         302
+procurement:payment_detail   GET    /procurement/payments/{payment}/     200/200  200/200 200/404     200/404         200/404  200/404         302
+procurement:payment_edit     GET    /procurement/payments/{payment}/edit/ 200/200 403/403 403/404    200/404         403/404  200/404         302
+procurement:payment_edit     POST   /procurement/payments/{payment}/edit/ 302/302 403/403 403/404    302/404         403/404  302/404         302
+api:list_vendors             GET    /api/v1/vendors                      200      200     200         200             200      200             401
+api:create_vendor            POST   /api/v1/vendors                      201      403     403         403             403      403             401
+api:get_vendor               GET    /api/v1/vendors/{vendor}             200/200  200/200 200/404     200/404         200/404  200/404         401
+api:update_vendor            PATCH  /api/v1/vendors/{vendor}             200/200  403/403 403/404     403/404         403/404  403/404         401
+api:delete_vendor            DELETE /api/v1/vendors/{vendor}             422/422  403/403 403/404     403/404         403/404  403/404         401
+api:list_contracts           GET    /api/v1/contracts                    200      200     200         200             200      200             401
+api:create_contract          POST   /api/v1/contracts                    201/201  403/403 403/422     201/422         403/422  201/422         401
+api:get_contract             GET    /api/v1/contracts/{contract}         200/200  200/200 200/404     200/404         200/404  200/404         401
+api:update_contract          PATCH  /api/v1/contracts/{contract}         200/200  403/403 403/404     200/404         403/404  200/404         401
+api:delete_contract          DELETE /api/v1/contracts/{contract}         204/204  403/403 403/404     204/404         403/404  204/404         401
+api:list_payment_milestones  GET    /api/v1/payment-milestones           200      200     200         200             200      200             401
+api:create_payment_milestone POST   /api/v1/payment-milestones           201/201  403/403 403/422     201/422         403/422  201/422         401
+api:get_payment_milestone    GET    /api/v1/payment-milestones/{payment} 200/200  200/200 200/404     200/404         200/404  200/404         401
+api:update_payment_milestone PATCH  /api/v1/payment-milestones/{payment} 200/200  403/403 403/404     200/404         403/404  200/404         401
+api:delete_payment_milestone DELETE /api/v1/payment-milestones/{payment} 204/204  403/403 403/404     204/404         403/404  204/404         401
+procurement:inbox            GET    /procurement/inbox/                  200      200     200         200             200      200             302
+procurement:order_create     GET    /procurement/projects/{project}/orders/new/ 200/200 403/403 403/404 200/404      403/404  200/404         302
+procurement:order_create     POST   /procurement/projects/{project}/orders/new/ 302/302 403/403 403/404 302/404      403/404  302/404         302
+procurement:order_detail     GET    /procurement/orders/{order}/         200/200  200/200 200/404     200/404         200/404  200/404         302
+procurement:order_edit       GET    /procurement/orders/{order}/edit/    200/200  403/403 403/404     200/404         403/404  200/404         302
+procurement:order_edit       POST   /procurement/orders/{order}/edit/    302/302  403/403 403/404     302/404         403/404  302/404         302
+procurement:line_create      POST   /procurement/orders/{order}/lines/   302/302  403/403 403/404     302/404         403/404  302/404         302
+procurement:invoice_create   POST   /procurement/orders/{order}/invoices/ 302/302 403/403 403/404     302/404         403/404  302/404         302
+procurement:line_detail      GET    /procurement/order-lines/{line}/     200/200  200/200 200/404     200/404         200/404  200/404         302
+procurement:line_edit        GET    /procurement/order-lines/{line}/edit/ 200/200 403/403 403/404     200/404         403/404  200/404         302
+procurement:line_edit        POST   /procurement/order-lines/{line}/edit/ 302/302 403/403 403/404     302/404         403/404  302/404         302
+procurement:invoice_detail   GET    /procurement/invoices/{invoice}/     200/200  200/200 200/404     200/404         200/404  200/404         302
+procurement:invoice_edit     GET    /procurement/invoices/{invoice}/edit/ 200/200 403/403 403/404     200/404         403/404  200/404         302
+procurement:invoice_edit     POST   /procurement/invoices/{invoice}/edit/ 302/302 403/403 403/404     302/404         403/404  302/404         302
+procurement:invoice_approve  POST   /procurement/invoices/{invoice}/approve/ 302/302 403/403 403/404  302/404         403/404  302/404         302
+procurement:invoice_pay      POST   /procurement/invoices/{approved}/pay/ 302/302 403/403 403/404     302/404         403/404  302/404         302
+procurement:invoice_reject   POST   /procurement/invoices/{invoice}/reject/ 302/302 403/403 403/404   302/404         403/404  302/404         302
+api:list_purchase_orders     GET    /api/v1/purchase-orders              200      200     200         200             200      200             401
+api:create_purchase_order    POST   /api/v1/purchase-orders              201/201  403/403 403/422     201/422         403/422  201/422         401
+api:get_purchase_order       GET    /api/v1/purchase-orders/{order}      200/200  200/200 200/404     200/404         200/404  200/404         401
+api:update_purchase_order    PATCH  /api/v1/purchase-orders/{order}      200/200  403/403 403/404     200/404         403/404  200/404         401
+api:delete_purchase_order    DELETE /api/v1/purchase-orders/{order}      422/422  403/403 403/404     422/404         403/404  422/404         401
+api:list_purchase_order_lines GET   /api/v1/purchase-order-lines         200      200     200         200             200      200             401
+api:create_purchase_order_line POST /api/v1/purchase-order-lines         201/201  403/403 403/422     201/422         403/422  201/422         401
+api:get_purchase_order_line  GET    /api/v1/purchase-order-lines/{line}  200/200  200/200 200/404     200/404         200/404  200/404         401
+api:update_purchase_order_line PATCH /api/v1/purchase-order-lines/{line} 200/200  403/403 403/404     200/404         403/404  200/404         401
+api:delete_purchase_order_line DELETE /api/v1/purchase-order-lines/{line} 422/422 403/403 403/404     422/404         403/404  422/404         401
+api:list_invoices            GET    /api/v1/invoices                     200      200     200         200             200      200             401
+api:create_invoice           POST   /api/v1/invoices                     201/201  403/403 403/422     201/422         403/422  201/422         401
+api:get_invoice              GET    /api/v1/invoices/{invoice}           200/200  200/200 200/404     200/404         200/404  200/404         401
+api:update_invoice           PATCH  /api/v1/invoices/{invoice}           200/200  403/403 403/404     200/404         403/404  200/404         401
+api:delete_invoice           DELETE /api/v1/invoices/{invoice}           204/204  403/403 403/404     204/404         403/404  204/404         401
+api:approve_invoice          POST   /api/v1/invoices/{invoice}/approve   200/200  403/403 403/404     200/404         403/404  200/404         401
+api:pay_invoice              POST   /api/v1/invoices/{approved}/pay      200/200  403/403 403/404     200/404         403/404  200/404         401
+api:reject_invoice           POST   /api/v1/invoices/{invoice}/reject    200/200  403/403 403/404     200/404         403/404  200/404         401
 """
 
 
@@ -318,6 +387,8 @@ def _request_data(world, name: str, method: str, scope: str, role: str):
         return {"description": "changed through the API"}
     if planning_matrix.is_planning(name):
         return planning_matrix.request_data(world, name, scope)
+    if procurement_matrix.is_procurement(name):
+        return procurement_matrix.request_data(world, name, scope)
     if raid_matrix.is_raid(name):
         return raid_matrix.request_data(world, name, scope)
     if finance_matrix.is_finance(name):
@@ -339,14 +410,17 @@ def test_role_matrix(world, name, method, url, role, scope, expected):
     membership = world.users["analyst"].memberships.first()
     path = url.format(program=target["program"].pk, project=target["project"].pk, token=token.pk, **raid_matrix.ids(world, scope, url),
                       membership=membership.pk, **planning_matrix.url_ids(planning),
-                      **finance_matrix.ids(world, scope, url))
+                      **finance_matrix.ids(world, scope, url), **procurement_matrix.ids(world, scope, url))
     data = _request_data(world, name, method, scope, role)
     headers = {}
     if method in {"PATCH", "DELETE"} and path.startswith("/api/"):
         obj = planning_matrix.versioned(name, planning) or (target["program"] if "program" in name
                                                             else target["project"])
-        obj = raid_matrix.etag_object(world, scope, name) or finance_matrix.etag_object(world, scope, name) or obj
+        obj = (raid_matrix.etag_object(world, scope, name) or finance_matrix.etag_object(world, scope, name)
+               or procurement_matrix.etag_object(world, scope, name) or obj)
         headers["HTTP_IF_MATCH"] = f'"{obj.version}"'
+    elif method == "POST" and path.startswith("/api/") and procurement_matrix.is_action(name):
+        headers["HTTP_IF_MATCH"] = f'"{procurement_matrix.etag_object(world, scope, name).version}"'
     if path.startswith("/api/"):
         response = client.generic(method, path, data=_json(data), content_type="application/json", **headers)
     elif method == "POST":

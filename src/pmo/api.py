@@ -8,6 +8,7 @@ from pmo.core.api import build_api
 from pmo.finance.api import router as finance_router
 from pmo.planning.api import router as planning_router
 from pmo.portfolio.api import router as portfolio_router
+from pmo.procurement.api import router as procurement_router
 from pmo.raid.api import router as raid_router
 
 api = build_api(auth=[BearerToken(), django_auth])
@@ -16,3 +17,4 @@ api.add_router("", portfolio_router)
 api.add_router("", planning_router)
 api.add_router("", raid_router)
 api.add_router("", finance_router)
+api.add_router("", procurement_router)

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "pmo.planning",
     "pmo.finance",
     "pmo.raid",
+    "pmo.procurement",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,7 @@ import pytest
 
 from pmo.planning.models import Task
 from pmo.portfolio.models import Program, Project
+from pmo.procurement.models import Contract, Invoice
 from pmo.raid.models import Issue, Risk, SimulationRun
 
 from .conftest import SCREENSHOTS, login
@@ -27,6 +28,7 @@ def _pages() -> dict[str, str]:
     run = SimulationRun.objects.filter(program=dx).order_by("pk").first()
     task = Task.objects.filter(project=iam, is_summary=False).order_by("order").first()
     issue = Issue.objects.filter(project__program=dx).order_by("pk").first()
+    contract = Contract.objects.filter(project=iam).order_by("pk").first()
     return {
         "overview": "/", "programs": "/programs/", "program": f"/programs/{dx.pk}/", "projects": "/projects/",
         "project": f"/projects/{iam.pk}/", "plan": f"/projects/{iam.pk}/plan/",
@@ -41,6 +43,12 @@ def _pages() -> dict[str, str]:
         "finance-program": f"/finance/programs/{dx.pk}/?status_date=2026-11-25",
         "finance-project": f"/finance/projects/{iam.pk}/?status_date=2026-11-25", "pmo-budget": "/finance/pmo/",
         "rates": "/finance/rates/",
+        "procurement": "/procurement/", "vendors": "/procurement/?tab=vendors",
+        "contract": contract.get_absolute_url(), "vendor": contract.vendor.get_absolute_url(),
+        "orders": "/procurement/?tab=orders", "invoices": "/procurement/?tab=invoices", "inbox": "/procurement/inbox/",
+        "invoice": Invoice.objects.filter(line__order__project=iam, status="received").order_by("pk").last()
+        .get_absolute_url(),
+        "order": Invoice.objects.filter(line__order__project=iam).order_by("pk").first().line.order.get_absolute_url(),
     }
 
 
@@ -91,7 +99,7 @@ def test_phone_width_and_desktop_layout(demo, browser, live_server, username):
 
     context, page = _context(browser, 1440)
     login(page, live_server, username)
-    for name in ("raid", "tasks", "raid-issues", "overview", "projects"):
+    for name in ("raid", "tasks", "raid-issues", "overview", "projects", "procurement", "contract"):
         page.goto(live_server.url + pages[name])
         cells = [c for c in page.locator("main table td").all() if NO_WRAP.match(c.inner_text().strip())]
         wrapped = [c.inner_text() for c in cells if c.evaluate(LINES) > 1]
