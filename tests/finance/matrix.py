@@ -36,8 +36,9 @@ def targets(world, scope: str) -> dict:
         free, leaf = _summary(project, "Build")
         accounted, _ = _summary(project, "Run")
         account = ControlAccount.objects.create(project=project, task=accounted)
-        budget = Budget.objects.create(key=Budget.key_for(project), level="project", program=project.program,
-                                       project=project, original=Decimal(100000), approved=Decimal(100000))
+        budget = Budget.objects.get_or_create(key=Budget.key_for(project), defaults={
+            "level": "project", "program": project.program, "project": project, "original": Decimal(100000),
+            "approved": Decimal(100000)})[0]  # the procurement matrix may have set it already
         change = BudgetChange.objects.create(budget=budget, amount=Decimal(100000), reason="initial",
                                              status="approved", approved_before=0, approved_after=Decimal(100000))
         line = BudgetLine.objects.create(budget=budget, category="labour", month=date(2026, 3, 1), amount=5000)

@@ -3,7 +3,7 @@
 Consistent with the demo plans and their progress at the planning demo's status date: each project's
 approved budget is its baselined cost plus contingency, phased by month as the baseline spends it; the phases
 are control accounts; actual costs follow the earned value of each started task, monthly timesheets plus
-supplier invoices, scaled by the project's story:
+accruals of supplier work, scaled by the project's story (procurement's paid invoices come on top):
 
 - DX-IAM overspends: it costs about a fifth more than it earns (CPI near 0.82), a forecast says so, and a
   budget increase beyond the program's tolerance waits for the Steering Committee;
@@ -90,7 +90,8 @@ def _accounts(director, project: Project) -> dict[int, ControlAccount]:
 
 
 def _costs(director, project: Project, accounts: dict[int, ControlAccount]) -> list[CostEntry]:
-    """Monthly timesheets (labour) and, for longer tasks, a supplier invoice (services), from each started
+    """Monthly timesheets (labour) and, for longer tasks, an accrual of supplier work (services; the invoices
+    themselves come through procurement), from each started
     task's earned value times the project's cost factor, dated across its actual span up to the status date."""
     factor = STORIES.get(project.code, (DEFAULT_FACTOR, 1.0))[0]
     entries = []
@@ -115,8 +116,8 @@ def _costs(director, project: Project, accounts: dict[int, ControlAccount]) -> l
         if invoice:
             entries.append(CostEntry(program_id=project.program_id, project=project, task=task,
                                      control_account=account, date=last, amount=invoice, category="services",
-                                     source="invoice", reference=f"INV-{project.code}-{task.pk}",
-                                     description=f"Supplier work on {task.name}", created_by=director))
+                                     kind="accrual", source="journal", reference=f"ACR-{project.code}-{task.pk}",
+                                     description=f"Supplier work on {task.name}, accrued", created_by=director))
     CostEntry.objects.bulk_create(entries, batch_size=500)
     return entries
 
