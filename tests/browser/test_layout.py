@@ -13,6 +13,7 @@ from pmo.planning.models import Task
 from pmo.portfolio.models import Program, Project
 from pmo.procurement.models import Contract, Invoice
 from pmo.raid.models import Issue, Risk, SimulationRun
+from pmo.resources.models import Assignment
 
 from .conftest import SCREENSHOTS, login
 
@@ -43,6 +44,9 @@ def _pages() -> dict[str, str]:
         "finance-program": f"/finance/programs/{dx.pk}/?status_date=2026-11-25",
         "finance-project": f"/finance/projects/{iam.pk}/?status_date=2026-11-25", "pmo-budget": "/finance/pmo/",
         "rates": "/finance/rates/",
+        "pool": "/resources/", "heatmap": "/resources/capacity/", "heatmap-teams": "/resources/capacity/?group=team",
+        "demand": "/resources/demand/", "project-resources": f"/resources/projects/{iam.pk}/",
+        "resource": Assignment.objects.filter(task__project=iam).order_by("pk").first().resource.get_absolute_url(),
         "procurement": "/procurement/", "vendors": "/procurement/?tab=vendors",
         "contract": contract.get_absolute_url(), "vendor": contract.vendor.get_absolute_url(),
         "orders": "/procurement/?tab=orders", "invoices": "/procurement/?tab=invoices", "inbox": "/procurement/inbox/",
@@ -64,10 +68,15 @@ def _shot(page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
-#: lines a cell's text occupies (distinct tops of its text's client rects)
+#: lines a cell's text occupies (distinct tops of the client rects of its text nodes, not of the elements around
+#: them: a button filling a heat-map cell has its own box above its centred number)
 LINES = """cell => {
-  const range = document.createRange(); range.selectNodeContents(cell);
-  return new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top))).size;
+  const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT), tops = new Set();
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const range = document.createRange(); range.selectNodeContents(node);
+    [...range.getClientRects()].filter(r => r.width > 0).forEach(r => tops.add(Math.round(r.top)));
+  }
+  return tops.size;
 }"""
 
 
