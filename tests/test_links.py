@@ -20,6 +20,7 @@ from pmo.planning.models import Baseline, BaselineTask, Calendar, CalendarExcept
 from pmo.raid.models import Escalation, Issue, RiskAction
 
 from .conftest import ROLE_USERS, client_for
+from .finance import matrix as finance_matrix
 from .planning import matrix as planning_matrix
 from .procurement import matrix as procurement_matrix
 from .raid import matrix as raid_matrix
@@ -63,6 +64,7 @@ def populate(world) -> None:
         # an interface where the scope's project is the consumer
         Interface.objects.create(provider=found["partner"], consumer=found["task"].project, title="Payroll feed",
                                  provider_task=None)
+        finance_matrix.targets(world, scope)  # budgets, lines, log, costs, control accounts, a rate
     Calendar.objects.create(name="Portfolio default")
     assert Baseline.objects.exists()
 
