@@ -40,7 +40,7 @@ def populate(world) -> None:
     for scope in ("own", "other"):
         found = planning_matrix.targets(world, scope, "planning:crawl")
         items = raid_matrix.targets(world, scope)
-        resources_matrix.targets(world, scope)  # the pool, an assignment and open demand
+        resources_matrix.targets(world, scope)  # the pool, an assignment, open demand and a leveling proposal
         procurement_matrix.targets(world, scope)  # a vendor, a contract and a payment on a schedule milestone
         stakeholders_matrix.targets(world, scope)  # a group, a stakeholder, an assessment, an action, RACI rows
         baseline = found["baseline"]

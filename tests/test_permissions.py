@@ -272,6 +272,7 @@ resources:heatmap           GET    /resources/capacity/                 200     
 resources:heatmap_cell      GET    /resources/capacity/cell/?row=r{resource}&bucket=0 200 200 200    200             200      200             302
 resources:demand            GET    /resources/demand/                   200      200     200         200             200      200             302
 resources:project_assignments GET  /resources/projects/{project}/       200/200  200/200 200/404     200/404         200/404  200/404         302
+resources:run_start         POST   /resources/projects/{project}/level/ 302/302  302/302 403/404     302/404         403/404  302/404         302
 resources:assignment_create GET    /resources/tasks/{res_task}/assign/  200/200  403/403 403/404     200/404         403/404  200/404         302
 resources:assignment_create POST   /resources/tasks/{res_task}/assign/  302/302  403/403 403/404     302/404         403/404  302/404         302
 resources:assignment_detail GET    /resources/assignments/{assignment}/ 200/200  200/200 200/404     200/404         200/404  200/404         302
@@ -279,6 +280,10 @@ resources:assignment_edit   GET    /resources/assignments/{assignment}/edit/ 200
 resources:assignment_edit   POST   /resources/assignments/{assignment}/edit/ 302/302 403/403 403/404 302/404         403/404  302/404         302
 resources:assignment_delete POST   /resources/assignments/{assignment}/delete/ 302/302 403/403 403/404 302/404       403/404  302/404         302
 resources:assignment_fill   POST   /resources/assignments/{demand}/fill/ 302/302 403/403 403/404     302/404         403/404  403/404         302
+resources:run_detail        GET    /resources/leveling/{levelrun}/      200/200  200/200 200/404     200/404         200/404  200/404         302
+resources:run_progress      GET    /resources/leveling/{levelrun}/progress/ 200/200 200/200 200/404  200/404         200/404  200/404         302
+resources:run_accept        POST   /resources/leveling/{levelrun}/accept/ 302/302 403/403 403/404    302/404         403/404  403/404         302
+resources:run_reject        POST   /resources/leveling/{levelrun}/reject/ 302/302 403/403 403/404    302/404         403/404  403/404         302
 api:list_resources          GET    /api/v1/resources                    200      200     200         200             200      200             401
 api:create_resource         POST   /api/v1/resources                    201      403     403         403             403      403             401
 api:get_resource            GET    /api/v1/resources/{resource}         200      200     200         200             200      200             401
@@ -305,6 +310,11 @@ api:update_assignment       PATCH  /api/v1/assignments/{assignment}     200/200 
 api:delete_assignment       DELETE /api/v1/assignments/{assignment}     204/204  403/403 403/404     204/404         403/404  204/404         401
 api:fill_assignment         POST   /api/v1/assignments/{demand}/fill    200/200  403/403 403/404     200/404         403/404  403/404         401
 api:get_capacity            GET    /api/v1/capacity                     200      200     200         200             200      200             401
+api:list_leveling_runs      GET    /api/v1/leveling-runs                200      200     200         200             200      200             401
+api:start_leveling          POST   /api/v1/leveling-runs                202/202  202/202 403/422     202/422         403/422  202/422         401
+api:get_leveling_run        GET    /api/v1/leveling-runs/{levelrun}     200/200  200/200 200/404     200/404         200/404  200/404         401
+api:accept_leveling         POST   /api/v1/leveling-runs/{levelrun}/accept 200/200 403/403 403/404   200/404         403/404  403/404         401
+api:reject_leveling         POST   /api/v1/leveling-runs/{levelrun}/reject 200/200 403/403 403/404   200/404         403/404  403/404         401
 procurement:register         GET    /procurement/                        200      200     200         200             200      200             302
 procurement:export           GET    /procurement/export/?tab=contracts   200      200     200         200             200      200             302
 procurement:vendor_create    GET    /procurement/vendors/new/            200      403     403         403             403      403             302

@@ -3,7 +3,7 @@
 The pool is one for the portfolio (no scope): a person, a spare person (no assignments, so it can be deleted), a
 generic role, a team, an organisation, a skill held at a level, leave and a cost rate. Assignments and leveling
 runs follow the project: ``targets(world, scope)`` makes a task with a person's assignment, a task with demand for
-the generic role, in project A1 (own) or B1 (other).
+the generic role, and a finished leveling proposal in project A1 (own) or B1 (other).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from pmo.resources.models import (
     Assignment,
     CostRate,
     Leave,
+    LevelingRun,
     Organisation,
     Resource,
     ResourceSkill,
@@ -24,7 +25,7 @@ from pmo.resources.models import (
 )
 
 POOL_KEYS = ("resource", "held", "leave", "rate", "team", "organisation", "skill", "role")
-SCOPED_KEYS = ("res_task", "assignment", "demand")
+SCOPED_KEYS = ("res_task", "assignment", "demand", "levelrun")
 
 
 def pool(world) -> dict:
@@ -58,7 +59,9 @@ def targets(world, scope: str) -> dict:
                                     start=date(2026, 3, 16), finish=date(2026, 3, 20), early_start=date(2026, 3, 16))
         assignment = Assignment.objects.create(task=task, resource=objects["person"], units=1, work=80)
         demand = Assignment.objects.create(task=other, resource=objects["role"], units=1, work=40)
-        cache[scope] = {"res_task": task, "assignment": assignment, "demand": demand}
+        run = LevelingRun.objects.create(project=project, status="done", progress=100,
+                                         results={"tasks": [], "gap": 0, "status": "optimal"})
+        cache[scope] = {"res_task": task, "assignment": assignment, "demand": demand, "levelrun": run}
     return cache[scope]
 
 
@@ -81,7 +84,8 @@ API_NAMES = {
     "api:create_rate", "api:list_teams", "api:create_team", "api:get_team", "api:list_organisations",
     "api:create_organisation", "api:list_skills", "api:create_skill", "api:get_skill", "api:list_assignments",
     "api:create_assignment", "api:get_assignment", "api:update_assignment", "api:delete_assignment",
-    "api:fill_assignment", "api:get_capacity",
+    "api:fill_assignment", "api:get_capacity", "api:list_leveling_runs", "api:start_leveling",
+    "api:get_leveling_run", "api:accept_leveling", "api:reject_leveling",
 }
 
 
@@ -99,6 +103,7 @@ def etag_object(world, scope: str, name: str):
 def request_data(world, name: str, scope: str):
     """Well-formed bodies of the resources routes (so only permissions decide the status)."""
     objects = pool(world)
+    project = world.own("project") if scope == "own" else world.other("project")
     scoped = targets(world, scope) if name in SCOPED_NAMES else {}
     if name in {"resources:resource_create", "resources:resource_edit"}:
         return {"kind": "person", "name": "Lea Wolff", "max_units": "1", "hours_per_day": "8", "weekmask": "1111100",
@@ -128,6 +133,10 @@ def request_data(world, name: str, scope: str):
         return {"version": scoped["assignment"].version}
     if name == "resources:assignment_fill":
         return {"person": objects["resource"].pk, "version": scoped["demand"].version}
+    if name == "resources:run_start":
+        return {"mode": "heuristic", "time_limit": 5}
+    if name in {"resources:run_accept", "resources:run_reject"}:
+        return {"version": scoped["levelrun"].version}
     if name in {"api:create_resource"}:
         return {"name": "Lea Wolff", "max_units": "1.00"}
     if name == "api:update_resource":
@@ -150,7 +159,10 @@ def request_data(world, name: str, scope: str):
         return {"units": "0.50"}
     if name == "api:fill_assignment":
         return {"person": objects["resource"].pk}
+    if name == "api:start_leveling":
+        return {"project": project.pk, "mode": "heuristic", "time_limit": 5}
     return None
 
 
-SCOPED_NAMES = {"resources:assignment_edit", "resources:assignment_delete", "resources:assignment_fill"}
+SCOPED_NAMES = {"resources:assignment_edit", "resources:assignment_delete", "resources:assignment_fill",
+                "resources:run_accept", "resources:run_reject"}

@@ -1,5 +1,5 @@
-"""``/api/v1/resources``, ``/teams``, ``/organisations``, ``/skills``, ``/assignments`` and ``/capacity``
-(conventions in pmo.core.api)."""
+"""``/api/v1/resources``, ``/teams``, ``/organisations``, ``/skills``, ``/assignments``, ``/capacity`` and
+``/leveling-runs`` (conventions in pmo.core.api)."""
 
 from datetime import date, datetime
 from decimal import Decimal
@@ -24,15 +24,17 @@ from pmo.core.api import (
 )
 from pmo.planning.models import Task
 from pmo.planning.policies import task_policy
+from pmo.portfolio.policies import project_policy
 
 from . import selectors, services
-from .models import MAX_UNITS, LeaveKind, ResourceKind
+from .models import MAX_UNITS, Decision, LeaveKind, LevelingMode, ResourceKind, RunStatus
 from .policies import (
     assignment_policy,
     leave_policy,
     organisation_policy,
     rate_policy,
     resource_policy,
+    run_policy,
     skill_policy,
     team_policy,
 )
@@ -510,3 +512,77 @@ def get_capacity(request: HttpRequest, query: Query[CapacityQuery]):
             for r in result.rows]
     return {"first": first, "last": last, "grain": query.grain, "group": query.group, "periods": result.buckets,
             "rows": rows}
+
+
+# --- leveling ----------------------------------------------------------------------------------------
+
+
+class RunOut(Schema):
+    id: int
+    project: int = Field(..., alias="project_id")
+    mode: LevelingMode
+    time_limit: int
+    within_float: bool
+    priority_tasks: list[int]
+    status: RunStatus
+    progress: int
+    reason: str
+    decision: Decision
+    results: dict | None
+    version: int
+    created_at: datetime
+
+
+class RunCreate(Input):
+    project: Id
+    mode: LevelingMode = LevelingMode.HEURISTIC
+    time_limit: int = Field(10, ge=1, le=600, description="seconds")
+    within_float: bool = False
+    priority_tasks: list[Id] = Field([], max_length=services.MAX_PRIORITY_TASKS)
+
+
+class RunFilter(Schema):
+    project: Id | None = None
+
+
+@router.get("/leveling-runs", response=list[RunOut])
+@paginate(Pagination)
+def list_leveling_runs(request: HttpRequest, filters: Query[RunFilter]):
+    qs = selectors.runs_for(request.user)
+    return qs.filter(project_id=filters.project) if filters.project is not None else qs
+
+
+@router.post("/leveling-runs", response={202: RunOut})
+def start_leveling(request: HttpRequest, response: HttpResponse, payload: RunCreate):
+    """Queue a leveling of the project (202); poll ``GET /leveling-runs/{id}`` for progress and the proposal."""
+    data = payload.model_dump()
+    project = _ref(project_policy.visible(request.user), data.pop("project"), "project", "project")
+    run = services.leveling_start(actor=request.user, project=project, **data)
+    run.refresh_from_db()
+    with_etag(response, run)
+    return Status(202, run)
+
+
+@router.get("/leveling-runs/{run_id}", response=RunOut)
+def get_leveling_run(request: HttpRequest, response: HttpResponse, run_id: Id):
+    run = run_policy.get(request.user, pk=run_id)
+    with_etag(response, run)
+    return run
+
+
+@router.post("/leveling-runs/{run_id}/accept", response=RunOut, openapi_extra=IF_MATCH_OPTIONAL)
+def accept_leveling(request: HttpRequest, response: HttpResponse, run_id: Id):
+    """Write the proposal into the plan (start-no-earlier-than constraints on the moved tasks, audited)."""
+    run = run_policy.get(request.user, queryset=selectors.runs_for(request.user), pk=run_id)
+    run = services.leveling_accept(actor=request.user, run=run, expected_version=optional_version(request, run))
+    with_etag(response, run)
+    return run
+
+
+@router.post("/leveling-runs/{run_id}/reject", response=RunOut, openapi_extra=IF_MATCH_OPTIONAL)
+def reject_leveling(request: HttpRequest, response: HttpResponse, run_id: Id):
+    run = run_policy.get(request.user, queryset=selectors.runs_for(request.user), pk=run_id)
+    run = services.leveling_reject(actor=request.user, run=run, expected_version=optional_version(request, run))
+    with_etag(response, run)
+    return run
+

@@ -5,7 +5,7 @@ from django import forms
 from pmo.accounts.selectors import users_for_choice
 from pmo.portfolio.forms import DATE, VersionedForm
 
-from .models import Assignment, CostRate, Leave, Organisation, Resource, ResourceKind, Skill, Team
+from .models import Assignment, CostRate, Leave, LevelingMode, Organisation, Resource, ResourceKind, Skill, Team
 from .services import ORGANISATION_FIELDS, RATE_FIELDS, RESOURCE_FIELDS, SKILL_FIELDS, TEAM_FIELDS
 
 
@@ -123,3 +123,21 @@ class FillForm(forms.Form):
     person = forms.ModelChoiceField(Resource.objects.filter(kind=ResourceKind.PERSON, active=True),
                                     widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class RunForm(forms.Form):
+    mode = forms.ChoiceField(choices=LevelingMode.choices, initial=LevelingMode.HEURISTIC,
+                             widget=forms.Select(attrs={"class": "form-select"}))
+    time_limit = forms.IntegerField(min_value=1, max_value=600, initial=10, label="Time limit (s)",
+                                    widget=forms.NumberInput(attrs={"class": "form-control"}))
+    within_float = forms.BooleanField(required=False, label="Within float only (keep the finish)",
+                                      widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
+    priority_tasks = forms.ModelMultipleChoiceField(queryset=None, required=False, label="Priority tasks",
+                                                    help_text="levelled first when tasks compete for a resource",
+                                                    widget=forms.SelectMultiple(attrs={"class": "form-select",
+                                                                                       "size": 4}))
+
+    def __init__(self, *args, tasks=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["priority_tasks"].queryset = tasks
+        self.fields["priority_tasks"].label_from_instance = lambda t: f"{t.wbs} {t.name}"

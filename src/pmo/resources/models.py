@@ -1,5 +1,5 @@
 """The resource pool (people and generic roles), skills, teams, organisations, calendars, leave, cost rates,
-and assignments of resources to tasks.
+assignments of resources to tasks, and leveling runs.
 
 A *resource* is a named person or a generic role ("Java developer"). An assignment of a generic role to a task
 is *demand*: a Program Manager fills it with a named person (:func:`pmo.resources.services.assignment_fill`).
@@ -325,3 +325,69 @@ class Assignment(GovernedModel):
     @property
     def is_demand(self) -> bool:
         return self.resource.is_role
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class Decision(models.TextChoices):
+    PENDING = "pending", "Awaiting decision"
+    ACCEPTED = "accepted", "Accepted"
+    REJECTED = "rejected", "Rejected"
+
+
+class LevelingMode(models.TextChoices):
+    HEURISTIC = "heuristic", "Heuristic (priority rules and sampling)"
+    EXACT = "exact", "Exact (CP-SAT, with lower bound and gap)"
+
+
+class LevelingRun(GovernedModel):
+    """One leveling of a project's plan: the inputs frozen at start, the proposal, and the decision on it."""
+
+    project = models.ForeignKey("portfolio.Project", on_delete=models.CASCADE, related_name="+")
+    mode = models.CharField(max_length=10, choices=LevelingMode.choices, default=LevelingMode.HEURISTIC)
+    time_limit = models.PositiveIntegerField(default=10, validators=[MinValueValidator(1), MaxValueValidator(600)],
+                                             help_text="seconds")
+    within_float = models.BooleanField(default=False, help_text="move tasks only within their float: the finish "
+                                                                "does not change")
+    priority_tasks = models.JSONField(default=list, blank=True, help_text="task ids levelled first")
+    inputs = models.JSONField(default=dict, editable=False)
+    status = models.CharField(max_length=8, choices=RunStatus.choices, default=RunStatus.QUEUED, editable=False)
+    reason = models.TextField(blank=True, editable=False)
+    progress = models.PositiveSmallIntegerField(default=0, editable=False)
+    results = models.JSONField(null=True, blank=True, editable=False)
+    started_at = models.DateTimeField(null=True, blank=True, editable=False)
+    finished_at = models.DateTimeField(null=True, blank=True, editable=False)
+    decision = models.CharField(max_length=8, choices=Decision.choices, default=Decision.PENDING, editable=False)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", editable=False)
+    decided_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    audited_fields = ("project", "mode", "time_limit", "within_float", "priority_tasks", "status", "reason",
+                      "decision", "decided_by")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"leveling #{self.pk} of {self.project.code}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("resources:run_detail", args=[self.pk])
+
+    @property
+    def crumb_parent(self):
+        return Crumb("Resources", reverse("resources:project_assignments", args=[self.project_id]),
+                     parent=self.project)
+
+    @property
+    def crumb_label(self) -> str:
+        return f"Leveling #{self.pk}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (RunStatus.DONE, RunStatus.FAILED)

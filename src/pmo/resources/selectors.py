@@ -1,4 +1,4 @@
-"""Reads of the pool, assignments, capacity, starting from what the user may see.
+"""Reads of the pool, assignments, capacity and leveling runs, starting from what the user may see.
 
 Capacity is computed from four queries whatever the size (resources, leave, skills, assignments with their task
 dates) into numpy per-day arrays (:mod:`pmo.engine.capacity`), then summed into weeks or months.
@@ -22,6 +22,7 @@ from .models import (
     Assignment,
     CostRate,
     Leave,
+    LevelingRun,
     Organisation,
     Resource,
     ResourceKind,
@@ -29,7 +30,7 @@ from .models import (
     Skill,
     Team,
 )
-from .policies import assignment_policy, rate_policy, resource_policy, skill_policy, team_policy
+from .policies import assignment_policy, rate_policy, resource_policy, run_policy, skill_policy, team_policy
 
 # --- the pool ----------------------------------------------------------------------------------------
 
@@ -124,6 +125,17 @@ def people_for_fill(role: Resource) -> list[Resource]:
         held = {rs.skill_id: rs.level for rs in person.skills.all()}
         person.fit = sum(1 for s, level in needed.items() if held.get(s, 0) >= level)
     return sorted(people, key=lambda p: (-p.fit, p.name))
+
+
+# --- leveling runs -----------------------------------------------------------------------------------
+
+
+def runs_for(user) -> QuerySet[LevelingRun]:
+    return run_policy.visible(user).select_related("project", "project__program", "decided_by", "created_by")
+
+
+def runs_of_project(user, project: Project) -> QuerySet[LevelingRun]:
+    return runs_for(user).filter(project=project)
 
 
 # --- capacity ----------------------------------------------------------------------------------------

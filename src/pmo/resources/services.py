@@ -1,4 +1,4 @@
-"""Every write to the pool, assignments: policy check, validation, save, audit in one transaction.
+"""Every write to the pool, assignments and leveling runs: policy check, validation, save, audit in one transaction.
 
 Bad input is a ``ValidationError`` naming the field (an assignment above the resource's maximum units names the
 resource and its maximum; leave that overlaps the person's other leave names that leave), and nothing is written.
@@ -6,23 +6,34 @@ resource and its maximum; leave that overlaps the person's other leave names tha
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
+from pmo.core import audit
+from pmo.core.errors import StaleVersion
 from pmo.core.services import create_audited, delete_versioned, update_versioned
 from pmo.planning.models import Task
 from pmo.planning.policies import task_policy
+from pmo.planning.services import task_update
+from pmo.portfolio.models import Project
+from pmo.portfolio.policies import project_policy
 
 from .models import (
     Assignment,
     CostRate,
+    Decision,
     Leave,
+    LevelingMode,
+    LevelingRun,
     Organisation,
     Resource,
     ResourceKind,
     ResourceSkill,
+    RunStatus,
     Skill,
     Team,
 )
@@ -33,6 +44,7 @@ from .policies import (
     rate_policy,
     resource_policy,
     resource_skill_policy,
+    run_policy,
     skill_policy,
     team_policy,
 )
@@ -266,3 +278,119 @@ def assignment_fill(*, actor, assignment: Assignment, person: Resource | None, e
     return update_versioned(actor=actor, obj=assignment, expected_version=expected_version, action="fill",
                             changes={"resource": person, "filled_from": assignment.resource, "units": units,
                                      "work": work})
+
+
+# --- leveling ----------------------------------------------------------------------------------------
+
+#: a running run whose progress has not moved for this long lost its worker (killed process)
+STALE_RUN = timedelta(minutes=15)
+MAX_PRIORITY_TASKS = 500
+
+
+def leveling_start(*, actor, project: Project | None, mode: str = LevelingMode.HEURISTIC, time_limit: int = 10,
+                   within_float: bool = False, priority_tasks=(), enqueue: bool = True) -> LevelingRun:
+    """Freeze the project's plan and assignments, create the run and queue the job (on commit)."""
+    from . import engine_adapter, tasks
+
+    if project is None or not project_policy.can(actor, "view", project):
+        raise ValidationError({"project": "no such project (or not one you can see)"})
+    if not run_policy.can(actor, "start", project):
+        raise PermissionDenied(f"you may not level the plan of {project.code}")
+    if mode not in LevelingMode.values:
+        raise ValidationError({"mode": f"must be one of {', '.join(LevelingMode.values)}"})
+    if isinstance(time_limit, bool) or not isinstance(time_limit, int) or not 1 <= time_limit <= 600:
+        raise ValidationError({"time_limit": "must be a whole number of seconds from 1 to 600"})
+    priority_ids = [getattr(t, "pk", t) for t in priority_tasks]
+    if len(priority_ids) > MAX_PRIORITY_TASKS:
+        raise ValidationError({"priority_tasks": f"at most {MAX_PRIORITY_TASKS} tasks"})
+    known = set(Task.objects.filter(project=project, pk__in=priority_ids).values_list("pk", flat=True))
+    if set(priority_ids) - known:
+        raise ValidationError({"priority_tasks": f"not tasks of {project.code}: "
+                                                 f"{', '.join(map(str, sorted(set(priority_ids) - known)))}"})
+    runs_reap()
+    inputs = engine_adapter.snapshot(project)
+    run = LevelingRun(project=project, mode=mode, time_limit=time_limit, within_float=within_float,
+                      priority_tasks=sorted(known), inputs=inputs)
+    with transaction.atomic():
+        create_audited(actor=actor, obj=run)
+        if enqueue:
+            transaction.on_commit(lambda: tasks.level_project.enqueue(run.pk))
+    return run
+
+
+def run_mark(run: LevelingRun, *, status: str, reason: str = "", results: dict | None = None) -> None:
+    """Record a run's state change (running, done, failed) with its audit event; the job calls this."""
+    now = timezone.now()
+    fields = {"status": status, "reason": reason[:2000]}
+    if status == RunStatus.RUNNING:
+        fields |= {"started_at": now, "progress": 0}
+    else:
+        fields |= {"finished_at": now}
+    if status == RunStatus.DONE:
+        fields |= {"results": results, "progress": 100}
+    with transaction.atomic():
+        before = audit.snapshot(run)
+        for name, value in fields.items():
+            setattr(run, name, value)
+        run.version += 1
+        LevelingRun.objects.filter(pk=run.pk).update(**fields, version=run.version, updated_at=now)
+        audit.record(actor=None, action=status, obj=run, before={"status": before["status"]},
+                     after={"status": status, **({"reason": fields["reason"]} if reason else {})})
+
+
+def runs_reap(now=None) -> int:
+    """Mark runs whose worker died (no progress for :data:`STALE_RUN`) failed, with the reason."""
+    now = now or timezone.now()
+    reaped = 0
+    for run in LevelingRun.objects.filter(status=RunStatus.RUNNING, updated_at__lt=now - STALE_RUN):
+        run_mark(run, status=RunStatus.FAILED, reason=f"abandoned: no progress since {run.updated_at:%Y-%m-%d %H:%M} "
+                                                      "UTC (the worker stopped)")
+        reaped += 1
+    return reaped
+
+
+def _decidable(actor, run: LevelingRun, expected_version: int) -> None:
+    run_policy.require(actor, "decide", run, "the Program Manager of the program accepts or rejects leveling")
+    if run.status != RunStatus.DONE:
+        raise ValidationError({"status": f"the run is {run.get_status_display().lower()}: only a finished proposal "
+                                         "can be decided"})
+    if run.decision != Decision.PENDING:
+        raise ValidationError({"decision": f"already {run.get_decision_display().lower()}"})
+    if run.version != expected_version:
+        raise StaleVersion(run.version)
+
+
+def _decide(actor, run: LevelingRun, decision: str, expected_version: int) -> LevelingRun:
+    return update_versioned(actor=actor, obj=run, expected_version=expected_version, action=decision,
+                            changes={"decision": decision, "decided_by": actor if getattr(actor, "pk", None) else None,
+                                     "decided_at": timezone.now()})
+
+
+def leveling_reject(*, actor, run: LevelingRun, expected_version: int) -> LevelingRun:
+    _decidable(actor, run, expected_version)
+    return _decide(actor, run, Decision.REJECTED, expected_version)
+
+
+def leveling_accept(*, actor, run: LevelingRun, expected_version: int) -> LevelingRun:
+    """Write the proposal into the plan: every task it moves later gets a start-no-earlier-than constraint at its
+    leveled start (through planning's task service: audited, versioned, rescheduled), in one transaction.
+
+    Refused when the plan changed since the run froze it (a task's version moved): level again.
+    """
+    from . import engine_adapter
+
+    _decidable(actor, run, expected_version)
+    moves = engine_adapter.moves(run)
+    with transaction.atomic():
+        tasks = {t.pk: t for t in Task.objects.select_for_update().filter(pk__in=[m.task_id for m in moves])
+                 .select_related("project", "project__program")}
+        stale = [m for m in moves if m.task_id not in tasks or tasks[m.task_id].version != m.version]
+        if stale:
+            names = ", ".join(m.name for m in stale[:5])
+            raise ValidationError({"decision": f"the plan changed since this run ({names}): level it again"})
+        for move in moves:
+            task = tasks[move.task_id]
+            task_policy.require(actor, "change", task, f"you may not change {task} of {task.project.code}")
+            task_update(actor=actor, task=task, expected_version=task.version,
+                        constraint_type="SNET", constraint_date=move.start)
+        return _decide(actor, run, Decision.ACCEPTED, expected_version)

@@ -1,5 +1,5 @@
 """Resource pages: the pool, people and roles, teams, skills, the capacity heat map with its drill-down, demand vs
-capacity by skill with what-if scenarios, a project's assignments and demand."""
+capacity by skill with what-if scenarios, a project's assignments and demand, and leveling proposals."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from decimal import Decimal
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -33,10 +34,11 @@ from .forms import (
     OrganisationForm,
     RateForm,
     ResourceForm,
+    RunForm,
     SkillForm,
     TeamForm,
 )
-from .models import ResourceKind, pool_crumb, skills_crumb, teams_crumb
+from .models import Decision, ResourceKind, RunStatus, pool_crumb, skills_crumb, teams_crumb
 from .policies import (
     assignment_policy,
     can_run_what_if,
@@ -45,6 +47,7 @@ from .policies import (
     rate_policy,
     resource_policy,
     resource_skill_policy,
+    run_policy,
     skill_policy,
     team_policy,
 )
@@ -449,13 +452,15 @@ def project_assignments(request, project_pk):
     project = _project(request, project_pk)
     assignments = list(selectors.assignments_of_project(request.user, project))
     fill_allowed = bool(assignments) and assignment_policy.can(request.user, "fill", assignments[0])
+    can_level = run_policy.can(request.user, "start", project)
     tasks = Task.objects.filter(project=project, is_summary=False).order_by("order", "pk")
     return render(request, "resources/project_assignments.html", {
         "project": project, "assignments": assignments,
         "can_assign": project_policy.can(request.user, "change", project), "can_fill": fill_allowed,
         "people": selectors.people_for_fill(assignments[0].resource) if fill_allowed and any(
             a.is_demand for a in assignments) else [],
-        "tasks": tasks,
+        "tasks": tasks, "runs": selectors.runs_of_project(request.user, project)[:20],
+        "run_form": RunForm(tasks=tasks) if can_level else None,
         "breadcrumbs": breadcrumbs(request.user, _resources_crumb(project)),
     })
 
@@ -528,3 +533,97 @@ def assignment_fill(request, pk):
     return _post_form(request, FillForm(request.POST), lambda d: services.assignment_fill(
         actor=request.user, assignment=assignment, person=d["person"], expected_version=d["version"]),
         "Demand filled.", back)
+
+
+# --- leveling ----------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def run_start(request, project_pk):
+    project = _project(request, project_pk)
+    run_policy.require(request.user, "start", project, f"you may not level the plan of {project.code}")
+    tasks = Task.objects.filter(project=project, is_summary=False).order_by("order", "pk")
+    form = RunForm(request.POST, tasks=tasks)
+    back = reverse("resources:project_assignments", args=[project.pk])
+    if form.is_valid():
+        data = form.cleaned_data
+        run = apply_service(form, lambda: services.leveling_start(
+            actor=request.user, project=project, mode=data["mode"], time_limit=data["time_limit"],
+            within_float=data["within_float"], priority_tasks=list(data["priority_tasks"])))
+        if run:
+            messages.success(request, f"Leveling #{run.pk} queued.")
+            return redirect(run)
+    messages.error(request, _errors(form))
+    return redirect(back)
+
+
+@login_required
+def run_detail(request, pk):
+    run = run_policy.get(request.user, queryset=selectors.runs_for(request.user), pk=pk)
+    results = run.results or {}
+    rows = results.get("tasks", [])
+    moved = [t for t in rows if t["after"][0] != t["before"][0]]
+    return detail_page(request, run, "resources/run_detail.html", {
+        "run": run, "results": results, "moved": moved, "unmoved": len(rows) - len(moved),
+        "gantt": _gantt(rows) if rows else None, "gap_pct": 100 * results.get("gap", 0),
+        "pending": run.status == RunStatus.DONE and run.decision == Decision.PENDING,
+    }, actions=("decide",))
+
+
+def _gantt(rows: list[dict]) -> dict:
+    """Before/after bars as percentages of the span both plans cover (drawn as plain HTML bars)."""
+    days = [date.fromisoformat(d) for t in rows for d in (*t["before"], *t["after"])]
+    first, last = min(days), max(days)
+    span = max((last - first).days + 1, 1)
+
+    def bar(pair):
+        s, f = date.fromisoformat(pair[0]), date.fromisoformat(pair[1])
+        return {"left": round(100 * (s - first).days / span, 2),
+                "width": max(round(100 * ((f - s).days + 1) / span, 2), 0.6)}
+
+    return {"first": first, "last": last, "rows": [
+        {"task": t, "before": bar(t["before"]), "after": bar(t["after"]), "moved": t["after"][0] != t["before"][0]}
+        for t in rows[:300]]}
+
+
+@login_required
+def run_progress(request, pk):
+    run = run_policy.get(request.user, pk=pk)
+    if run.status == RunStatus.RUNNING and services.runs_reap():
+        run.refresh_from_db()
+    response = render(request, "resources/_run_progress.html", {"run": run})
+    if run.is_finished and request.htmx:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+def _decide(request, pk, decide, done: str):
+    run = run_policy.get(request.user, queryset=selectors.runs_for(request.user), pk=pk)
+    run_policy.require(request.user, "decide", run, "the Program Manager of the program decides on leveling")
+    form = _versioned(request)
+    if form.is_valid():
+        try:
+            result = apply_service(form, lambda: decide(actor=request.user, run=run,
+                                                        expected_version=form.cleaned_data["version"]))
+        except ValidationError as exc:  # pragma: no cover - apply_service turns these into form errors
+            form.add_error(None, exc)
+            result = None
+        if result is not None:
+            messages.success(request, done)
+            return redirect(run)
+    messages.error(request, _errors(form))
+    return redirect(run)
+
+
+@login_required
+@require_POST
+def run_accept(request, pk):
+    return _decide(request, pk, services.leveling_accept, "Leveling accepted: the plan now starts the moved tasks "
+                                                          "no earlier than their leveled dates.")
+
+
+@login_required
+@require_POST
+def run_reject(request, pk):
+    return _decide(request, pk, services.leveling_reject, "Leveling rejected: the plan is unchanged.")
