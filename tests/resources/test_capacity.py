@@ -81,9 +81,9 @@ def test_grid_matches_a_day_by_day_count(seed):
     assignments = []
     for a in range(40):
         start = date(2026, 9, 1) + timedelta(days=rng.randrange(0, 300))
-        assignments.append(AssignmentRow(a + 1, rng.randrange(1, 7), start, start + timedelta(days=rng.randrange(0, 60)),
-                                         rng.choice([0.25, 0.5, 1.0]), float(rng.randrange(8, 400)),
-                                         rng.random() < 0.5))
+        finish = start + timedelta(days=rng.randrange(0, 60))
+        assignments.append(AssignmentRow(a + 1, rng.randrange(1, 7), start, finish, rng.choice([0.25, 0.5, 1.0]),
+                                         float(rng.randrange(8, 400)), rng.random() < 0.5))
     g = grid(resources, assignments, first, last)
     expected = _oracle(resources, assignments, first, last)
     for k, r in enumerate(resources):

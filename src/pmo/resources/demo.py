@@ -22,7 +22,7 @@ from pmo.planning.models import Task
 from pmo.portfolio.models import Project
 
 from . import services
-from .models import Assignment, Organisation, Resource, ResourceKind, Skill, Team
+from .models import Assignment, Organisation, Resource, ResourceKind
 
 SKILLS = {
     "Identity & access": "SSO, MFA, directory services and identity governance",

@@ -2,7 +2,9 @@
 :class:`~pmo.engine.leveling.Problem` in working days of the project's calendar, and the engine's result becomes a
 proposal of dates.
 
-* Periods are working days of the project calendar from the earliest task start (period 0). A task keeps the
+* Periods are working days of the project calendar from the earliest task start (period 0). Task calendars are
+  ignored: every task is measured on the project calendar (a task with its own calendar keeps the length its
+  current dates have in project working days). A task keeps the
   length of its current schedule (working days from its start to its finish) and may not start before its early
   start (which carries its constraints, the status date and links from other projects); a deadline or a
   finish-no-later-than constraint becomes its deadline; a task already started is pinned where it is; finished
@@ -19,8 +21,8 @@ The snapshot is frozen in the run at start (JSON), so the job levels exactly the
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -188,7 +190,9 @@ def results(inputs: dict, result: leveling.Result) -> dict:
     tasks = []
     for t in inputs["tasks"]:
         s = result.starts[str(t["id"])]
-        start = calendar.date_of(o0 + s)
+        # a milestone after period 0 is dated on the working day that ends where it sits, as the scheduler
+        # dates a milestone after its predecessor's finish
+        start = calendar.date_of(o0 + s, finish=not t["duration"] and s > 0)
         finish = calendar.date_of(o0 + s + t["duration"], finish=True) if t["duration"] else start
         tasks.append({"id": t["id"], "name": t["name"], "wbs": t["wbs"], "version": t["version"],
                       "before": [t["start"], t["finish"]], "after": [start.isoformat(), finish.isoformat()],
@@ -219,6 +223,24 @@ class Move:
     start: date
 
 
+def changes_since(run) -> list[str]:
+    """What in the project's plan differs from the run's frozen inputs (empty: the proposal still applies):
+    tasks added, removed or changed (their version), links and assignments added, removed or changed."""
+    frozen, now = run.inputs or {}, snapshot(run.project)
+    out = []
+    before = {t["id"]: t for t in frozen.get("tasks", [])}
+    after = {t["id"]: t for t in now["tasks"]}
+    for pk in sorted(set(before) | set(after)):
+        if pk not in after or pk not in before or after[pk]["version"] != before[pk]["version"]:
+            t = after.get(pk) or before[pk]
+            out.append(f"{t['wbs']} {t['name']}".strip())
+    if sorted(map(tuple, frozen.get("links", []))) != sorted(map(tuple, now["links"])):
+        out.append("the links")
+    if frozen.get("requests", {}) != now["requests"]:
+        out.append("the assignments")
+    return out
+
+
 def moves(run) -> list[Move]:
     """The tasks the proposal starts later than the plan of record (pinned, started tasks never move)."""
     out = []
@@ -229,8 +251,8 @@ def moves(run) -> list[Move]:
     return out
 
 
-def level(run, *, progress=None, cancel=None) -> dict:
-    """Level a run's frozen inputs (the job and ``pmo level`` call this)."""
+def level(run, *, progress=None, cancel=None, workers: int = 2) -> dict:
+    """Level a run's frozen inputs (the job and ``pmo level`` call this); ``workers`` are CP-SAT's threads."""
     from pmo.engine import leveling
 
     inputs = run.inputs
@@ -238,5 +260,5 @@ def level(run, *, progress=None, cancel=None) -> dict:
         raise leveling.LevelingError(f"{run.project.code} has no open scheduled tasks to level")
     result = leveling.level(problem(inputs, priority_tasks=run.priority_tasks), mode=run.mode,
                             within_float=run.within_float, time_limit=float(run.time_limit), progress=progress,
-                            cancel=cancel, workers=2)
+                            cancel=cancel, workers=workers)
     return results(inputs, result)

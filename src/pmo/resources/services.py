@@ -6,7 +6,7 @@ resource and its maximum; leave that overlaps the person's other leave names tha
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,9 +18,10 @@ from pmo.core.errors import StaleVersion
 from pmo.core.services import create_audited, delete_versioned, update_versioned
 from pmo.planning.models import Task
 from pmo.planning.policies import task_policy
-from pmo.planning.services import task_update
+from pmo.planning.services import lock_plans, task_update
 from pmo.portfolio.models import Project
 from pmo.portfolio.policies import project_policy
+from pmo.portfolio.services import project_update
 
 from .models import (
     Assignment,
@@ -375,19 +376,27 @@ def leveling_accept(*, actor, run: LevelingRun, expected_version: int) -> Leveli
     """Write the proposal into the plan: every task it moves later gets a start-no-earlier-than constraint at its
     leveled start (through planning's task service: audited, versioned, rescheduled), in one transaction.
 
-    Refused when the plan changed since the run froze it (a task's version moved): level again.
+    Refused when the plan changed since the run froze it (a task, link or assignment added, removed or changed):
+    level again. A project
+    without a start date gets the plan's current start (the run's origin) first, through the portfolio service:
+    otherwise its start would float to the earliest new constraint and move the tasks that stay.
     """
     from . import engine_adapter
 
     _decidable(actor, run, expected_version)
     moves = engine_adapter.moves(run)
     with transaction.atomic():
+        lock_plans(run.project_id)
+        stale = engine_adapter.changes_since(run)
+        if stale:
+            names = ", ".join(stale[:5]) + (f" and {len(stale) - 5} more" if len(stale) > 5 else "")
+            raise ValidationError({"decision": f"the plan changed since this run ({names}): level it again"})
+        project = Project.objects.get(pk=run.project_id)
+        if moves and project.start is None and run.inputs.get("origin"):
+            project_update(actor=actor, project=project, expected_version=project.version,
+                           start=date.fromisoformat(run.inputs["origin"]))
         tasks = {t.pk: t for t in Task.objects.select_for_update().filter(pk__in=[m.task_id for m in moves])
                  .select_related("project", "project__program")}
-        stale = [m for m in moves if m.task_id not in tasks or tasks[m.task_id].version != m.version]
-        if stale:
-            names = ", ".join(m.name for m in stale[:5])
-            raise ValidationError({"decision": f"the plan changed since this run ({names}): level it again"})
         for move in moves:
             task = tasks[move.task_id]
             task_policy.require(actor, "change", task, f"you may not change {task} of {task.project.code}")

@@ -21,7 +21,7 @@ def level_project(run_id: int) -> str:
     return execute(run_id)
 
 
-def execute(run_id: int, *, on_progress=None) -> str:
+def execute(run_id: int, *, on_progress=None, workers: int = 2) -> str:
     """Run ``run_id`` in this process, updating its progress; ``on_progress(fraction, message)`` too (CLI)."""
     run = LevelingRun.objects.select_related("project").filter(pk=run_id).first()
     if run is None or run.status != RunStatus.QUEUED:
@@ -39,7 +39,7 @@ def execute(run_id: int, *, on_progress=None) -> str:
             on_progress(fraction, message)
 
     try:
-        payload = engine_adapter.level(run, progress=progress)
+        payload = engine_adapter.level(run, progress=progress, workers=workers)
     except Exception as exc:  # noqa: BLE001 - whatever went wrong, the run must not stay "running"
         logger.exception("leveling run %s failed", run_id)
         reason = "; ".join(str(m) for m in getattr(exc, "messages", [])) or str(exc) or type(exc).__name__
