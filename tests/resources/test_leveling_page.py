@@ -45,7 +45,7 @@ def test_run_queues_a_job_polls_and_shows_the_proposal(world, tmp_path, django_c
     run = _start(world, client, project, django_capture_on_commit_callbacks)
     assert run.status == "queued" and DBTaskResult.objects.filter(args_kwargs__args=[run.pk]).exists()
     page = client.get(f"/resources/leveling/{run.pk}/").content.decode()
-    assert 'hx-get="/resources/leveling/%d/progress/"' % run.pk in page and "Queued" in page
+    assert f'hx-get="/resources/leveling/{run.pk}/progress/"' in page and "Queued" in page
     assert execute(run.pk) == "done"  # what the worker does with the queued job
     progress = client.get(f"/resources/leveling/{run.pk}/progress/", HTTP_HX_REQUEST="true")
     assert progress["HX-Refresh"] == "true" and "100 %" in progress.content.decode()
