@@ -139,9 +139,10 @@ def work_packages(project_ids) -> WorkPackages:
     if not data:
         empty = np.zeros(0, np.int64)
         return WorkPackages(empty, empty, _days([]), _days([]), empty, np.zeros(0))
-    task, project, start, finish, budget, percent = zip(*data, strict=True)
-    return WorkPackages(np.asarray(task, np.int64), np.asarray(project, np.int64), _epoch_days(start),
-                        _epoch_days(finish), np.asarray(budget, np.int64), np.asarray(percent, np.float64))
+    columns = np.array(data, dtype=np.float64)  # ids, day numbers and cents stay below 2**53: exact
+    whole = columns[:, :5].astype(np.int64)
+    return WorkPackages(whole[:, 0], whole[:, 1], whole[:, 2].astype("datetime64[D]"),
+                        whole[:, 3].astype("datetime64[D]"), whole[:, 4], columns[:, 5])
 
 
 def _calendars(project_ids, first: date, last: date) -> tuple[dict[int, int | None], dict[int | None, WorkCalendar]]:
