@@ -20,6 +20,7 @@ from pmo.planning.models import Baseline, BaselineTask, Calendar, CalendarExcept
 from pmo.raid.models import Escalation, Issue, RiskAction
 
 from .conftest import ROLE_USERS, client_for
+from .documents import matrix as documents_matrix
 from .planning import matrix as planning_matrix
 from .procurement import matrix as procurement_matrix
 from .raid import matrix as raid_matrix
@@ -38,6 +39,9 @@ def populate(world) -> None:
         found = planning_matrix.targets(world, scope, "planning:crawl")
         items = raid_matrix.targets(world, scope)
         procurement_matrix.targets(world, scope)  # a vendor, a contract and a payment on a schedule milestone
+        documents_matrix.make_document(world.own("program") if scope == "own" else world.other("program"),
+                                       world.users["director"], title="Program charter")
+        documents_matrix.targets(world, scope)  # a project document with its version
         baseline = found["baseline"]
         BaselineTask.objects.bulk_create([BaselineTask(baseline=baseline, task=t, name=t.name, start=date(2026, 3, 2),
                                                        finish=date(2026, 3, 6), duration=t.duration)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from pmo.documents.models import Document
 from pmo.planning.models import Baseline, Calendar, Dependency, Interface, Task
 from pmo.portfolio.models import Program, Project
 from pmo.procurement.models import Contract, PaymentMilestone
@@ -32,7 +33,7 @@ FRAGMENTS = {"raid:cell": "raid:project_log", "raid:run_progress": "raid:run_det
 READY = {"api:openapi-view": ".opblock", "raid:run_detail": "#cost-chart canvas", "raid:run_compare": "canvas"}
 
 #: routes that answer a file (an Excel download), not a page: nothing for axe to check
-DOWNLOADS = {"procurement:export"}
+DOWNLOADS = {"procurement:export", "documents:version_download"}
 
 #: (route, rule) -> why the rule does not apply to that page
 ALLOWED: dict[tuple[str, str], str] = {}
@@ -72,6 +73,7 @@ def _targets() -> dict[str, object]:
         "contract": Contract.objects.filter(project=project).order_by("pk").first().pk,
         "vendor": Contract.objects.filter(project=project).order_by("pk").first().vendor_id,
         "payment": PaymentMilestone.objects.filter(contract__project=project).order_by("pk").first().pk,
+        "document": Document.objects.filter(project=project).order_by("pk").first().pk,
     }
     assert set(found) == TARGET_KEYS
     return found
@@ -104,7 +106,7 @@ def _show_fragment(page, live_server, url: str) -> None:
 
 #: the objects ``_targets`` finds in the demo: a GET page whose URL needs another one has no check yet
 TARGET_KEYS = {"program", "project", "run", "task", "dependency", "baseline", "calendar", "interface", "risk",
-               "action", "issue", "assumption", "escalation", "contract", "vendor", "payment"}
+               "action", "issue", "assumption", "escalation", "contract", "vendor", "payment", "document"}
 
 
 def test_every_get_page_has_an_accessibility_check():

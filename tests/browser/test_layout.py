@@ -9,6 +9,7 @@ import re
 
 import pytest
 
+from pmo.documents.models import Document
 from pmo.planning.models import Task
 from pmo.portfolio.models import Program, Project
 from pmo.procurement.models import Contract
@@ -41,6 +42,9 @@ def _pages() -> dict[str, str]:
         "people": "/account/people/", "tokens": "/account/tokens/",
         "procurement": "/procurement/", "vendors": "/procurement/?tab=vendors",
         "contract": contract.get_absolute_url(), "vendor": contract.vendor.get_absolute_url(),
+        "documents": "/documents/", "documents-search": "/documents/?q=charter",
+        "program-documents": f"/documents/programs/{dx.pk}/",
+        "document": Document.objects.filter(project=iam).order_by("pk").first().get_absolute_url(),
     }
 
 
