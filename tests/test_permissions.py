@@ -237,6 +237,41 @@ api:delete_document          DELETE /api/v1/documents/{document}         204/204
 api:list_document_versions   GET    /api/v1/documents/{document}/versions 200/200 200/200 200/404     200/404         200/404  200/404         401
 api:create_document_version  POST   /api/v1/documents/{document}/versions 201/201 403/403 201/404     201/404         403/404  201/404         401
 api:download_document_version GET   /api/v1/document-versions/{docversion}/download 200/200 200/200 200/404 200/404 200/404 200/404          401
+procurement:inbox            GET    /procurement/inbox/                  200      200     200         200             200      200             302
+procurement:order_create     GET    /procurement/projects/{project}/orders/new/ 200/200 403/403 403/404 200/404      403/404  200/404         302
+procurement:order_create     POST   /procurement/projects/{project}/orders/new/ 302/302 403/403 403/404 302/404      403/404  302/404         302
+procurement:order_detail     GET    /procurement/orders/{order}/         200/200  200/200 200/404     200/404         200/404  200/404         302
+procurement:order_edit       GET    /procurement/orders/{order}/edit/    200/200  403/403 403/404     200/404         403/404  200/404         302
+procurement:order_edit       POST   /procurement/orders/{order}/edit/    302/302  403/403 403/404     302/404         403/404  302/404         302
+procurement:line_create      POST   /procurement/orders/{order}/lines/   302/302  403/403 403/404     302/404         403/404  302/404         302
+procurement:invoice_create   POST   /procurement/orders/{order}/invoices/ 302/302 403/403 403/404     302/404         403/404  302/404         302
+procurement:line_detail      GET    /procurement/order-lines/{line}/     200/200  200/200 200/404     200/404         200/404  200/404         302
+procurement:line_edit        GET    /procurement/order-lines/{line}/edit/ 200/200 403/403 403/404     200/404         403/404  200/404         302
+procurement:line_edit        POST   /procurement/order-lines/{line}/edit/ 302/302 403/403 403/404     302/404         403/404  302/404         302
+procurement:invoice_detail   GET    /procurement/invoices/{invoice}/     200/200  200/200 200/404     200/404         200/404  200/404         302
+procurement:invoice_edit     GET    /procurement/invoices/{invoice}/edit/ 200/200 403/403 403/404     200/404         403/404  200/404         302
+procurement:invoice_edit     POST   /procurement/invoices/{invoice}/edit/ 302/302 403/403 403/404     302/404         403/404  302/404         302
+procurement:invoice_approve  POST   /procurement/invoices/{invoice}/approve/ 302/302 403/403 403/404  302/404         403/404  302/404         302
+procurement:invoice_pay      POST   /procurement/invoices/{approved}/pay/ 302/302 403/403 403/404     302/404         403/404  302/404         302
+procurement:invoice_reject   POST   /procurement/invoices/{invoice}/reject/ 302/302 403/403 403/404   302/404         403/404  302/404         302
+api:list_purchase_orders     GET    /api/v1/purchase-orders              200      200     200         200             200      200             401
+api:create_purchase_order    POST   /api/v1/purchase-orders              201/201  403/403 403/422     201/422         403/422  201/422         401
+api:get_purchase_order       GET    /api/v1/purchase-orders/{order}      200/200  200/200 200/404     200/404         200/404  200/404         401
+api:update_purchase_order    PATCH  /api/v1/purchase-orders/{order}      200/200  403/403 403/404     200/404         403/404  200/404         401
+api:delete_purchase_order    DELETE /api/v1/purchase-orders/{order}      422/422  403/403 403/404     422/404         403/404  422/404         401
+api:list_purchase_order_lines GET   /api/v1/purchase-order-lines         200      200     200         200             200      200             401
+api:create_purchase_order_line POST /api/v1/purchase-order-lines         201/201  403/403 403/422     201/422         403/422  201/422         401
+api:get_purchase_order_line  GET    /api/v1/purchase-order-lines/{line}  200/200  200/200 200/404     200/404         200/404  200/404         401
+api:update_purchase_order_line PATCH /api/v1/purchase-order-lines/{line} 200/200  403/403 403/404     200/404         403/404  200/404         401
+api:delete_purchase_order_line DELETE /api/v1/purchase-order-lines/{line} 422/422 403/403 403/404     422/404         403/404  422/404         401
+api:list_invoices            GET    /api/v1/invoices                     200      200     200         200             200      200             401
+api:create_invoice           POST   /api/v1/invoices                     201/201  403/403 403/422     201/422         403/422  201/422         401
+api:get_invoice              GET    /api/v1/invoices/{invoice}           200/200  200/200 200/404     200/404         200/404  200/404         401
+api:update_invoice           PATCH  /api/v1/invoices/{invoice}           200/200  403/403 403/404     200/404         403/404  200/404         401
+api:delete_invoice           DELETE /api/v1/invoices/{invoice}           204/204  403/403 403/404     204/404         403/404  204/404         401
+api:approve_invoice          POST   /api/v1/invoices/{invoice}/approve   200/200  403/403 403/404     200/404         403/404  200/404         401
+api:pay_invoice              POST   /api/v1/invoices/{approved}/pay      200/200  403/403 403/404     200/404         403/404  200/404         401
+api:reject_invoice           POST   /api/v1/invoices/{invoice}/reject    200/200  403/403 403/404     200/404         403/404  200/404         401
 """
 
 
@@ -348,6 +383,8 @@ def test_role_matrix(world, name, method, url, role, scope, expected):
         obj = raid_matrix.etag_object(world, scope, name) or procurement_matrix.etag_object(world, scope, name) or obj
         obj = documents_matrix.etag_object(world, scope, name) or obj
         headers["HTTP_IF_MATCH"] = f'"{obj.version}"'
+    elif method == "POST" and path.startswith("/api/") and procurement_matrix.is_action(name):
+        headers["HTTP_IF_MATCH"] = f'"{procurement_matrix.etag_object(world, scope, name).version}"'
     if name in documents_matrix.MULTIPART:
         response = client.post(path, data, **headers)
     elif path.startswith("/api/"):

@@ -16,7 +16,7 @@ import pytest
 from pmo.documents.models import Document
 from pmo.planning.models import Baseline, Calendar, Dependency, Interface, Task
 from pmo.portfolio.models import Program, Project
-from pmo.procurement.models import Contract, PaymentMilestone
+from pmo.procurement.models import Contract, Invoice, PaymentMilestone, PurchaseOrder
 from pmo.raid.models import Assumption, Escalation, Issue, Risk, RiskAction, SimulationRun
 
 from ..test_permissions import MATRIX
@@ -74,6 +74,9 @@ def _targets() -> dict[str, object]:
         "vendor": Contract.objects.filter(project=project).order_by("pk").first().vendor_id,
         "payment": PaymentMilestone.objects.filter(contract__project=project).order_by("pk").first().pk,
         "document": Document.objects.filter(project=project).order_by("pk").first().pk,
+        "order": PurchaseOrder.objects.filter(project=project).order_by("pk").first().pk,
+        "line": PurchaseOrder.objects.filter(project=project).order_by("pk").first().lines.order_by("pk").first().pk,
+        "invoice": Invoice.objects.filter(line__order__project=project, status="received").order_by("pk").first().pk,
     }
     assert set(found) == TARGET_KEYS
     return found
@@ -106,7 +109,8 @@ def _show_fragment(page, live_server, url: str) -> None:
 
 #: the objects ``_targets`` finds in the demo: a GET page whose URL needs another one has no check yet
 TARGET_KEYS = {"program", "project", "run", "task", "dependency", "baseline", "calendar", "interface", "risk",
-               "action", "issue", "assumption", "escalation", "contract", "vendor", "payment", "document"}
+               "action", "issue", "assumption", "escalation", "contract", "vendor", "payment", "order", "line",
+               "invoice", "document"}
 
 
 def test_every_get_page_has_an_accessibility_check():

@@ -12,7 +12,7 @@ import pytest
 from pmo.documents.models import Document
 from pmo.planning.models import Task
 from pmo.portfolio.models import Program, Project
-from pmo.procurement.models import Contract
+from pmo.procurement.models import Contract, Invoice
 from pmo.raid.models import Issue, Risk, SimulationRun
 
 from .conftest import SCREENSHOTS, login
@@ -45,6 +45,10 @@ def _pages() -> dict[str, str]:
         "documents": "/documents/", "documents-search": "/documents/?q=charter",
         "program-documents": f"/documents/programs/{dx.pk}/",
         "document": Document.objects.filter(project=iam).order_by("pk").first().get_absolute_url(),
+        "orders": "/procurement/?tab=orders", "invoices": "/procurement/?tab=invoices", "inbox": "/procurement/inbox/",
+        "invoice": Invoice.objects.filter(line__order__project=iam, status="received").order_by("pk").last()
+        .get_absolute_url(),
+        "order": Invoice.objects.filter(line__order__project=iam).order_by("pk").first().line.order.get_absolute_url(),
     }
 
 
@@ -60,10 +64,15 @@ def _shot(page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
-#: lines a cell's text occupies (distinct tops of its text's client rects)
+#: lines a cell's text occupies (distinct tops of the client rects of its text nodes, not of the elements around
+#: them: a button filling a heat-map cell has its own box above its centred number)
 LINES = """cell => {
-  const range = document.createRange(); range.selectNodeContents(cell);
-  return new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top))).size;
+  const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT), tops = new Set();
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const range = document.createRange(); range.selectNodeContents(node);
+    [...range.getClientRects()].filter(r => r.width > 0).forEach(r => tops.add(Math.round(r.top)));
+  }
+  return tops.size;
 }"""
 
 

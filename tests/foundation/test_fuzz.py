@@ -26,6 +26,7 @@ from pmo.wsgi import application
 
 from ..conftest import ROLES
 from ..planning import matrix as planning_matrix
+from ..procurement import matrix as procurement_matrix
 from ..raid import matrix as raid_matrix
 
 CONFIG = schemathesis.Config.from_dict({
@@ -67,6 +68,7 @@ def headers(world, keep_connection) -> list[dict]:
     """Authorization headers of each role (a real API token each) and of anonymous, in ROLES order."""
     planning_matrix.targets(world, "own", "api:get_task")
     raid_matrix.targets(world, "own")
+    procurement_matrix.targets(world, "own")
     out = []
     for role in ROLES:
         if role == "anonymous":

@@ -1,7 +1,8 @@
 """Procurement objects and request bodies for the role matrix in tests/test_permissions.py.
 
 ``targets(world, scope)`` makes, in project A1 (own) or B1 (other), a vendor with a draft contract, a schedule
-milestone and a payment tied to it, and returns them by the names the matrix URLs use.
+milestone and a payment tied to it, a project budget with a budget line (finance), an open purchase order with one
+line charged to it, a received invoice and an approved one, and returns them by the names the matrix URLs use.
 """
 
 from __future__ import annotations
@@ -9,10 +10,11 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from pmo.finance.models import Budget, BudgetLine
 from pmo.planning.models import Task
-from pmo.procurement.models import Contract, PaymentMilestone, Vendor
+from pmo.procurement.models import Contract, Invoice, PaymentMilestone, PurchaseOrder, PurchaseOrderLine, Vendor
 
-KEYS = ("vendor", "contract", "payment")
+KEYS = ("vendor", "contract", "payment", "order", "line", "invoice", "approved")
 
 
 def make_items(project, *, vendor_name: str | None = None) -> dict:
@@ -27,7 +29,21 @@ def make_items(project, *, vendor_name: str | None = None) -> dict:
                                     start=date(2026, 4, 10), finish=date(2026, 4, 10))
     payment = PaymentMilestone.objects.create(contract=contract, task=milestone, name="Design acceptance payment",
                                               amount=Decimal("20000.00"), agreed_date=date(2026, 4, 3))
-    return {"vendor": vendor, "contract": contract, "payment": payment, "milestone": milestone}
+    budget = Budget.objects.filter(project=project).first() or Budget.objects.create(
+        key=f"project:{project.pk}", level="project", program=project.program, project=project,
+        original=Decimal("500000.00"), approved=Decimal("500000.00"))
+    budget_line = BudgetLine.objects.create(budget=budget, category="services", expenditure="opex",
+                                            month=date(2026, 5, 1), amount=Decimal("60000.00"))
+    order = PurchaseOrder.objects.create(program=project.program, project=project, vendor=vendor,
+                                         title="Design workshops", issued_on=date(2026, 3, 2))
+    line = PurchaseOrderLine.objects.create(order=order, budget_line=budget_line, description="Workshops, 10 days",
+                                            amount=Decimal("12000.00"))
+    invoice = Invoice.objects.create(line=line, number="NV-1001", invoice_date=date(2026, 4, 30),
+                                     amount=Decimal("4000.00"))
+    approved = Invoice.objects.create(line=line, number="NV-1000", invoice_date=date(2026, 3, 31),
+                                      amount=Decimal("3000.00"), status="approved")
+    return {"vendor": vendor, "contract": contract, "payment": payment, "milestone": milestone,
+            "budget_line": budget_line, "order": order, "line": line, "invoice": invoice, "approved": approved}
 
 
 def targets(world, scope: str) -> dict:
@@ -42,7 +58,14 @@ def is_procurement(name: str) -> bool:
 
 
 API_NAMES = {f"{verb}_{noun}" for verb in ("list", "create", "get", "update", "delete")
-             for noun in ("vendor", "vendors", "contract", "contracts", "payment_milestone", "payment_milestones")}
+             for noun in ("vendor", "vendors", "contract", "contracts", "payment_milestone", "payment_milestones",
+                          "purchase_order", "purchase_orders", "purchase_order_line", "purchase_order_lines",
+                          "invoice", "invoices")} | {"approve_invoice", "pay_invoice", "reject_invoice"}
+
+
+def is_action(name: str) -> bool:
+    """POST actions that take If-Match (approve, pay, reject an invoice)."""
+    return name in {"api:approve_invoice", "api:pay_invoice", "api:reject_invoice"}
 
 
 def ids(world, scope: str, url: str) -> dict:
@@ -56,7 +79,10 @@ def etag_object(world, scope: str, name: str):
     if not is_procurement(name):
         return None
     found = targets(world, scope)
-    for suffix, key in (("_vendor", "vendor"), ("_contract", "contract"), ("_payment_milestone", "payment")):
+    if name == "api:pay_invoice":
+        return found["approved"]
+    for suffix, key in (("_vendor", "vendor"), ("_contract", "contract"), ("_payment_milestone", "payment"),
+                        ("_purchase_order_line", "line"), ("_purchase_order", "order"), ("_invoice", "invoice")):
         if name.endswith(suffix):
             return found[key]
     return None
@@ -92,6 +118,36 @@ def request_data(world, name: str, scope: str):
         "procurement:payment_edit": {"task": found["milestone"].pk, "name": "Design sign-off payment",
                                      "amount": "20000.00", "agreed_date": "2026-04-03", "status": "planned",
                                      "version": found["payment"].version},
+        "api:create_purchase_order": {"project": project.pk, "vendor": found["vendor"].pk, "title": "Licences",
+                                      "issued_on": "2026-05-04", "lines": [{"budget_line": found["budget_line"].pk,
+                                                                            "description": "50 seats",
+                                                                            "amount": "5000.00"}]},
+        "api:update_purchase_order": {"description": "changed through the API"},
+        "api:create_purchase_order_line": {"order": found["order"].pk, "budget_line": found["budget_line"].pk,
+                                           "description": "Travel", "amount": "800.00"},
+        "api:update_purchase_order_line": {"description": "Workshops, 12 days"},
+        "api:create_invoice": {"line": found["line"].pk, "number": "NV-2001", "invoice_date": "2026-05-29",
+                               "amount": "1500.00"},
+        "api:update_invoice": {"description": "corrected"},
+        "api:approve_invoice": {},
+        "api:pay_invoice": {"paid_on": "2026-05-15"},
+        "api:reject_invoice": {"reason": "duplicate of NV-1000"},
+        "procurement:order_create": {"vendor": found["vendor"].pk, "contract": "", "title": "Licences",
+                                     "issued_on": "2026-05-04", "description": ""},
+        "procurement:order_edit": {"vendor": found["vendor"].pk, "contract": "", "title": "Design workshops",
+                                   "issued_on": "2026-03-02", "status": "open", "description": "",
+                                   "version": found["order"].version},
+        "procurement:line_create": {"budget_line": found["budget_line"].pk, "description": "Travel",
+                                    "amount": "800.00"},
+        "procurement:line_edit": {"budget_line": found["budget_line"].pk, "description": "Workshops, 12 days",
+                                  "amount": "12000.00", "version": found["line"].version},
+        "procurement:invoice_create": {"line": found["line"].pk, "number": "NV-2001", "invoice_date": "2026-05-29",
+                                       "amount": "1500.00", "description": ""},
+        "procurement:invoice_edit": {"number": "NV-1001", "invoice_date": "2026-04-30", "amount": "4000.00",
+                                     "description": "corrected", "version": found["invoice"].version},
+        "procurement:invoice_approve": {"version": found["invoice"].version},
+        "procurement:invoice_pay": {"version": found["approved"].version, "paid_on": "2026-05-15"},
+        "procurement:invoice_reject": {"version": found["invoice"].version, "reason": "duplicate"},
     }
     del program
     return bodies.get(name)

@@ -247,3 +247,13 @@ def test_demo_contracts_tell_their_story(db):
     assert Vendor.objects.get(name="Atlas Rack & Power").status == "blocked"
     iam = Contract.objects.get(title="Identity platform implementation")
     assert sum(p.amount for p in iam.payments.all()) == iam.value == Decimal("480000.00")
+    from pmo.finance.models import CostEntry
+    from pmo.procurement.models import Invoice
+    from pmo.procurement.services import excess_of
+
+    paid = Invoice.objects.filter(status="paid")
+    assert paid.count() >= 3 and CostEntry.objects.filter(source="invoice").count() == paid.count()
+    assert sum(i.amount for i in paid) == sum(e.amount for e in CostEntry.objects.filter(source="invoice"))
+    waiting = list(Invoice.objects.filter(status="received").select_related("line"))
+    above = {pk: x for pk, x in excess_of(waiting).items() if x}
+    assert list(above.values()) == [Decimal("7500.00")]  # 79,500 against the 72,000 left of 168,000 after 96,000

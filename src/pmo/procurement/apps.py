@@ -7,4 +7,9 @@ class ProcurementConfig(AppConfig):
     verbose_name = "pmo procurement"
 
     def ready(self):
+        from pmo.finance.commitments import register_source
+
         from . import policies  # noqa: F401 - registers the app's policies (pmo.core.policies.policy_for)
+        from .selectors import open_commitments
+
+        register_source(open_commitments)  # open PO amounts are finance's commitments

@@ -2,8 +2,13 @@
 their schedule milestones, agreed at the baselined dates or, for the identity platform signed before its re-plan,
 at the contract's own dates, so its later milestones show as moved on the contract page.
 
+Purchase orders are charged to the projects' budget lines; where the finance demo has not set a project's budget,
+one is set here through finance's services (never by writing finance's rows). Their invoices show each state:
+paid (their actual costs recorded in finance), approved, received, and one received above what remains of its PO
+line, waiting in the Program Manager's inbox.
+
 Everything goes through the services (policies, validation, audit). Loading twice changes nothing: vendors are
-looked up by name, contracts by title.
+looked up by name, contracts and orders by title, invoices by number.
 """
 
 from __future__ import annotations
@@ -14,11 +19,13 @@ from decimal import Decimal
 from django.db import transaction
 
 from pmo.accounts.models import User
+from pmo.finance import services as finance
+from pmo.finance.models import BudgetLine
 from pmo.planning.models import BaselineTask, Task
 from pmo.portfolio.models import Project
 
 from . import services
-from .models import Contract, Vendor
+from .models import Contract, PurchaseOrder, Vendor
 
 #: name, tax id, contact, e-mail, phone, status, notes
 VENDORS = [
@@ -64,6 +71,81 @@ CONTRACTS = [
 ]
 
 
+#: project, vendor, contract title or None, order title, issued on,
+#: [(line description, category, month, amount, [(invoice number, date, amount, final state, paid on)])]
+ORDERS = [
+    ("DX-IAM", "Nordlicht Identity GmbH", "Identity platform implementation", "SSO and MFA roll-out services",
+     date(2026, 3, 20), [
+         ("Design workshops and solution design", "services", date(2026, 4, 1), "120000.00", [
+             ("NL-INV-2026-031", date(2026, 5, 22), "120000.00", "paid", date(2026, 6, 5))]),
+         ("Build sprints 1-6", "services", date(2026, 6, 1), "168000.00", [
+             ("NL-INV-2026-058", date(2026, 8, 28), "96000.00", "approved", None),
+             ("NL-INV-2026-064", date(2026, 9, 18), "79500.00", "received", None)]),  # 7,500.00 above the line
+     ]),
+    ("DX-IAM", "Nordlicht Identity GmbH", None, "MFA tokens for 6,500 staff", date(2026, 4, 6), [
+        ("Hardware tokens (6,500)", "materials", date(2026, 5, 1), "58500.00", [
+            ("NL-INV-2026-040", date(2026, 5, 29), "58500.00", "paid", date(2026, 6, 12))]),
+    ]),
+    ("DX-INTRA", "Brightpath Digital Ltd", "Intranet design and build", "Intranet discovery and design",
+     date(2026, 5, 11), [
+         ("Discovery and UX research", "services", date(2026, 6, 1), "45000.00", [
+             ("BP-10422", date(2026, 7, 3), "22500.00", "paid", date(2026, 7, 17)),
+             ("BP-10470", date(2026, 8, 7), "22500.00", "received", None)]),
+     ]),
+    ("ERP-MIG", "Keystone Data Services", "Data cleansing and mock loads", "Mock load 1 and cleansing",
+     date(2026, 2, 9), [
+         ("Cleansing of supplier and customer masters", "services", date(2026, 3, 1), "65000.00", [
+             ("KDS-2026-117", date(2026, 5, 29), "65000.00", "paid", date(2026, 6, 10))]),
+         ("Mock load tooling licence", "licences", date(2026, 3, 1), "18000.00", []),
+     ]),
+]
+
+
+def _budget_line(director, project: Project, category: str, month: date, amount: Decimal) -> BudgetLine:
+    """The project's budget line for ``category`` and ``month`` (from the finance demo when it has one), else one
+    set here through finance's services."""
+    line = (BudgetLine.objects.filter(budget__project=project, category=category, month=month)
+            .order_by("pk").first()
+            or BudgetLine.objects.filter(budget__project=project, category=category).order_by("month", "pk").first())
+    if line is not None:
+        return line
+    budget = finance.budget_of(project) or finance.budget_create(
+        actor=director, target=project, approved=Decimal("1500000.00"), reserve=Decimal("75000.00"),
+        reason="approved at the start of delivery")
+    return finance.budget_line_create(actor=director, budget=budget, category=category, expenditure="capex"
+                                      if category == "materials" else "opex", month=month, amount=amount,
+                                      description="procurement demo")
+
+
+def _load_orders(director) -> tuple[int, int]:
+    orders = invoices = 0
+    for code, vendor_name, contract_title, title, issued, lines in ORDERS:
+        project = Project.objects.filter(code=code).first()
+        if project is None or PurchaseOrder.objects.filter(title=title).exists():
+            continue
+        vendor = Vendor.objects.get(name=vendor_name)
+        contract = Contract.objects.filter(title=contract_title).first() if contract_title else None
+        order = services.order_create(actor=director, project=project, vendor=vendor, contract=contract, title=title,
+                                      issued_on=issued)
+        orders += 1
+        for description, category, month, amount, bills in lines:
+            line = services.order_line_create(
+                actor=director, order=order, budget_line=_budget_line(director, project, category, month,
+                                                                      Decimal(amount)),
+                description=description, amount=Decimal(amount))
+            for number, day, bill_amount, state, paid_on in bills:
+                invoice = services.invoice_create(actor=director, line=line, number=number, invoice_date=day,
+                                                  amount=Decimal(bill_amount))
+                invoices += 1
+                if state in ("approved", "paid"):
+                    invoice = services.invoice_approve(actor=director, invoice=invoice,
+                                                       expected_version=invoice.version)
+                if state == "paid":
+                    services.invoice_pay(actor=director, invoice=invoice, expected_version=invoice.version,
+                                         paid_on=paid_on)
+    return orders, invoices
+
+
 def _agreed(task: Task) -> date | None:
     """The milestone's date in the project's first baseline (when the payment was agreed), else its date now."""
     row = (BaselineTask.objects.filter(task=task).order_by("baseline__created_at", "baseline_id")
@@ -72,7 +154,7 @@ def _agreed(task: Task) -> date | None:
 
 
 def load_procurement_demo(director: User) -> dict[str, int]:
-    created = {"vendors": 0, "contracts": 0, "payments": 0}
+    created = {"vendors": 0, "contracts": 0, "payments": 0, "orders": 0, "invoices": 0}
     with transaction.atomic():
         vendors = {}
         for name, tax_id, contact, email, phone, _status, notes in VENDORS:
@@ -103,6 +185,7 @@ def load_procurement_demo(director: User) -> dict[str, int]:
                                         amount=Decimal(amount), agreed_date=agreed or _agreed(task),
                                         status=pay_status)
                 created["payments"] += 1
+        created["orders"], created["invoices"] = _load_orders(director)
         for name, *_rest, status, _notes in VENDORS:
             vendor = Vendor.objects.get(name=name)
             if vendor.status != status:

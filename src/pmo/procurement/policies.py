@@ -18,7 +18,7 @@ from pmo.accounts.scopes import scopes_of
 from pmo.core.policies import Policy
 from pmo.portfolio.models import Program, Project
 
-from .models import Contract, PaymentMilestone, Vendor
+from .models import Contract, Invoice, PaymentMilestone, PurchaseOrder, PurchaseOrderLine, Vendor
 
 
 def _active(user) -> bool:
@@ -72,9 +72,8 @@ class VendorPolicy(Policy):
             return queryset.none()
         if scopes_of(user).sees_everything:
             return queryset
-        dealt = Exists(contract_policy.visible(user, Contract.objects.filter(vendor=OuterRef("pk"))))
-        for extra in VENDOR_DEALINGS:
-            dealt |= Exists(extra(user).filter(vendor=OuterRef("pk")))
+        dealt = (Exists(contract_policy.visible(user, Contract.objects.filter(vendor=OuterRef("pk"))))
+                 | Exists(order_policy.visible(user, PurchaseOrder.objects.filter(vendor=OuterRef("pk")))))
         return queryset.filter(dealt)
 
     def can_create(self, user, obj=None):
@@ -84,10 +83,6 @@ class VendorPolicy(Policy):
         return scopes_of(user).is_director
 
     can_delete = can_change
-
-
-#: more querysets (user -> records with a ``vendor``) through which a user deals with a vendor (orders)
-VENDOR_DEALINGS: list = []
 
 
 class ScopedPolicy(Policy):
@@ -129,6 +124,35 @@ class PaymentMilestonePolicy(ScopedPolicy):
         return obj.contract
 
 
+class OrderPolicy(ScopedPolicy):
+    model = PurchaseOrder
+
+
+class OrderLinePolicy(ScopedPolicy):
+    model = PurchaseOrderLine
+    prefix = "order__"
+
+    def _scope_of(self, obj):
+        return obj.order
+
+
+class InvoicePolicy(ScopedPolicy):
+    """Invoices follow their order; the scope's editors approve, pay and reject them (above the PO line: see
+    :func:`approves_excess`)."""
+
+    model = Invoice
+    prefix = "line__order__"
+    actions = ("view", "change", "delete", "approve", "pay", "reject")
+
+    def _scope_of(self, obj):
+        return obj.line.order
+
+    can_approve = can_pay = can_reject = ScopedPolicy.can_change
+
+
 vendor_policy = VendorPolicy()
 contract_policy = ContractPolicy()
 payment_policy = PaymentMilestonePolicy()
+order_policy = OrderPolicy()
+line_policy = OrderLinePolicy()
+invoice_policy = InvoicePolicy()
