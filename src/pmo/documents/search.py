@@ -97,17 +97,21 @@ def search(visible: QuerySet[Document], query: str, *, offset: int = 0, limit: i
 
 def _search_sqlite(visible: QuerySet[Document], words: list[str], offset: int, limit: int) -> Results:
     match = " ".join('"' + w.replace('"', "") + '"' for w in words)
-    inner, params = visible.values("pk").query.sql_with_params()
-    where = f"documents_fts MATCH %s AND documents_fts.rowid IN ({inner})"
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM documents_fts WHERE {where}", [match, *params])  # noqa: S608
-        count = cursor.fetchone()[0]
-        cursor.execute(
-            f"SELECT rowid, snippet(documents_fts, 1, %s, %s, '…', 24) FROM documents_fts WHERE {where} "  # noqa: S608
-            "ORDER BY rank, rowid DESC LIMIT %s OFFSET %s", [START, STOP, match, *params, limit, offset])
-        rows = cursor.fetchall()
-    documents = visible.in_bulk([pk for pk, _ in rows])
-    return Results([Hit(documents[pk], highlight(snippet or "")) for pk, snippet in rows if pk in documents], count)
+    # the FTS5 table joined to the visible documents: the MATCH drives, the scope filters the matches
+    matched = visible.extra(tables=["documents_fts"], where=["documents_fts.rowid = documents_document.id",
+                                                           "documents_fts MATCH %s"], params=[match])
+    count = matched.count()
+    ids = list(matched.extra(select={"fts_rank": "documents_fts.rank"}, order_by=["fts_rank", "-id"])
+               .values_list("pk", flat=True)[offset:offset + limit])
+    snippets = {}
+    if ids:  # snippets only for the page shown
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT rowid, snippet(documents_fts, 1, %s, %s, '…', 24) FROM documents_fts "  # noqa: S608
+                           f"WHERE documents_fts MATCH %s AND rowid IN ({', '.join(['%s'] * len(ids))})",
+                           [START, STOP, match, *ids])
+            snippets = dict(cursor.fetchall())
+    documents = visible.in_bulk(ids)
+    return Results([Hit(documents[pk], highlight(snippets.get(pk) or "")) for pk in ids if pk in documents], count)
 
 
 def _search_postgresql(visible: QuerySet[Document], words: list[str], offset: int, limit: int) -> Results:
