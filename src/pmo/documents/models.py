@@ -132,5 +132,16 @@ class DocumentVersion(GovernedModel):
     def crumb_parent(self):
         return self.document
 
+    @property
+    def format_label(self) -> str:
+        """The detected type in a word (PDF, Word, Excel, Text)."""
+        if self.content_type == "application/pdf":
+            return "PDF"
+        if "wordprocessingml" in self.content_type:
+            return "Word"
+        if "spreadsheetml" in self.content_type:
+            return "Excel"
+        return "Text"
+
     def get_absolute_url(self) -> str:
         return reverse("documents:version_download", args=[self.pk])
