@@ -24,6 +24,7 @@ from .documents import matrix as documents_matrix
 from .planning import matrix as planning_matrix
 from .procurement import matrix as procurement_matrix
 from .raid import matrix as raid_matrix
+from .resources import matrix as resources_matrix
 
 LINK = re.compile(r'(?:href|hx-get)="([^"#]*)"')
 #: query parameters that only re-sort, page or zoom a page already crawled
@@ -38,6 +39,7 @@ def populate(world) -> None:
     for scope in ("own", "other"):
         found = planning_matrix.targets(world, scope, "planning:crawl")
         items = raid_matrix.targets(world, scope)
+        resources_matrix.targets(world, scope)  # the pool, an assignment and open demand
         procurement_matrix.targets(world, scope)  # a vendor, a contract and a payment on a schedule milestone
         documents_matrix.make_document(world.own("program") if scope == "own" else world.other("program"),
                                        world.users["director"], title="Program charter")

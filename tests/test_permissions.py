@@ -18,6 +18,7 @@ from .documents import matrix as documents_matrix
 from .planning import matrix as planning_matrix
 from .procurement import matrix as procurement_matrix
 from .raid import matrix as raid_matrix
+from .resources import matrix as resources_matrix
 
 MATRIX = """
 name                        method url                                  director analyst coordinator program_manager steering project_manager anonymous
@@ -183,6 +184,69 @@ api:escalate_risk           POST   /api/v1/risks/{risk}/escalate        200/200 
 api:escalate_issue          POST   /api/v1/issues/{issue}/escalate      200/200  403/403 403/404     200/404         403/404  200/404         401
 api:list_escalations        GET    /api/v1/escalations                  200      200     200         200             200      200             401
 api:decide_escalation       POST   /api/v1/escalations/{escalation}/decide 200/200 403/403 403/404   403/404         200/404  403/404         401
+resources:pool              GET    /resources/                          200      200     200         200             200      200             302
+resources:resource_create   GET    /resources/new/                      200      403     403         403             403      403             302
+resources:resource_create   POST   /resources/new/                      302      403     403         403             403      403             302
+resources:resource_detail   GET    /resources/{resource}/               200      200     200         200             200      200             302
+resources:resource_edit     GET    /resources/{resource}/edit/          200      403     403         403             403      403             302
+resources:resource_edit     POST   /resources/{resource}/edit/          302      403     403         403             403      403             302
+resources:resource_delete   POST   /resources/{resource}/delete/        302      403     403         403             403      403             302
+resources:skill_set         POST   /resources/{resource}/skills/        302      403     403         403             403      403             302
+resources:leave_create      POST   /resources/{resource}/leave/         302      403     403         403             403      403             302
+resources:rate_create       POST   /resources/{resource}/rates/         302      403     403         403             403      403             302
+resources:skill_remove      POST   /resources/held-skills/{held}/remove/ 302     403     403         403             403      403             302
+resources:leave_delete      POST   /resources/leave/{leave}/delete/     302      403     403         403             403      403             302
+resources:rate_delete       POST   /resources/rates/{rate}/delete/      302      403     403         403             403      403             302
+resources:team_list         GET    /resources/teams/                    200      200     200         200             200      200             302
+resources:team_create       GET    /resources/teams/new/                200      403     403         403             403      403             302
+resources:team_create       POST   /resources/teams/new/                302      403     403         403             403      403             302
+resources:team_detail       GET    /resources/teams/{team}/             200      200     200         200             200      200             302
+resources:team_edit         GET    /resources/teams/{team}/edit/        200      403     403         403             403      403             302
+resources:team_edit         POST   /resources/teams/{team}/edit/        302      403     403         403             403      403             302
+resources:organisation_create GET  /resources/organisations/new/        200      403     403         403             403      403             302
+resources:organisation_create POST /resources/organisations/new/        302      403     403         403             403      403             302
+resources:organisation_detail GET  /resources/organisations/{organisation}/ 200  200     200         200             200      200             302
+resources:skill_list        GET    /resources/skills/                   200      200     200         200             200      200             302
+resources:skill_create      GET    /resources/skills/new/               200      403     403         403             403      403             302
+resources:skill_create      POST   /resources/skills/new/               302      403     403         403             403      403             302
+resources:skill_detail      GET    /resources/skills/{skill}/           200      200     200         200             200      200             302
+resources:heatmap           GET    /resources/capacity/                 200      200     200         200             200      200             302
+resources:heatmap_cell      GET    /resources/capacity/cell/?row=r{resource}&bucket=0 200 200 200    200             200      200             302
+resources:demand            GET    /resources/demand/                   200      200     200         200             200      200             302
+resources:project_assignments GET  /resources/projects/{project}/       200/200  200/200 200/404     200/404         200/404  200/404         302
+resources:assignment_create GET    /resources/tasks/{res_task}/assign/  200/200  403/403 403/404     200/404         403/404  200/404         302
+resources:assignment_create POST   /resources/tasks/{res_task}/assign/  302/302  403/403 403/404     302/404         403/404  302/404         302
+resources:assignment_detail GET    /resources/assignments/{assignment}/ 200/200  200/200 200/404     200/404         200/404  200/404         302
+resources:assignment_edit   GET    /resources/assignments/{assignment}/edit/ 200/200 403/403 403/404 200/404         403/404  200/404         302
+resources:assignment_edit   POST   /resources/assignments/{assignment}/edit/ 302/302 403/403 403/404 302/404         403/404  302/404         302
+resources:assignment_delete POST   /resources/assignments/{assignment}/delete/ 302/302 403/403 403/404 302/404       403/404  302/404         302
+resources:assignment_fill   POST   /resources/assignments/{demand}/fill/ 302/302 403/403 403/404     302/404         403/404  403/404         302
+api:list_resources          GET    /api/v1/resources                    200      200     200         200             200      200             401
+api:create_resource         POST   /api/v1/resources                    201      403     403         403             403      403             401
+api:get_resource            GET    /api/v1/resources/{resource}         200      200     200         200             200      200             401
+api:update_resource         PATCH  /api/v1/resources/{resource}         200      403     403         403             403      403             401
+api:delete_resource         DELETE /api/v1/resources/{resource}         204      403     403         403             403      403             401
+api:set_resource_skill      PUT    /api/v1/resources/{resource}/skills  200      403     403         403             403      403             401
+api:list_leave              GET    /api/v1/resources/{resource}/leave   200      200     200         200             200      200             401
+api:create_leave            POST   /api/v1/resources/{resource}/leave   201      403     403         403             403      403             401
+api:delete_leave            DELETE /api/v1/leave/{leave}                204      403     403         403             403      403             401
+api:list_rates              GET    /api/v1/resources/{resource}/rates   200      200     403         403             403      403             401
+api:create_rate             POST   /api/v1/resources/{resource}/rates   201      403     403         403             403      403             401
+api:list_teams              GET    /api/v1/teams                        200      200     200         200             200      200             401
+api:create_team             POST   /api/v1/teams                        201      403     403         403             403      403             401
+api:get_team                GET    /api/v1/teams/{team}                 200      200     200         200             200      200             401
+api:list_organisations      GET    /api/v1/organisations                200      200     200         200             200      200             401
+api:create_organisation     POST   /api/v1/organisations                201      403     403         403             403      403             401
+api:list_skills             GET    /api/v1/skills                       200      200     200         200             200      200             401
+api:create_skill            POST   /api/v1/skills                       201      403     403         403             403      403             401
+api:get_skill               GET    /api/v1/skills/{skill}               200      200     200         200             200      200             401
+api:list_assignments        GET    /api/v1/assignments                  200      200     200         200             200      200             401
+api:create_assignment       POST   /api/v1/assignments                  201/201  403/403 403/422     201/422         403/422  201/422         401
+api:get_assignment          GET    /api/v1/assignments/{assignment}     200/200  200/200 200/404     200/404         200/404  200/404         401
+api:update_assignment       PATCH  /api/v1/assignments/{assignment}     200/200  403/403 403/404     200/404         403/404  200/404         401
+api:delete_assignment       DELETE /api/v1/assignments/{assignment}     204/204  403/403 403/404     204/404         403/404  204/404         401
+api:fill_assignment         POST   /api/v1/assignments/{demand}/fill    200/200  403/403 403/404     200/404         403/404  403/404         401
+api:get_capacity            GET    /api/v1/capacity                     200      200     200         200             200      200             401
 procurement:register         GET    /procurement/                        200      200     200         200             200      200             302
 procurement:export           GET    /procurement/export/?tab=contracts   200      200     200         200             200      200             302
 procurement:vendor_create    GET    /procurement/vendors/new/            200      403     403         403             403      403             302
@@ -357,6 +421,8 @@ def _request_data(world, name: str, method: str, scope: str, role: str):
         return documents_matrix.request_data(world, name, scope)
     if raid_matrix.is_raid(name):
         return raid_matrix.request_data(world, name, scope)
+    if resources_matrix.is_resources(name):
+        return resources_matrix.request_data(world, name, scope)
     return None
 
 
@@ -373,6 +439,7 @@ def test_role_matrix(world, name, method, url, role, scope, expected):
     planning = planning_matrix.targets(world, scope, name)
     membership = world.users["analyst"].memberships.first()
     path = url.format(program=target["program"].pk, project=target["project"].pk, token=token.pk, **raid_matrix.ids(world, scope, url),
+                      **resources_matrix.ids(world, scope, url),
                       membership=membership.pk, **planning_matrix.url_ids(planning),
                       **procurement_matrix.ids(world, scope, url), **documents_matrix.ids(world, scope, url))
     data = _request_data(world, name, method, scope, role)
@@ -380,7 +447,8 @@ def test_role_matrix(world, name, method, url, role, scope, expected):
     if method in {"PATCH", "DELETE"} and path.startswith("/api/"):
         obj = planning_matrix.versioned(name, planning) or (target["program"] if "program" in name
                                                             else target["project"])
-        obj = raid_matrix.etag_object(world, scope, name) or procurement_matrix.etag_object(world, scope, name) or obj
+        obj = (raid_matrix.etag_object(world, scope, name) or procurement_matrix.etag_object(world, scope, name)
+               or resources_matrix.etag_object(world, scope, name) or obj)
         obj = documents_matrix.etag_object(world, scope, name) or obj
         headers["HTTP_IF_MATCH"] = f'"{obj.version}"'
     elif method == "POST" and path.startswith("/api/") and procurement_matrix.is_action(name):

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "pmo.portfolio",
     "pmo.documents",
     "pmo.planning",
+    "pmo.resources",
     "pmo.finance",
     "pmo.raid",
     "pmo.procurement",

@@ -18,6 +18,7 @@ from pmo.planning.models import Baseline, Calendar, Dependency, Interface, Task
 from pmo.portfolio.models import Program, Project
 from pmo.procurement.models import Contract, Invoice, PaymentMilestone, PurchaseOrder
 from pmo.raid.models import Assumption, Escalation, Issue, Risk, RiskAction, SimulationRun
+from pmo.resources.models import Assignment
 
 from ..test_permissions import MATRIX
 from .conftest import SCREENSHOTS, login
@@ -78,6 +79,11 @@ def _targets() -> dict[str, object]:
         "line": PurchaseOrder.objects.filter(project=project).order_by("pk").first().lines.order_by("pk").first().pk,
         "invoice": Invoice.objects.filter(line__order__project=project, status="received").order_by("pk").first().pk,
     }
+    assignment = Assignment.objects.filter(task__project=project, resource__kind="person").select_related(
+        "resource").order_by("pk").first()
+    found |= {"assignment": assignment.pk, "res_task": assignment.task_id, "resource": assignment.resource_id,
+              "team": assignment.resource.team_id, "organisation": assignment.resource.organisation_id,
+              "skill": assignment.resource.skills.order_by("pk").first().skill_id}
     assert set(found) == TARGET_KEYS
     return found
 
@@ -110,7 +116,7 @@ def _show_fragment(page, live_server, url: str) -> None:
 #: the objects ``_targets`` finds in the demo: a GET page whose URL needs another one has no check yet
 TARGET_KEYS = {"program", "project", "run", "task", "dependency", "baseline", "calendar", "interface", "risk",
                "action", "issue", "assumption", "escalation", "contract", "vendor", "payment", "order", "line",
-               "invoice", "document"}
+               "invoice", "assignment", "res_task", "resource", "team", "organisation", "skill", "document"}
 
 
 def test_every_get_page_has_an_accessibility_check():
