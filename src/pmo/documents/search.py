@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F, QuerySet, TextField
+from django.db.models import Count, F, QuerySet, TextField, Window
 from django.db.models.functions import Left
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -116,11 +116,16 @@ def _search_sqlite(visible: QuerySet[Document], words: list[str], offset: int, l
 
 def _search_postgresql(visible: QuerySet[Document], words: list[str], offset: int, limit: int) -> Results:
     query = SearchQuery(" ".join(words), config=_config(), search_type="plain")
-    matched = visible.filter(search_vector=query)
-    count = matched.count()
-    page = list(matched.annotate(rank=SearchRank(F("search_vector"), query)).order_by("-rank", "-pk")
-                .annotate(snippet=SearchHeadline(Left("current__text", HEADLINE_CHARS, output_field=TextField()),
-                                                 query, config=_config(), start_sel=START, stop_sel=STOP,
-                                                 max_words=30, min_words=12, max_fragments=2,
-                                                 fragment_delimiter=" … "))[offset:offset + limit])
-    return Results([Hit(d, highlight(d.snippet or "")) for d in page], count)
+    # one pass over the matches: the rank orders them, a window counts them all
+    rows = list(visible.filter(search_vector=query)
+                .annotate(rank=SearchRank(F("search_vector"), query), total=Window(Count("pk")))
+                .order_by("-rank", "-pk").values_list("pk", "total")[offset:offset + limit])
+    ids = [pk for pk, _ in rows]
+    count = rows[0][1] if rows else (visible.filter(search_vector=query).count() if offset else 0)
+    # headlines only for the page shown (ts_headline re-parses the text: the costly part)
+    snippets = dict(Document.objects.filter(pk__in=ids).annotate(snippet=SearchHeadline(
+        Left("current__text", HEADLINE_CHARS, output_field=TextField()), query, config=_config(),
+        start_sel=START, stop_sel=STOP, max_words=30, min_words=12, max_fragments=2,
+        fragment_delimiter=" … ")).values_list("pk", "snippet"))
+    documents = visible.in_bulk(ids)
+    return Results([Hit(documents[pk], highlight(snippets.get(pk) or "")) for pk in ids if pk in documents], count)
