@@ -21,6 +21,7 @@ from pmo.raid.models import Escalation, Issue, RiskAction
 
 from .conftest import ROLE_USERS, client_for
 from .documents import matrix as documents_matrix
+from .finance import matrix as finance_matrix
 from .planning import matrix as planning_matrix
 from .procurement import matrix as procurement_matrix
 from .raid import matrix as raid_matrix
@@ -65,6 +66,7 @@ def populate(world) -> None:
         # an interface where the scope's project is the consumer
         Interface.objects.create(provider=found["partner"], consumer=found["task"].project, title="Payroll feed",
                                  provider_task=None)
+        finance_matrix.targets(world, scope)  # budgets, lines, log, costs, control accounts, a rate
     Calendar.objects.create(name="Portfolio default")
     assert Baseline.objects.exists()
 

@@ -15,6 +15,7 @@ from pmo.accounts.services import api_token_create
 
 from .conftest import ROLES, client_for
 from .documents import matrix as documents_matrix
+from .finance import matrix as finance_matrix
 from .planning import matrix as planning_matrix
 from .procurement import matrix as procurement_matrix
 from .raid import matrix as raid_matrix
@@ -184,6 +185,63 @@ api:escalate_risk           POST   /api/v1/risks/{risk}/escalate        200/200 
 api:escalate_issue          POST   /api/v1/issues/{issue}/escalate      200/200  403/403 403/404     200/404         403/404  200/404         401
 api:list_escalations        GET    /api/v1/escalations                  200      200     200         200             200      200             401
 api:decide_escalation       POST   /api/v1/escalations/{escalation}/decide 200/200 403/403 403/404   403/404         200/404  403/404         401
+finance:overview            GET    /finance/                            200      200     200         200             200      200             302
+finance:pmo_budget          GET    /finance/pmo/                        200      200     403         403             403      403             302
+finance:pmo_budget_create   GET    /finance/pmo/budget/new/             200      403     403         403             403      403             302
+finance:pmo_budget_create   POST   /finance/pmo/budget/new/             302      403     403         403             403      403             302
+finance:rates               GET    /finance/rates/                      200      200     200         200             200      200             302
+finance:rates               POST   /finance/rates/                      302      403     403         403             403      403             302
+finance:program_finance     GET    /finance/programs/{program}/         200/200  200/200 200/404     200/404         200/404  403/404         302
+finance:program_budget_create GET  /finance/programs/{program}/budget/new/ 200/200 403/403 403/404   200/404         403/404  403/404         302
+finance:program_budget_create POST /finance/programs/{program}/budget/new/ 302/302 403/403 403/404   302/404         403/404  403/404         302
+finance:project_finance     GET    /finance/projects/{project}/         200/200  200/200 200/404     200/404         200/404  200/404         302
+finance:project_budget_create GET  /finance/projects/{project}/budget/new/ 200/200 403/403 403/404   200/404         403/404  200/404         302
+finance:project_budget_create POST /finance/projects/{project}/budget/new/ 302/302 403/403 403/404   302/404         403/404  302/404         302
+finance:cost_entry_create   GET    /finance/projects/{project}/costs/new/ 200/200 403/403 403/404    200/404         403/404  200/404         302
+finance:cost_entry_create   POST   /finance/projects/{project}/costs/new/ 302/302 403/403 403/404    302/404         403/404  302/404         302
+finance:control_account_create GET /finance/projects/{project}/control-accounts/new/ 200/200 403/403 403/404 200/404 403/404 200/404     302
+finance:control_account_create POST /finance/projects/{project}/control-accounts/new/ 302/302 403/403 403/404 302/404 403/404 302/404    302
+finance:status_record       POST   /finance/projects/{project}/status/  302/302  403/403 403/404     302/404         403/404  302/404         302
+finance:budget_change       GET    /finance/budgets/{fin_budget}/change/ 200/200 403/403 403/404     200/404         403/404  200/404         302
+finance:budget_change       POST   /finance/budgets/{fin_budget}/change/ 302/302 403/403 403/404     302/404         403/404  302/404         302
+finance:budget_line_create  GET    /finance/budgets/{fin_budget}/lines/new/ 200/200 403/403 403/404  200/404         403/404  200/404         302
+finance:budget_line_create  POST   /finance/budgets/{fin_budget}/lines/new/ 302/302 403/403 403/404  302/404         403/404  302/404         302
+finance:budget_change_detail GET   /finance/budget-changes/{fin_change}/ 200/200 200/200 200/404     200/404         200/404  200/404         302
+finance:budget_line_detail  GET    /finance/budget-lines/{fin_line}/    200/200  200/200 200/404     200/404         200/404  200/404         302
+finance:budget_line_delete  POST   /finance/budget-lines/{fin_line}/delete/ 302/302 403/403 403/404  302/404         403/404  302/404         302
+finance:cost_entry_detail   GET    /finance/costs/{fin_cost}/           200/200  200/200 200/404     200/404         200/404  200/404         302
+finance:cost_entry_delete   POST   /finance/costs/{fin_cost}/delete/    302/302  403/403 403/404     302/404         403/404  302/404         302
+finance:control_account_detail GET /finance/control-accounts/{fin_account}/ 200/200 200/200 200/404  200/404         200/404  200/404         302
+finance:control_account_detail POST /finance/control-accounts/{fin_account}/ 302/302 403/403 403/404 302/404         403/404  302/404         302
+api:project_evm             GET    /api/v1/projects/{project}/evm       200/200  200/200 200/404     200/404         200/404  200/404         401
+api:program_evm             GET    /api/v1/programs/{program}/evm       200/200  200/200 200/404     200/404         200/404  200/404         401
+api:portfolio_evm           GET    /api/v1/portfolio/evm                200      200     200         200             200      200             401
+api:list_cost_entries       GET    /api/v1/cost-entries                 200      200     200         200             200      200             401
+api:create_cost_entry       POST   /api/v1/cost-entries                 201/201  403/403 403/422     201/422         403/422  201/422         401
+api:get_cost_entry          GET    /api/v1/cost-entries/{fin_cost}      200/200  200/200 200/404     200/404         200/404  200/404         401
+api:update_cost_entry       PATCH  /api/v1/cost-entries/{fin_cost}      200/200  403/403 403/404     200/404         403/404  200/404         401
+api:delete_cost_entry       DELETE /api/v1/cost-entries/{fin_cost}      204/204  403/403 403/404     204/404         403/404  204/404         401
+api:list_budgets            GET    /api/v1/budgets                      200      200     200         200             200      200             401
+api:create_budget           POST   /api/v1/budgets                      201/201  403/403 403/422     201/422         403/422  201/422         401
+api:get_budget              GET    /api/v1/budgets/{fin_budget}         200/200  200/200 200/404     200/404         200/404  200/404         401
+api:update_budget           PATCH  /api/v1/budgets/{fin_budget}         200/200  403/403 403/404     200/404         403/404  200/404         401
+api:list_budget_changes     GET    /api/v1/budgets/{fin_budget}/changes 200/200  200/200 200/404     200/404         200/404  200/404         401
+api:request_budget_change   POST   /api/v1/budgets/{fin_budget}/changes 201/201  403/403 403/404     201/404         403/404  201/404         401
+api:list_budget_lines       GET    /api/v1/budget-lines                 200      200     200         200             200      200             401
+api:create_budget_line      POST   /api/v1/budget-lines                 201/201  403/403 403/422     201/422         403/422  201/422         401
+api:get_budget_line         GET    /api/v1/budget-lines/{fin_line}      200/200  200/200 200/404     200/404         200/404  200/404         401
+api:update_budget_line      PATCH  /api/v1/budget-lines/{fin_line}      200/200  403/403 403/404     200/404         403/404  200/404         401
+api:delete_budget_line      DELETE /api/v1/budget-lines/{fin_line}      204/204  403/403 403/404     204/404         403/404  204/404         401
+api:list_control_accounts   GET    /api/v1/control-accounts             200      200     200         200             200      200             401
+api:create_control_account  POST   /api/v1/control-accounts             201/201  403/403 403/422     201/422         403/422  201/422         401
+api:get_control_account     GET    /api/v1/control-accounts/{fin_account} 200/200 200/200 200/404    200/404         200/404  200/404         401
+api:update_control_account  PATCH  /api/v1/control-accounts/{fin_account} 200/200 403/403 403/404    200/404         403/404  200/404         401
+api:list_forecasts          GET    /api/v1/control-accounts/{fin_account}/forecasts 200/200 200/200 200/404 200/404 200/404 200/404       401
+api:create_forecast         POST   /api/v1/control-accounts/{fin_account}/forecasts 201/201 403/403 403/404 201/404 403/404 201/404       401
+api:list_exchange_rates     GET    /api/v1/exchange-rates               200      200     200         200             200      200             401
+api:set_exchange_rate       POST   /api/v1/exchange-rates               201      403     403         403             403      403             401
+api:delete_exchange_rate    DELETE /api/v1/exchange-rates/{fin_rate}    204      403     403         403             403      403             401
+api:record_status           POST   /api/v1/projects/{project}/status-records 201/201 403/403 403/404 201/404         403/404  201/404         401
 resources:pool              GET    /resources/                          200      200     200         200             200      200             302
 resources:resource_create   GET    /resources/new/                      200      403     403         403             403      403             302
 resources:resource_create   POST   /resources/new/                      302      403     403         403             403      403             302
@@ -421,6 +479,8 @@ def _request_data(world, name: str, method: str, scope: str, role: str):
         return documents_matrix.request_data(world, name, scope)
     if raid_matrix.is_raid(name):
         return raid_matrix.request_data(world, name, scope)
+    if finance_matrix.is_finance(name):
+        return finance_matrix.request_data(world, name, scope)
     if resources_matrix.is_resources(name):
         return resources_matrix.request_data(world, name, scope)
     return None
@@ -441,14 +501,16 @@ def test_role_matrix(world, name, method, url, role, scope, expected):
     path = url.format(program=target["program"].pk, project=target["project"].pk, token=token.pk, **raid_matrix.ids(world, scope, url),
                       **resources_matrix.ids(world, scope, url),
                       membership=membership.pk, **planning_matrix.url_ids(planning),
-                      **procurement_matrix.ids(world, scope, url), **documents_matrix.ids(world, scope, url))
+                      **finance_matrix.ids(world, scope, url), **procurement_matrix.ids(world, scope, url),
+                      **documents_matrix.ids(world, scope, url))
     data = _request_data(world, name, method, scope, role)
     headers = {}
     if method in {"PATCH", "DELETE"} and path.startswith("/api/"):
         obj = planning_matrix.versioned(name, planning) or (target["program"] if "program" in name
                                                             else target["project"])
-        obj = (raid_matrix.etag_object(world, scope, name) or procurement_matrix.etag_object(world, scope, name)
-               or resources_matrix.etag_object(world, scope, name) or obj)
+        obj = (raid_matrix.etag_object(world, scope, name) or finance_matrix.etag_object(world, scope, name)
+               or procurement_matrix.etag_object(world, scope, name) or resources_matrix.etag_object(world, scope, name)
+               or obj)
         obj = documents_matrix.etag_object(world, scope, name) or obj
         headers["HTTP_IF_MATCH"] = f'"{obj.version}"'
     elif method == "POST" and path.startswith("/api/") and procurement_matrix.is_action(name):

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from pmo.documents.models import Document
+from pmo.finance.models import Budget, BudgetChange, BudgetLine, ControlAccount, CostEntry
 from pmo.planning.models import Baseline, Calendar, Dependency, Interface, Task
 from pmo.portfolio.models import Program, Project
 from pmo.procurement.models import Contract, Invoice, PaymentMilestone, PurchaseOrder
@@ -71,6 +72,11 @@ def _targets() -> dict[str, object]:
         "issue": Issue.objects.filter(project__program=program).order_by("pk").first().pk,
         "assumption": Assumption.objects.filter(project__program=program).order_by("pk").first().pk,
         "escalation": Escalation.objects.filter(program=program).order_by("pk").first().pk,
+        "fin_budget": Budget.objects.get(project=project).pk,
+        "fin_line": BudgetLine.objects.filter(budget__project=project).order_by("pk").first().pk,
+        "fin_change": BudgetChange.objects.filter(budget__project=project).order_by("-pk").first().pk,
+        "fin_cost": CostEntry.objects.filter(project=project).order_by("pk").first().pk,
+        "fin_account": ControlAccount.objects.filter(project=project).order_by("pk").first().pk,
         "contract": Contract.objects.filter(project=project).order_by("pk").first().pk,
         "vendor": Contract.objects.filter(project=project).order_by("pk").first().vendor_id,
         "payment": PaymentMilestone.objects.filter(contract__project=project).order_by("pk").first().pk,
@@ -115,8 +121,9 @@ def _show_fragment(page, live_server, url: str) -> None:
 
 #: the objects ``_targets`` finds in the demo: a GET page whose URL needs another one has no check yet
 TARGET_KEYS = {"program", "project", "run", "task", "dependency", "baseline", "calendar", "interface", "risk",
-               "action", "issue", "assumption", "escalation", "contract", "vendor", "payment", "order", "line",
-               "invoice", "assignment", "res_task", "resource", "team", "organisation", "skill", "document"}
+               "action", "issue", "assumption", "escalation", "fin_budget", "fin_line", "fin_change", "fin_cost",
+               "fin_account", "contract", "vendor", "payment", "order", "line", "invoice", "assignment", "res_task",
+               "resource", "team", "organisation", "skill", "document"}
 
 
 def test_every_get_page_has_an_accessibility_check():

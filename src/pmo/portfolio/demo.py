@@ -144,6 +144,7 @@ def load_demo() -> dict[str, int]:
     import_module("pmo.planning.demo").load_plans(director)  # the plans; planning sits above portfolio
     import_module("pmo.resources.demo").load_resources_demo(director)  # the pool and assignments; resources sits above
     import_module("pmo.raid.demo").load_raid_demo(director)  # risks, issues, a simulation; raid sits above
+    import_module("pmo.finance.demo").load_finance_demo(director)  # budgets, costs, EVM; finance sits above
     import_module("pmo.procurement.demo").load_procurement_demo(director)  # vendors, contracts (above finance)
     return created
 
