@@ -15,6 +15,7 @@ from pmo.portfolio.models import Program, Project
 from pmo.procurement.models import Contract, Invoice
 from pmo.raid.models import Issue, Risk, SimulationRun
 from pmo.resources.models import Assignment
+from pmo.stakeholders.models import Stakeholder
 
 from .conftest import SCREENSHOTS, login
 
@@ -57,6 +58,9 @@ def _pages() -> dict[str, str]:
         "invoice": Invoice.objects.filter(line__order__project=iam, status="received").order_by("pk").last()
         .get_absolute_url(),
         "order": Invoice.objects.filter(line__order__project=iam).order_by("pk").first().line.order.get_absolute_url(),
+        "stakeholders": "/stakeholders/", "stakeholder-grid": f"/stakeholders/programs/{dx.pk}/",
+        "engagement": f"/stakeholders/programs/{dx.pk}/engagement/", "raci": f"/stakeholders/projects/{iam.pk}/raci/",
+        "stakeholder": Stakeholder.objects.filter(program=dx, name="Works council").first().get_absolute_url(),
     }
 
 
