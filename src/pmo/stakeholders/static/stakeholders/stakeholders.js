@@ -14,10 +14,10 @@
   }
   // The grid splits at 2.5: 3 (medium) and more is high, as the page and the table say.
   const QUADRANTS = [
-    { name: "keep satisfied", x: [0.5, 2.5], y: [2.5, 5.5], color: "rgba(251, 191, 36, 0.10)" },
-    { name: "manage closely", x: [2.5, 5.5], y: [2.5, 5.5], color: "rgba(220, 38, 38, 0.08)" },
-    { name: "monitor", x: [0.5, 2.5], y: [0.5, 2.5], color: "rgba(107, 114, 128, 0.08)" },
-    { name: "keep informed", x: [2.5, 5.5], y: [0.5, 2.5], color: "rgba(37, 99, 235, 0.08)" },
+    { name: "keep satisfied", x: [0, 2.5], y: [2.5, 6], color: "rgba(251, 191, 36, 0.10)" },
+    { name: "manage closely", x: [2.5, 6], y: [2.5, 6], color: "rgba(220, 38, 38, 0.08)" },
+    { name: "monitor", x: [0, 2.5], y: [0, 2.5], color: "rgba(107, 114, 128, 0.08)" },
+    { name: "keep informed", x: [2.5, 6], y: [0, 2.5], color: "rgba(37, 99, 235, 0.08)" },
   ];
   function grid(el, points) {
     const seen = {};
@@ -36,13 +36,14 @@
         return echarts.format.encodeHTML(d.name) + "<br>interest " + d.score[0] + ", power " + d.score[1]
           + "<br>" + d.quadrant + (d.gap > 0 ? "<br>engagement gap " + d.gap : "");
       } },
-      xAxis: { type: "value", min: 0.5, max: 5.5, interval: 1, name: "Interest", nameLocation: "middle", nameGap: 30,
-               axisLabel: { formatter: function (v) { return Number.isInteger(v) ? v : ""; } }, splitLine: { show: false } },
-      yAxis: { type: "value", min: 0.5, max: 5.5, interval: 1, name: "Influence / power", nameLocation: "middle", nameGap: 34,
-               axisLabel: { formatter: function (v) { return Number.isInteger(v) ? v : ""; } }, splitLine: { show: false } },
+      xAxis: { type: "value", min: 0, max: 6, interval: 1, name: "Interest", nameLocation: "middle", nameGap: 30,
+               axisLabel: { formatter: function (v) { return v >= 1 && v <= 5 ? v : ""; } }, splitLine: { show: false } },
+      yAxis: { type: "value", min: 0, max: 6, interval: 1, name: "Influence / power", nameLocation: "middle", nameGap: 34,
+               axisLabel: { formatter: function (v) { return v >= 1 && v <= 5 ? v : ""; } }, splitLine: { show: false } },
       series: [{
         type: "scatter", symbolSize: 14, data: data, itemStyle: { color: "#1f4e79", borderColor: "#fff", borderWidth: 1 },
-        label: { show: true, position: "right", formatter: "{b}", fontSize: 11, color: "#1f2937" },
+        label: { show: true, position: "top", formatter: "{b}", fontSize: 11, color: "#1f2937", width: 130,
+                 overflow: "truncate" },
         labelLayout: { hideOverlap: true },
         markArea: { silent: true, data: QUADRANTS.map(function (q) {
           return [{ name: q.name, xAxis: q.x[0], yAxis: q.y[0], itemStyle: { color: q.color },
