@@ -166,7 +166,8 @@ def main() -> None:
 
         from pmo.finance import engine_adapter
         from pmo.finance.models import CostEntry
-        from pmo.portfolio.models import Project
+        from pmo.planning.models import Task
+        from pmo.portfolio.models import Program, Project
 
         t0 = time.perf_counter()
         if reuse:
@@ -176,8 +177,8 @@ def main() -> None:
         else:
             director, project_rows = _build(programs, projects, tasks, args.seed)
         entries = CostEntry.objects.count()
-        print(f"built {programs} programs, {projects} projects, {tasks} tasks, {entries} cost entries "
-              f"in {time.perf_counter() - t0:.1f} s", flush=True)
+        print(f"{'reused' if reuse else 'built'} {Program.objects.count()} programs, {len(project_rows)} projects, "
+              f"{Task.objects.count()} tasks, {entries} cost entries in {time.perf_counter() - t0:.1f} s", flush=True)
         client = Client()
         client.force_login(director)
         url = f"/api/v1/portfolio/evm?status_date={STATUS.isoformat()}"
