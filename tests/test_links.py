@@ -20,6 +20,7 @@ from pmo.planning.models import Baseline, BaselineTask, Calendar, CalendarExcept
 from pmo.raid.models import Escalation, Issue, RiskAction
 
 from .conftest import ROLE_USERS, client_for
+from .documents import matrix as documents_matrix
 from .finance import matrix as finance_matrix
 from .planning import matrix as planning_matrix
 from .procurement import matrix as procurement_matrix
@@ -42,6 +43,9 @@ def populate(world) -> None:
         items = raid_matrix.targets(world, scope)
         resources_matrix.targets(world, scope)  # the pool, an assignment, open demand and a leveling proposal
         procurement_matrix.targets(world, scope)  # a vendor, a contract and a payment on a schedule milestone
+        documents_matrix.make_document(world.own("program") if scope == "own" else world.other("program"),
+                                       world.users["director"], title="Program charter")
+        documents_matrix.targets(world, scope)  # a project document with its version
         stakeholders_matrix.targets(world, scope)  # a group, a stakeholder, an assessment, an action, RACI rows
         baseline = found["baseline"]
         BaselineTask.objects.bulk_create([BaselineTask(baseline=baseline, task=t, name=t.name, start=date(2026, 3, 2),
