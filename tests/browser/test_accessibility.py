@@ -30,7 +30,8 @@ REPORTS = SCREENSHOTS.parent  # artifacts/: axe-<role>.json lists every violatio
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 #: HTMX fragment route -> the page that shows it (the fragment is checked in place, with the page's styles)
-FRAGMENTS = {"raid:cell": "raid:project_log", "raid:run_progress": "raid:run_detail"}
+FRAGMENTS = {"raid:cell": "raid:project_log", "raid:run_progress": "raid:run_detail",
+             "resources:run_progress": "resources:run_detail"}
 
 #: route -> what shows that a page drawn by script is ready to check
 READY = {"api:openapi-view": ".opblock", "raid:run_detail": "#cost-chart canvas", "raid:run_compare": "canvas",
@@ -96,8 +97,24 @@ def _targets() -> dict[str, object]:
     found |= {"assignment": assignment.pk, "res_task": assignment.task_id, "resource": assignment.resource_id,
               "team": assignment.resource.team_id, "organisation": assignment.resource.organisation_id,
               "skill": assignment.resource.skills.order_by("pk").first().skill_id}
+    found["levelrun"] = _leveling_run(project)
     assert set(found) == TARGET_KEYS
     return found
+
+
+def _leveling_run(project) -> int:
+    """A finished leveling proposal of the project (the demo has none: one is run, heuristic, 1 s)."""
+    from pmo.accounts.models import User
+    from pmo.resources import services as resource_services
+    from pmo.resources.models import LevelingRun
+    from pmo.resources.tasks import execute
+
+    run = LevelingRun.objects.filter(project=project, status="done").order_by("pk").first()
+    if run is None:
+        run = resource_services.leveling_start(actor=User.objects.get(username="director"), project=project,
+                                               time_limit=1, enqueue=False)
+        assert execute(run.pk) == "done"
+    return run.pk
 
 
 def _url(template: str, targets: dict) -> str:
@@ -130,7 +147,7 @@ TARGET_KEYS = {"program", "project", "run", "task", "dependency", "baseline", "c
                "action", "issue", "assumption", "escalation", "fin_budget", "fin_line", "fin_change", "fin_cost",
                "fin_account", "contract", "vendor", "payment", "order", "line", "invoice", "assignment", "res_task",
                "resource", "team", "organisation", "skill",
-               "stakeholder", "sh_group", "sh_action", "document"}
+               "stakeholder", "sh_group", "sh_action", "document", "levelrun"}
 
 
 def test_every_get_page_has_an_accessibility_check():

@@ -18,6 +18,7 @@ from pmo.resources.models import Assignment
 from pmo.stakeholders.models import Stakeholder
 
 from .conftest import SCREENSHOTS, login
+from .test_accessibility import _leveling_run
 
 #: text of a cell that must not wrap: a reference (R-19, DX-IAM, #3, 2.10), a date, a number
 NO_WRAP = re.compile(r"^(#?\d+(\.\d+)*|[A-Z]{1,4}-\d+|[A-Z]{2,4}(-[A-Z]{2,6})?|\d{4}-\d\d-\d\d( \d\d:\d\d)?|"
@@ -48,6 +49,7 @@ def _pages() -> dict[str, str]:
         "rates": "/finance/rates/",
         "pool": "/resources/", "heatmap": "/resources/capacity/", "heatmap-teams": "/resources/capacity/?group=team",
         "demand": "/resources/demand/", "project-resources": f"/resources/projects/{iam.pk}/",
+        "leveling": f"/resources/leveling/{_leveling_run(iam)}/",
         "resource": Assignment.objects.filter(task__project=iam).order_by("pk").first().resource.get_absolute_url(),
         "procurement": "/procurement/", "vendors": "/procurement/?tab=vendors",
         "contract": contract.get_absolute_url(), "vendor": contract.vendor.get_absolute_url(),

@@ -387,7 +387,7 @@ def leveling_accept(*, actor, run: LevelingRun, expected_version: int) -> Leveli
     moves = engine_adapter.moves(run)
     with transaction.atomic():
         lock_plans(run.project_id)
-        stale = engine_adapter.changes_since(run)
+        stale = engine_adapter.changes_since(run) if moves else []  # a proposal that moves nothing writes nothing
         if stale:
             names = ", ".join(stale[:5]) + (f" and {len(stale) - 5} more" if len(stale) > 5 else "")
             raise ValidationError({"decision": f"the plan changed since this run ({names}): level it again"})
