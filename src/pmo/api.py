@@ -4,6 +4,7 @@ from ninja.security import django_auth
 
 from pmo.accounts.api import router as accounts_router
 from pmo.accounts.auth import BearerToken
+from pmo.benefits.api import router as benefits_router
 from pmo.core.api import build_api
 from pmo.planning.api import router as planning_router
 from pmo.portfolio.api import router as portfolio_router
@@ -16,3 +17,4 @@ api.add_router("", portfolio_router)
 api.add_router("", planning_router)
 api.add_router("", raid_router)
 api.add_router("", procurement_router)
+api.add_router("", benefits_router)

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "pmo.finance",
     "pmo.raid",
     "pmo.procurement",
+    "pmo.benefits",
 ]
 
 MIDDLEWARE = [
