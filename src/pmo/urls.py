@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("raid/", include("pmo.raid.urls")),
     path("procurement/", include("pmo.procurement.urls")),
+    path("benefits/", include("pmo.benefits.urls")),
     path("", include("pmo.portfolio.urls")),
     path("", include("pmo.planning.urls")),
 ]

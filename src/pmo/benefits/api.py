@@ -489,6 +489,7 @@ def create_map_edge(request: HttpRequest, payload: EdgeIn):
     """Add an arrow; one that would make the map cyclic is a 422 naming the arrow and the loop."""
     data = payload.model_dump(exclude_unset=True)
     program = _program(request, data.pop("program"))
+    edge_policy.require(request.user, "create", program, f"you may not change the benefits map of {program.code}")
     contribution = data.pop("contribution", Contribution.HIGH)
     ends = {}
     lookups = {"source_project": project_policy.visible(request.user),

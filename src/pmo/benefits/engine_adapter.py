@@ -5,9 +5,10 @@ Conventions (the engine's, labelled on the pages):
 - Every stream is monthly from the portfolio's **valuation date** (``BenefitSettings``): period 0 is that
   month and is not discounted; amounts of earlier months count in period 0 (carried, not compounded).
 - The discount rate is the portfolio's **effective annual rate** (monthly ``(1 + r)**(1/12) - 1``).
-- **Costs**: a project's phased finance budget lines (``pmo.finance``) where it has any, else the costs of
-  its plan's leaf tasks spread evenly over the days of their scheduled dates (``pmo.planning``); each value
-  says which (``cost_source``).
+- **Costs** are the costs of each project's leaf plan tasks (``pmo.planning``), spread evenly over the days of
+  their scheduled dates, to the cent. The finance app has no public read of phased budgets yet (no
+  ``finance.selectors`` on main); when it has, a project's budget replaces its task costs here. Each value says
+  where its costs came from (``cost_source``).
 - A **program's** benefits are all of its benefits (dis-benefits subtract), its costs those of its projects; a
   **project's** benefits are those its milestones enable, each in full (a benefit needs all its enabling
   milestones, so every enabling project is necessary for all of it).
@@ -24,12 +25,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Sum
-
 from pmo.engine import value as engine
 from pmo.engine.selection import Candidate as EngineCandidate
 from pmo.engine.selection import Criteria, strategic_fit
-from pmo.finance.models import BudgetLine
 from pmo.planning.models import Task
 from pmo.planning.selectors import latest_baseline_dates
 from pmo.portfolio.models import Program, Project
@@ -94,18 +92,10 @@ def spread(cost: Decimal, start: date, finish: date) -> dict[date, Decimal]:
 
 
 def project_costs(project_ids: list[int], valuation: date) -> tuple[dict[int, list[Decimal]], dict[int, str]]:
-    """Monthly cost flows per project and where they came from (finance budget lines, else task costs)."""
+    """Monthly cost flows per project (its plan's task costs) and where they came from (one query)."""
     flows: dict[int, list[Decimal]] = defaultdict(list)
     source: dict[int, str] = {}
-    lines = (BudgetLine.objects.filter(budget__project_id__in=project_ids).order_by()
-             .values("budget__project_id", "month").annotate(amount=Sum("amount")))
-    for row in lines:
-        pid = row["budget__project_id"]
-        source[pid] = "finance budget"
-        per = [Decimal(0)] * (period(valuation, row["month"]) + 1)
-        per[-1] = row["amount"]
-        _add(flows[pid], per)
-    tasks = (Task.objects.filter(project_id__in=[p for p in project_ids if p not in source], is_summary=False,
+    tasks = (Task.objects.filter(project_id__in=project_ids, is_summary=False,
                                  cost__isnull=False, start__isnull=False, finish__isnull=False)
              .values_list("project_id", "cost", "start", "finish"))
     for pid, cost, start, finish in tasks:

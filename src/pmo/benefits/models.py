@@ -441,7 +441,7 @@ class ScenarioStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
-WEIGHT = {"max_digits": 5, "decimal_places": 2, "default": Decimal(25),
+WEIGHT = {"max_digits": 5, "decimal_places": 2,
           "validators": [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]}
 
 
@@ -454,10 +454,10 @@ class SelectionScenario(GovernedModel):
     budgets = models.JSONField(default=list, help_text="the budget of each year, from the first year")
     basis = models.CharField(max_length=5, choices=Basis.choices, default=Basis.SCORE,
                              help_text="what the optimiser maximises")
-    weight_fit = models.DecimalField(**WEIGHT)
-    weight_npv = models.DecimalField(**WEIGHT)
-    weight_risk = models.DecimalField(**WEIGHT)
-    weight_urgency = models.DecimalField(**WEIGHT)
+    weight_fit = models.DecimalField(**WEIGHT, default=Decimal(40))
+    weight_npv = models.DecimalField(**WEIGHT, default=Decimal(30))
+    weight_risk = models.DecimalField(**WEIGHT, default=Decimal(20))
+    weight_urgency = models.DecimalField(**WEIGHT, default=Decimal(10))
     inputs = models.JSONField(default=dict, editable=False)
     status = models.CharField(max_length=8, choices=ScenarioStatus.choices, default=ScenarioStatus.QUEUED,
                               editable=False)

@@ -6,7 +6,7 @@
   Director and the program's Program Manager change them and record the handover; measurements are recorded
   by those, by PMO Analysts, and by the Project Managers of an enabling project.
 - Portfolio selection (candidates, scenarios) is a portfolio question: the portfolio-wide roles and Steering
-  Committee members see it; the Director and Analysts keep the candidates; the Director, Analysts and the
+  Committee members and Coordinators see it; the Director and Analysts keep the candidates; the Director, Analysts and the
   Steering Committee run what-if scenarios (the decision goes to governance).
 """
 
@@ -151,7 +151,12 @@ class MapEdgePolicy(MapPolicy):
 
 
 def sees_selection(user) -> bool:
-    return _active(user) and (scopes_of(user).sees_everything or on_steering(user))
+    """Portfolio-wide roles, and Steering Committee members and PMO Coordinators of any program."""
+    if not _active(user):
+        return False
+    scopes = scopes_of(user)
+    return scopes.sees_everything or any(roles & {Role.STEERING_COMMITTEE, Role.PMO_COORDINATOR}
+                                         for roles in scopes.program_roles.values())
 
 
 class CandidatePolicy(Policy):

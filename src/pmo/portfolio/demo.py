@@ -143,6 +143,7 @@ def load_demo() -> dict[str, int]:
     import_module("pmo.planning.demo").load_plans(director)  # the plans; planning sits above portfolio
     import_module("pmo.raid.demo").load_raid_demo(director)  # risks, issues, a simulation; raid sits above
     import_module("pmo.procurement.demo").load_procurement_demo(director)  # vendors, contracts (above finance)
+    import_module("pmo.benefits.demo").load_benefits_demo(director)  # objectives, benefits, selection (above raid)
     return created
 
 
