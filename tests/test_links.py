@@ -19,6 +19,7 @@ from django.utils import timezone
 from pmo.planning.models import Baseline, BaselineTask, Calendar, CalendarException, Interface
 from pmo.raid.models import Escalation, Issue, RiskAction
 
+from .benefits import matrix as benefits_matrix
 from .conftest import ROLE_USERS, client_for
 from .planning import matrix as planning_matrix
 from .procurement import matrix as procurement_matrix
@@ -38,6 +39,7 @@ def populate(world) -> None:
         found = planning_matrix.targets(world, scope, "planning:crawl")
         items = raid_matrix.targets(world, scope)
         procurement_matrix.targets(world, scope)  # a vendor, a contract and a payment on a schedule milestone
+        benefits_matrix.targets(world, scope)  # a benefit on a milestone, a map node and arrow, selection objects
         baseline = found["baseline"]
         BaselineTask.objects.bulk_create([BaselineTask(baseline=baseline, task=t, name=t.name, start=date(2026, 3, 2),
                                                        finish=date(2026, 3, 6), duration=t.duration)

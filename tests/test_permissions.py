@@ -13,8 +13,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from pmo.accounts.models import ApiToken
 from pmo.accounts.services import api_token_create
 
-from .conftest import ROLES, client_for
 from .benefits import matrix as benefits_matrix
+from .conftest import ROLES, client_for
 from .planning import matrix as planning_matrix
 from .procurement import matrix as procurement_matrix
 from .raid import matrix as raid_matrix

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from pmo.benefits.models import Benefit, Candidate, Objective, SelectionScenario
 from pmo.planning.models import Baseline, Calendar, Dependency, Interface, Task
 from pmo.portfolio.models import Program, Project
 from pmo.procurement.models import Contract, Invoice, PaymentMilestone, PurchaseOrder
@@ -26,10 +27,13 @@ REPORTS = SCREENSHOTS.parent  # artifacts/: axe-<role>.json lists every violatio
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 #: HTMX fragment route -> the page that shows it (the fragment is checked in place, with the page's styles)
-FRAGMENTS = {"raid:cell": "raid:project_log", "raid:run_progress": "raid:run_detail"}
+FRAGMENTS = {"raid:cell": "raid:project_log", "raid:run_progress": "raid:run_detail",
+             "benefits:scenario_progress": "benefits:scenario_detail"}
 
 #: route -> what shows that a page drawn by script is ready to check
-READY = {"api:openapi-view": ".opblock", "raid:run_detail": "#cost-chart canvas", "raid:run_compare": "canvas"}
+READY = {"api:openapi-view": ".opblock", "raid:run_detail": "#cost-chart canvas", "raid:run_compare": "canvas",
+         "benefits:map": "#benefits-map canvas", "benefits:scenario_detail": "#frontier-chart canvas",
+         "benefits:benefit_detail": "#risk-chart canvas"}
 
 #: routes that answer a file (an Excel download), not a page: nothing for axe to check
 DOWNLOADS = {"procurement:export"}
@@ -75,6 +79,11 @@ def _targets() -> dict[str, object]:
         "order": PurchaseOrder.objects.filter(project=project).order_by("pk").first().pk,
         "line": PurchaseOrder.objects.filter(project=project).order_by("pk").first().lines.order_by("pk").first().pk,
         "invoice": Invoice.objects.filter(line__order__project=project, status="received").order_by("pk").first().pk,
+        # the DX benefit the P80 of DX-WF's go-live puts at risk (risk chart, realisation curve)
+        "benefit": Benefit.objects.get(program=program, title="Staff time released by case workflows").pk,
+        "objective": Objective.objects.order_by("pk").first().pk,
+        "candidate": Candidate.objects.order_by("pk").first().pk,
+        "scenario": SelectionScenario.objects.order_by("pk").first().pk,
     }
     assert set(found) == TARGET_KEYS
     return found
@@ -108,7 +117,7 @@ def _show_fragment(page, live_server, url: str) -> None:
 #: the objects ``_targets`` finds in the demo: a GET page whose URL needs another one has no check yet
 TARGET_KEYS = {"program", "project", "run", "task", "dependency", "baseline", "calendar", "interface", "risk",
                "action", "issue", "assumption", "escalation", "contract", "vendor", "payment", "order", "line",
-               "invoice"}
+               "invoice", "benefit", "objective", "candidate", "scenario"}
 
 
 def test_every_get_page_has_an_accessibility_check():

@@ -12,7 +12,17 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from pmo.accounts.selectors import active_user
-from pmo.core.api import IF_MATCH, IF_MATCH_OPTIONAL, Day, Id, Input, Pagination, expected_version, optional_version, with_etag
+from pmo.core.api import (
+    IF_MATCH,
+    IF_MATCH_OPTIONAL,
+    Day,
+    Id,
+    Input,
+    Pagination,
+    expected_version,
+    optional_version,
+    with_etag,
+)
 from pmo.portfolio.policies import program_policy, project_policy
 
 from . import selectors, services
@@ -30,7 +40,6 @@ from .models import (
     ScenarioStatus,
 )
 from .policies import (
-    benefit_policy,
     candidate_policy,
     edge_policy,
     node_policy,
@@ -76,7 +85,8 @@ def get_benefit_settings(request: HttpRequest, response: HttpResponse):
 def update_benefit_settings(request: HttpRequest, response: HttpResponse, payload: SettingsPatch):
     settings = selectors.valuation_settings()
     settings_policy.require(request.user, "change", settings, "only the PMO Director sets the valuation settings")
-    settings = services.settings_update(actor=request.user, settings=settings, expected_version=expected_version(request),
+    settings = services.settings_update(actor=request.user, settings=settings,
+                                        expected_version=expected_version(request),
                                         **payload.model_dump(exclude_unset=True))
     with_etag(response, settings)
     return settings

@@ -267,7 +267,8 @@ def selection_inputs(candidates: list[Candidate], *, npv: dict[int, Decimal], ex
 
 def engine_candidates(inputs: dict, values: dict[str, Decimal]) -> list[EngineCandidate]:
     return [EngineCandidate(row["id"], value=values[row["id"]], costs=[Decimal(c) for c in row["costs"]],
-                            mandatory=row["mandatory"], requires=tuple(row["requires"])) for row in inputs["candidates"]]
+                            mandatory=row["mandatory"], requires=tuple(row["requires"]))
+            for row in inputs["candidates"]]
 
 
 def criteria(inputs: dict) -> list[Criteria]:

@@ -35,6 +35,10 @@ def benefits_crumb(program: Program | None = None) -> Crumb:
     return Crumb("Benefits", reverse("benefits:program", args=[program.pk]), parent=program)
 
 
+def map_crumb(program: Program) -> Crumb:
+    return Crumb("Benefits map", reverse("benefits:map", args=[program.pk]), parent=benefits_crumb(program))
+
+
 def selection_crumb() -> Crumb:
     return Crumb("Portfolio selection", reverse("benefits:selection"))
 
@@ -310,7 +314,7 @@ class MapNode(GovernedModel):
 
     @property
     def crumb_parent(self):
-        return Crumb("Benefits map", reverse("benefits:map", args=[self.program_id]), parent=benefits_crumb(self.program))
+        return map_crumb(self.program)
 
 
 class Contribution(models.TextChoices):
@@ -351,7 +355,7 @@ class MapEdge(GovernedModel):
 
     @property
     def crumb_parent(self):
-        return Crumb("Benefits map", reverse("benefits:map", args=[self.program_id]), parent=benefits_crumb(self.program))
+        return map_crumb(self.program)
 
     @property
     def source(self):

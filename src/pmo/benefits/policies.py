@@ -6,8 +6,8 @@
   Director and the program's Program Manager change them and record the handover; measurements are recorded
   by those, by PMO Analysts, and by the Project Managers of an enabling project.
 - Portfolio selection (candidates, scenarios) is a portfolio question: the portfolio-wide roles and Steering
-  Committee members and Coordinators see it; the Director and Analysts keep the candidates; the Director, Analysts and the
-  Steering Committee run what-if scenarios (the decision goes to governance).
+  Committee members and Coordinators see it; the Director and Analysts keep the candidates; the Director,
+  Analysts and the Steering Committee run what-if scenarios (the decision goes to governance).
 """
 
 from __future__ import annotations
