@@ -2,7 +2,7 @@
    actual, cumulative), the value at risk (planned against the schedule shifted by the slip) and the efficient
    frontier. Each sets aria (a generated description in the chart's aria-label) and the page has its data as a
    table under it. Colours reach 3:1 against white; the series differ by line style too. */
-(function () {
+document.addEventListener("DOMContentLoaded", function () {
   const grouped = new Intl.NumberFormat("en-GB", { maximumFractionDigits: 0 });
   function data(id) {
     const el = document.getElementById(id);
@@ -79,4 +79,4 @@
       }],
     });
   }
-})();
+});
