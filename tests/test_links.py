@@ -21,9 +21,11 @@ from pmo.raid.models import Escalation, Issue, RiskAction
 
 from .benefits import matrix as benefits_matrix
 from .conftest import ROLE_USERS, client_for
+from .finance import matrix as finance_matrix
 from .planning import matrix as planning_matrix
 from .procurement import matrix as procurement_matrix
 from .raid import matrix as raid_matrix
+from .resources import matrix as resources_matrix
 
 LINK = re.compile(r'(?:href|hx-get)="([^"#]*)"')
 #: query parameters that only re-sort, page or zoom a page already crawled
@@ -38,6 +40,7 @@ def populate(world) -> None:
     for scope in ("own", "other"):
         found = planning_matrix.targets(world, scope, "planning:crawl")
         items = raid_matrix.targets(world, scope)
+        resources_matrix.targets(world, scope)  # the pool, an assignment and open demand
         procurement_matrix.targets(world, scope)  # a vendor, a contract and a payment on a schedule milestone
         benefits_matrix.targets(world, scope)  # a benefit on a milestone, a map node and arrow, selection objects
         baseline = found["baseline"]
@@ -61,6 +64,7 @@ def populate(world) -> None:
         # an interface where the scope's project is the consumer
         Interface.objects.create(provider=found["partner"], consumer=found["task"].project, title="Payroll feed",
                                  provider_task=None)
+        finance_matrix.targets(world, scope)  # budgets, lines, log, costs, control accounts, a rate
     Calendar.objects.create(name="Portfolio default")
     assert Baseline.objects.exists()
 

@@ -15,9 +15,11 @@ from pmo.accounts.services import api_token_create
 
 from .benefits import matrix as benefits_matrix
 from .conftest import ROLES, client_for
+from .finance import matrix as finance_matrix
 from .planning import matrix as planning_matrix
 from .procurement import matrix as procurement_matrix
 from .raid import matrix as raid_matrix
+from .resources import matrix as resources_matrix
 
 MATRIX = """
 name                        method url                                  director analyst coordinator program_manager steering project_manager anonymous
@@ -183,6 +185,126 @@ api:escalate_risk           POST   /api/v1/risks/{risk}/escalate        200/200 
 api:escalate_issue          POST   /api/v1/issues/{issue}/escalate      200/200  403/403 403/404     200/404         403/404  200/404         401
 api:list_escalations        GET    /api/v1/escalations                  200      200     200         200             200      200             401
 api:decide_escalation       POST   /api/v1/escalations/{escalation}/decide 200/200 403/403 403/404   403/404         200/404  403/404         401
+finance:overview            GET    /finance/                            200      200     200         200             200      200             302
+finance:pmo_budget          GET    /finance/pmo/                        200      200     403         403             403      403             302
+finance:pmo_budget_create   GET    /finance/pmo/budget/new/             200      403     403         403             403      403             302
+finance:pmo_budget_create   POST   /finance/pmo/budget/new/             302      403     403         403             403      403             302
+finance:rates               GET    /finance/rates/                      200      200     200         200             200      200             302
+finance:rates               POST   /finance/rates/                      302      403     403         403             403      403             302
+finance:program_finance     GET    /finance/programs/{program}/         200/200  200/200 200/404     200/404         200/404  403/404         302
+finance:program_budget_create GET  /finance/programs/{program}/budget/new/ 200/200 403/403 403/404   200/404         403/404  403/404         302
+finance:program_budget_create POST /finance/programs/{program}/budget/new/ 302/302 403/403 403/404   302/404         403/404  403/404         302
+finance:project_finance     GET    /finance/projects/{project}/         200/200  200/200 200/404     200/404         200/404  200/404         302
+finance:project_budget_create GET  /finance/projects/{project}/budget/new/ 200/200 403/403 403/404   200/404         403/404  200/404         302
+finance:project_budget_create POST /finance/projects/{project}/budget/new/ 302/302 403/403 403/404   302/404         403/404  302/404         302
+finance:cost_entry_create   GET    /finance/projects/{project}/costs/new/ 200/200 403/403 403/404    200/404         403/404  200/404         302
+finance:cost_entry_create   POST   /finance/projects/{project}/costs/new/ 302/302 403/403 403/404    302/404         403/404  302/404         302
+finance:control_account_create GET /finance/projects/{project}/control-accounts/new/ 200/200 403/403 403/404 200/404 403/404 200/404     302
+finance:control_account_create POST /finance/projects/{project}/control-accounts/new/ 302/302 403/403 403/404 302/404 403/404 302/404    302
+finance:status_record       POST   /finance/projects/{project}/status/  302/302  403/403 403/404     302/404         403/404  302/404         302
+finance:budget_change       GET    /finance/budgets/{fin_budget}/change/ 200/200 403/403 403/404     200/404         403/404  200/404         302
+finance:budget_change       POST   /finance/budgets/{fin_budget}/change/ 302/302 403/403 403/404     302/404         403/404  302/404         302
+finance:budget_line_create  GET    /finance/budgets/{fin_budget}/lines/new/ 200/200 403/403 403/404  200/404         403/404  200/404         302
+finance:budget_line_create  POST   /finance/budgets/{fin_budget}/lines/new/ 302/302 403/403 403/404  302/404         403/404  302/404         302
+finance:budget_change_detail GET   /finance/budget-changes/{fin_change}/ 200/200 200/200 200/404     200/404         200/404  200/404         302
+finance:budget_line_detail  GET    /finance/budget-lines/{fin_line}/    200/200  200/200 200/404     200/404         200/404  200/404         302
+finance:budget_line_delete  POST   /finance/budget-lines/{fin_line}/delete/ 302/302 403/403 403/404  302/404         403/404  302/404         302
+finance:cost_entry_detail   GET    /finance/costs/{fin_cost}/           200/200  200/200 200/404     200/404         200/404  200/404         302
+finance:cost_entry_delete   POST   /finance/costs/{fin_cost}/delete/    302/302  403/403 403/404     302/404         403/404  302/404         302
+finance:control_account_detail GET /finance/control-accounts/{fin_account}/ 200/200 200/200 200/404  200/404         200/404  200/404         302
+finance:control_account_detail POST /finance/control-accounts/{fin_account}/ 302/302 403/403 403/404 302/404         403/404  302/404         302
+api:project_evm             GET    /api/v1/projects/{project}/evm       200/200  200/200 200/404     200/404         200/404  200/404         401
+api:program_evm             GET    /api/v1/programs/{program}/evm       200/200  200/200 200/404     200/404         200/404  200/404         401
+api:portfolio_evm           GET    /api/v1/portfolio/evm                200      200     200         200             200      200             401
+api:list_cost_entries       GET    /api/v1/cost-entries                 200      200     200         200             200      200             401
+api:create_cost_entry       POST   /api/v1/cost-entries                 201/201  403/403 403/422     201/422         403/422  201/422         401
+api:get_cost_entry          GET    /api/v1/cost-entries/{fin_cost}      200/200  200/200 200/404     200/404         200/404  200/404         401
+api:update_cost_entry       PATCH  /api/v1/cost-entries/{fin_cost}      200/200  403/403 403/404     200/404         403/404  200/404         401
+api:delete_cost_entry       DELETE /api/v1/cost-entries/{fin_cost}      204/204  403/403 403/404     204/404         403/404  204/404         401
+api:list_budgets            GET    /api/v1/budgets                      200      200     200         200             200      200             401
+api:create_budget           POST   /api/v1/budgets                      201/201  403/403 403/422     201/422         403/422  201/422         401
+api:get_budget              GET    /api/v1/budgets/{fin_budget}         200/200  200/200 200/404     200/404         200/404  200/404         401
+api:update_budget           PATCH  /api/v1/budgets/{fin_budget}         200/200  403/403 403/404     200/404         403/404  200/404         401
+api:list_budget_changes     GET    /api/v1/budgets/{fin_budget}/changes 200/200  200/200 200/404     200/404         200/404  200/404         401
+api:request_budget_change   POST   /api/v1/budgets/{fin_budget}/changes 201/201  403/403 403/404     201/404         403/404  201/404         401
+api:list_budget_lines       GET    /api/v1/budget-lines                 200      200     200         200             200      200             401
+api:create_budget_line      POST   /api/v1/budget-lines                 201/201  403/403 403/422     201/422         403/422  201/422         401
+api:get_budget_line         GET    /api/v1/budget-lines/{fin_line}      200/200  200/200 200/404     200/404         200/404  200/404         401
+api:update_budget_line      PATCH  /api/v1/budget-lines/{fin_line}      200/200  403/403 403/404     200/404         403/404  200/404         401
+api:delete_budget_line      DELETE /api/v1/budget-lines/{fin_line}      204/204  403/403 403/404     204/404         403/404  204/404         401
+api:list_control_accounts   GET    /api/v1/control-accounts             200      200     200         200             200      200             401
+api:create_control_account  POST   /api/v1/control-accounts             201/201  403/403 403/422     201/422         403/422  201/422         401
+api:get_control_account     GET    /api/v1/control-accounts/{fin_account} 200/200 200/200 200/404    200/404         200/404  200/404         401
+api:update_control_account  PATCH  /api/v1/control-accounts/{fin_account} 200/200 403/403 403/404    200/404         403/404  200/404         401
+api:list_forecasts          GET    /api/v1/control-accounts/{fin_account}/forecasts 200/200 200/200 200/404 200/404 200/404 200/404       401
+api:create_forecast         POST   /api/v1/control-accounts/{fin_account}/forecasts 201/201 403/403 403/404 201/404 403/404 201/404       401
+api:list_exchange_rates     GET    /api/v1/exchange-rates               200      200     200         200             200      200             401
+api:set_exchange_rate       POST   /api/v1/exchange-rates               201      403     403         403             403      403             401
+api:delete_exchange_rate    DELETE /api/v1/exchange-rates/{fin_rate}    204      403     403         403             403      403             401
+api:record_status           POST   /api/v1/projects/{project}/status-records 201/201 403/403 403/404 201/404         403/404  201/404         401
+resources:pool              GET    /resources/                          200      200     200         200             200      200             302
+resources:resource_create   GET    /resources/new/                      200      403     403         403             403      403             302
+resources:resource_create   POST   /resources/new/                      302      403     403         403             403      403             302
+resources:resource_detail   GET    /resources/{resource}/               200      200     200         200             200      200             302
+resources:resource_edit     GET    /resources/{resource}/edit/          200      403     403         403             403      403             302
+resources:resource_edit     POST   /resources/{resource}/edit/          302      403     403         403             403      403             302
+resources:resource_delete   POST   /resources/{resource}/delete/        302      403     403         403             403      403             302
+resources:skill_set         POST   /resources/{resource}/skills/        302      403     403         403             403      403             302
+resources:leave_create      POST   /resources/{resource}/leave/         302      403     403         403             403      403             302
+resources:rate_create       POST   /resources/{resource}/rates/         302      403     403         403             403      403             302
+resources:skill_remove      POST   /resources/held-skills/{held}/remove/ 302     403     403         403             403      403             302
+resources:leave_delete      POST   /resources/leave/{leave}/delete/     302      403     403         403             403      403             302
+resources:rate_delete       POST   /resources/rates/{rate}/delete/      302      403     403         403             403      403             302
+resources:team_list         GET    /resources/teams/                    200      200     200         200             200      200             302
+resources:team_create       GET    /resources/teams/new/                200      403     403         403             403      403             302
+resources:team_create       POST   /resources/teams/new/                302      403     403         403             403      403             302
+resources:team_detail       GET    /resources/teams/{team}/             200      200     200         200             200      200             302
+resources:team_edit         GET    /resources/teams/{team}/edit/        200      403     403         403             403      403             302
+resources:team_edit         POST   /resources/teams/{team}/edit/        302      403     403         403             403      403             302
+resources:organisation_create GET  /resources/organisations/new/        200      403     403         403             403      403             302
+resources:organisation_create POST /resources/organisations/new/        302      403     403         403             403      403             302
+resources:organisation_detail GET  /resources/organisations/{organisation}/ 200  200     200         200             200      200             302
+resources:skill_list        GET    /resources/skills/                   200      200     200         200             200      200             302
+resources:skill_create      GET    /resources/skills/new/               200      403     403         403             403      403             302
+resources:skill_create      POST   /resources/skills/new/               302      403     403         403             403      403             302
+resources:skill_detail      GET    /resources/skills/{skill}/           200      200     200         200             200      200             302
+resources:heatmap           GET    /resources/capacity/                 200      200     200         200             200      200             302
+resources:heatmap_cell      GET    /resources/capacity/cell/?row=r{resource}&bucket=0 200 200 200    200             200      200             302
+resources:demand            GET    /resources/demand/                   200      200     200         200             200      200             302
+resources:project_assignments GET  /resources/projects/{project}/       200/200  200/200 200/404     200/404         200/404  200/404         302
+resources:assignment_create GET    /resources/tasks/{res_task}/assign/  200/200  403/403 403/404     200/404         403/404  200/404         302
+resources:assignment_create POST   /resources/tasks/{res_task}/assign/  302/302  403/403 403/404     302/404         403/404  302/404         302
+resources:assignment_detail GET    /resources/assignments/{assignment}/ 200/200  200/200 200/404     200/404         200/404  200/404         302
+resources:assignment_edit   GET    /resources/assignments/{assignment}/edit/ 200/200 403/403 403/404 200/404         403/404  200/404         302
+resources:assignment_edit   POST   /resources/assignments/{assignment}/edit/ 302/302 403/403 403/404 302/404         403/404  302/404         302
+resources:assignment_delete POST   /resources/assignments/{assignment}/delete/ 302/302 403/403 403/404 302/404       403/404  302/404         302
+resources:assignment_fill   POST   /resources/assignments/{demand}/fill/ 302/302 403/403 403/404     302/404         403/404  403/404         302
+api:list_resources          GET    /api/v1/resources                    200      200     200         200             200      200             401
+api:create_resource         POST   /api/v1/resources                    201      403     403         403             403      403             401
+api:get_resource            GET    /api/v1/resources/{resource}         200      200     200         200             200      200             401
+api:update_resource         PATCH  /api/v1/resources/{resource}         200      403     403         403             403      403             401
+api:delete_resource         DELETE /api/v1/resources/{resource}         204      403     403         403             403      403             401
+api:set_resource_skill      PUT    /api/v1/resources/{resource}/skills  200      403     403         403             403      403             401
+api:list_leave              GET    /api/v1/resources/{resource}/leave   200      200     200         200             200      200             401
+api:create_leave            POST   /api/v1/resources/{resource}/leave   201      403     403         403             403      403             401
+api:delete_leave            DELETE /api/v1/leave/{leave}                204      403     403         403             403      403             401
+api:list_rates              GET    /api/v1/resources/{resource}/rates   200      200     403         403             403      403             401
+api:create_rate             POST   /api/v1/resources/{resource}/rates   201      403     403         403             403      403             401
+api:list_teams              GET    /api/v1/teams                        200      200     200         200             200      200             401
+api:create_team             POST   /api/v1/teams                        201      403     403         403             403      403             401
+api:get_team                GET    /api/v1/teams/{team}                 200      200     200         200             200      200             401
+api:list_organisations      GET    /api/v1/organisations                200      200     200         200             200      200             401
+api:create_organisation     POST   /api/v1/organisations                201      403     403         403             403      403             401
+api:list_skills             GET    /api/v1/skills                       200      200     200         200             200      200             401
+api:create_skill            POST   /api/v1/skills                       201      403     403         403             403      403             401
+api:get_skill               GET    /api/v1/skills/{skill}               200      200     200         200             200      200             401
+api:list_assignments        GET    /api/v1/assignments                  200      200     200         200             200      200             401
+api:create_assignment       POST   /api/v1/assignments                  201/201  403/403 403/422     201/422         403/422  201/422         401
+api:get_assignment          GET    /api/v1/assignments/{assignment}     200/200  200/200 200/404     200/404         200/404  200/404         401
+api:update_assignment       PATCH  /api/v1/assignments/{assignment}     200/200  403/403 403/404     200/404         403/404  200/404         401
+api:delete_assignment       DELETE /api/v1/assignments/{assignment}     204/204  403/403 403/404     204/404         403/404  204/404         401
+api:fill_assignment         POST   /api/v1/assignments/{demand}/fill    200/200  403/403 403/404     200/404         403/404  403/404         401
+api:get_capacity            GET    /api/v1/capacity                     200      200     200         200             200      200             401
 procurement:register         GET    /procurement/                        200      200     200         200             200      200             302
 procurement:export           GET    /procurement/export/?tab=contracts   200      200     200         200             200      200             302
 procurement:vendor_create    GET    /procurement/vendors/new/            200      403     403         403             403      403             302
@@ -401,6 +523,10 @@ def _request_data(world, name: str, method: str, scope: str, role: str):
         return procurement_matrix.request_data(world, name, scope)
     if raid_matrix.is_raid(name):
         return raid_matrix.request_data(world, name, scope)
+    if finance_matrix.is_finance(name):
+        return finance_matrix.request_data(world, name, scope)
+    if resources_matrix.is_resources(name):
+        return resources_matrix.request_data(world, name, scope)
     return None
 
 
@@ -417,15 +543,18 @@ def test_role_matrix(world, name, method, url, role, scope, expected):
     planning = planning_matrix.targets(world, scope, name)
     membership = world.users["analyst"].memberships.first()
     path = url.format(program=target["program"].pk, project=target["project"].pk, token=token.pk, **raid_matrix.ids(world, scope, url),
+                      **resources_matrix.ids(world, scope, url),
                       membership=membership.pk, **planning_matrix.url_ids(planning),
-                      **procurement_matrix.ids(world, scope, url), **benefits_matrix.ids(world, scope, url))
+                      **finance_matrix.ids(world, scope, url), **procurement_matrix.ids(world, scope, url),
+                      **benefits_matrix.ids(world, scope, url))
     data = _request_data(world, name, method, scope, role)
     headers = {}
     if method in {"PATCH", "DELETE"} and path.startswith("/api/"):
         obj = planning_matrix.versioned(name, planning) or (target["program"] if "program" in name
                                                             else target["project"])
         obj = (benefits_matrix.etag_object(world, scope, name) or raid_matrix.etag_object(world, scope, name)
-               or procurement_matrix.etag_object(world, scope, name) or obj)
+               or finance_matrix.etag_object(world, scope, name) or procurement_matrix.etag_object(world, scope, name) or resources_matrix.etag_object(world, scope, name)
+               or obj)
         headers["HTTP_IF_MATCH"] = f'"{obj.version}"'
     elif method == "POST" and path.startswith("/api/") and procurement_matrix.is_action(name):
         headers["HTTP_IF_MATCH"] = f'"{procurement_matrix.etag_object(world, scope, name).version}"'

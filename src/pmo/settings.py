@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "pmo.accounts",
     "pmo.portfolio",
     "pmo.planning",
+    "pmo.resources",
     "pmo.finance",
     "pmo.raid",
     "pmo.procurement",

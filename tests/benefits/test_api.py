@@ -239,3 +239,24 @@ def test_scope_isolation(world, slipped):
     steering = client_for(world, "steering")
     assert api(steering, "POST", f"/benefits/{benefit['id']}/measurements",
                {"measured_on": "2026-06-30", "value": "1"}).status_code == 403
+
+
+def test_costs_come_from_the_finance_budget_where_a_project_has_one(world, slipped):
+    from pmo.finance import services as finance
+    from pmo.finance.models import BudgetLine
+
+    _settings(15, "0.08")
+    director = world.users["director"]
+    budget = finance.budget_create(actor=director, target=world.project_a1, approved=Decimal(90000),
+                                   reason="business case")
+    for month, amount in ((date(2026, 2, 1), 50000), (date(2026, 3, 1), 40000)):
+        BudgetLine.objects.create(budget=budget, category="labour", month=month, amount=Decimal(amount))
+    pm = client_for(world, "program_manager")
+    api(pm, "POST", "/benefits", _benefit_body(world, milestones=[slipped.pk]))
+    rows = {r["scope"]: r for r in api(pm, "GET", f"/programs/{world.program_a.pk}/value").json()}
+    a1 = rows["PA-1"]
+    assert a1["cost_source"] == "finance budget"
+    assert [Decimal(c) for c in a1["costs"][:4]] == [0, 50000, 40000, 0]
+    i = 1.08 ** (1 / 12) - 1
+    flows = [float(b) - float(c) for b, c in zip(a1["benefits"], a1["costs"], strict=True)]
+    assert abs(float(a1["npv"]) - npf.npv(i, flows)) < 0.01

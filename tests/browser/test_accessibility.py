@@ -14,10 +14,12 @@ from pathlib import Path
 import pytest
 
 from pmo.benefits.models import Benefit, Candidate, Objective, SelectionScenario
+from pmo.finance.models import Budget, BudgetChange, BudgetLine, ControlAccount, CostEntry
 from pmo.planning.models import Baseline, Calendar, Dependency, Interface, Task
 from pmo.portfolio.models import Program, Project
 from pmo.procurement.models import Contract, Invoice, PaymentMilestone, PurchaseOrder
 from pmo.raid.models import Assumption, Escalation, Issue, Risk, RiskAction, SimulationRun
+from pmo.resources.models import Assignment
 
 from ..test_permissions import MATRIX
 from .conftest import SCREENSHOTS, login
@@ -73,6 +75,11 @@ def _targets() -> dict[str, object]:
         "issue": Issue.objects.filter(project__program=program).order_by("pk").first().pk,
         "assumption": Assumption.objects.filter(project__program=program).order_by("pk").first().pk,
         "escalation": Escalation.objects.filter(program=program).order_by("pk").first().pk,
+        "fin_budget": Budget.objects.get(project=project).pk,
+        "fin_line": BudgetLine.objects.filter(budget__project=project).order_by("pk").first().pk,
+        "fin_change": BudgetChange.objects.filter(budget__project=project).order_by("-pk").first().pk,
+        "fin_cost": CostEntry.objects.filter(project=project).order_by("pk").first().pk,
+        "fin_account": ControlAccount.objects.filter(project=project).order_by("pk").first().pk,
         "contract": Contract.objects.filter(project=project).order_by("pk").first().pk,
         "vendor": Contract.objects.filter(project=project).order_by("pk").first().vendor_id,
         "payment": PaymentMilestone.objects.filter(contract__project=project).order_by("pk").first().pk,
@@ -85,6 +92,11 @@ def _targets() -> dict[str, object]:
         "candidate": Candidate.objects.order_by("pk").first().pk,
         "scenario": SelectionScenario.objects.order_by("pk").first().pk,
     }
+    assignment = Assignment.objects.filter(task__project=project, resource__kind="person").select_related(
+        "resource").order_by("pk").first()
+    found |= {"assignment": assignment.pk, "res_task": assignment.task_id, "resource": assignment.resource_id,
+              "team": assignment.resource.team_id, "organisation": assignment.resource.organisation_id,
+              "skill": assignment.resource.skills.order_by("pk").first().skill_id}
     assert set(found) == TARGET_KEYS
     return found
 
@@ -116,8 +128,9 @@ def _show_fragment(page, live_server, url: str) -> None:
 
 #: the objects ``_targets`` finds in the demo: a GET page whose URL needs another one has no check yet
 TARGET_KEYS = {"program", "project", "run", "task", "dependency", "baseline", "calendar", "interface", "risk",
-               "action", "issue", "assumption", "escalation", "contract", "vendor", "payment", "order", "line",
-               "invoice", "benefit", "objective", "candidate", "scenario"}
+               "action", "issue", "assumption", "escalation", "fin_budget", "fin_line", "fin_change", "fin_cost",
+               "fin_account", "contract", "vendor", "payment", "order", "line", "invoice", "assignment", "res_task",
+               "resource", "team", "organisation", "skill", "benefit", "objective", "candidate", "scenario"}
 
 
 def test_every_get_page_has_an_accessibility_check():

@@ -14,6 +14,7 @@ from pmo.planning.models import Task
 from pmo.portfolio.models import Program, Project
 from pmo.procurement.models import Contract, Invoice
 from pmo.raid.models import Issue, Risk, SimulationRun
+from pmo.resources.models import Assignment
 
 from .conftest import SCREENSHOTS, login
 
@@ -40,6 +41,13 @@ def _pages() -> dict[str, str]:
         "risk": f"/raid/risks/{risk.pk}/", "run": f"/raid/simulations/{run.pk}/",
         "task": task.get_absolute_url(), "issue": issue.get_absolute_url(), "escalations": "/raid/escalations/",
         "people": "/account/people/", "tokens": "/account/tokens/",
+        "finance": "/finance/?status_date=2026-11-25",
+        "finance-program": f"/finance/programs/{dx.pk}/?status_date=2026-11-25",
+        "finance-project": f"/finance/projects/{iam.pk}/?status_date=2026-11-25", "pmo-budget": "/finance/pmo/",
+        "rates": "/finance/rates/",
+        "pool": "/resources/", "heatmap": "/resources/capacity/", "heatmap-teams": "/resources/capacity/?group=team",
+        "demand": "/resources/demand/", "project-resources": f"/resources/projects/{iam.pk}/",
+        "resource": Assignment.objects.filter(task__project=iam).order_by("pk").first().resource.get_absolute_url(),
         "procurement": "/procurement/", "vendors": "/procurement/?tab=vendors",
         "contract": contract.get_absolute_url(), "vendor": contract.vendor.get_absolute_url(),
         "orders": "/procurement/?tab=orders", "invoices": "/procurement/?tab=invoices", "inbox": "/procurement/inbox/",

@@ -5,10 +5,10 @@ Conventions (the engine's, labelled on the pages):
 - Every stream is monthly from the portfolio's **valuation date** (``BenefitSettings``): period 0 is that
   month and is not discounted; amounts of earlier months count in period 0 (carried, not compounded).
 - The discount rate is the portfolio's **effective annual rate** (monthly ``(1 + r)**(1/12) - 1``).
-- **Costs** are the costs of each project's leaf plan tasks (``pmo.planning``), spread evenly over the days of
-  their scheduled dates, to the cent. The finance app has no public read of phased budgets yet (no
-  ``finance.selectors`` on main); when it has, a project's budget replaces its task costs here. Each value says
-  where its costs came from (``cost_source``).
+- **Costs**: a project's phased finance budget (its budget lines per month, read through
+  ``pmo.finance.selectors``) where it has one, else the costs of its plan's leaf tasks (``pmo.planning``) spread
+  evenly over the days of their scheduled dates, to the cent. Each value says where its costs came from
+  (``cost_source``).
 - A **program's** benefits are all of its benefits (dis-benefits subtract), its costs those of its projects; a
   **project's** benefits are those its milestones enable, each in full (a benefit needs all its enabling
   milestones, so every enabling project is necessary for all of it).
@@ -91,11 +91,21 @@ def spread(cost: Decimal, start: date, finish: date) -> dict[date, Decimal]:
     return out
 
 
-def project_costs(project_ids: list[int], valuation: date) -> tuple[dict[int, list[Decimal]], dict[int, str]]:
-    """Monthly cost flows per project (its plan's task costs) and where they came from (one query)."""
+def project_costs(project_ids: list[int], valuation: date, budgets: dict[int, list[tuple[date, Decimal]]] | None = None,
+                  ) -> tuple[dict[int, list[Decimal]], dict[int, str]]:
+    """Monthly cost flows per project and where they came from: ``budgets`` (project -> (month, amount) of its
+    finance budget lines) where a project has any, else its plan's task costs (one query)."""
     flows: dict[int, list[Decimal]] = defaultdict(list)
     source: dict[int, str] = {}
-    tasks = (Task.objects.filter(project_id__in=project_ids, is_summary=False,
+    for pid, lines in (budgets or {}).items():
+        if pid not in project_ids or not lines:
+            continue
+        source[pid] = "finance budget"
+        for month, amount in lines:
+            per = [Decimal(0)] * (period(valuation, month) + 1)
+            per[-1] = amount
+            _add(flows[pid], per)
+    tasks = (Task.objects.filter(project_id__in=[p for p in project_ids if p not in source], is_summary=False,
                                  cost__isnull=False, start__isnull=False, finish__isnull=False)
              .values_list("project_id", "cost", "start", "finish"))
     for pid, cost, start, finish in tasks:
@@ -132,20 +142,21 @@ def _appraise(benefits: list[Decimal], costs: list[Decimal], settings: BenefitSe
 
 
 def program_value(program: Program, benefits: list[Benefit], project_ids: list[int],
-                  settings: BenefitSettings) -> Value:
+                  settings: BenefitSettings, budgets: dict | None = None) -> Value:
     total: list[Decimal] = []
     for benefit in benefits:
         _add(total, benefit_flows(benefit, settings.valuation_date), -1 if benefit.is_disbenefit else 1)
-    costs_by_project, sources = project_costs(project_ids, settings.valuation_date)
+    costs_by_project, sources = project_costs(project_ids, settings.valuation_date, budgets)
     costs: list[Decimal] = []
     for flows in costs_by_project.values():
         _add(costs, flows)
     return _appraise(total, costs, settings, ", ".join(sorted(set(sources.values()))) or "no projects")
 
 
-def projects_value(projects: list[Project], benefits: list[Benefit], settings: BenefitSettings) -> dict[int, Value]:
+def projects_value(projects: list[Project], benefits: list[Benefit], settings: BenefitSettings,
+                   budgets: dict | None = None) -> dict[int, Value]:
     """Each project's value from the benefits its milestones enable (``benefits`` with milestones prefetched)."""
-    costs_by_project, sources = project_costs([p.pk for p in projects], settings.valuation_date)
+    costs_by_project, sources = project_costs([p.pk for p in projects], settings.valuation_date, budgets)
     out = {}
     for project in projects:
         total: list[Decimal] = []

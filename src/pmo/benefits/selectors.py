@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, Sum
 
+from pmo.finance.selectors import budget_lines_for
 from pmo.planning.models import Task
 from pmo.portfolio.models import Program, Project
 from pmo.portfolio.selectors import projects_for
@@ -72,13 +73,24 @@ def risks_of(user, benefits: list[Benefit]) -> dict[int, list[engine_adapter.Ris
     return {b.pk: engine_adapter.benefit_risk(b, dates, settings) for b in benefits}
 
 
+def budget_lines(user, project_ids: list[int]) -> dict[int, list]:
+    """Project -> (month, amount) of its phased finance budget, as the user may see it (one query)."""
+    out: dict[int, list] = {}
+    rows = (budget_lines_for(user).filter(budget__project_id__in=project_ids).order_by()
+            .values("budget__project_id", "month").annotate(amount=Sum("amount")))
+    for row in rows:
+        out.setdefault(row["budget__project_id"], []).append((row["month"], row["amount"]))
+    return out
+
+
 def program_value(user, program: Program) -> tuple[engine_adapter.Value, list[tuple[Project, engine_adapter.Value]]]:
     """The program's appraisal and each of its visible projects' (benefits the user sees)."""
     settings = valuation_settings()
     benefits = list(benefits_for(user, program))
     projects = list(projects_for(user, program))
-    total = engine_adapter.program_value(program, benefits, [p.pk for p in projects], settings)
-    per_project = engine_adapter.projects_value(projects, benefits, settings)
+    budgets = budget_lines(user, [p.pk for p in projects])
+    total = engine_adapter.program_value(program, benefits, [p.pk for p in projects], settings, budgets)
+    per_project = engine_adapter.projects_value(projects, benefits, settings, budgets)
     return total, [(p, per_project[p.pk]) for p in projects]
 
 
@@ -119,7 +131,7 @@ def selection_inputs(user) -> dict:
     projects = list(projects_for(user).filter(pk__in=project_ids))
     settings = valuation_settings()
     benefits = list(benefits_for(user).filter(program__in={p.program_id for p in projects}))
-    values = engine_adapter.projects_value(projects, benefits, settings)
+    values = engine_adapter.projects_value(projects, benefits, settings, budget_lines(user, [p.pk for p in projects]))
     npv = {pk: v.appraisal.npv for pk, v in values.items()}
     exposure = {p.pk: Decimal(raid_selectors.exposure(
         raid_selectors.risks_for(user, raid_selectors.Scope(project=p)))["cost"]) for p in projects}

@@ -345,3 +345,26 @@ class ExchangeRate(GovernedModel):
     @property
     def crumb_parent(self):
         return None
+
+
+class EvmSnapshot(models.Model):
+    """A project's earned value figures as recorded at a status date (the CPI/SPI trend and the EV points of
+    the S-curve); recording the same date again replaces it. Written by ``services.status_record`` only."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="evm_snapshots")
+    status_date = models.DateField(validators=DATES)
+    bac = models.DecimalField(**MONEY)
+    pv = models.DecimalField(**MONEY)
+    ev = models.DecimalField(**MONEY)
+    ac = models.DecimalField(**MONEY)
+    eac = models.DecimalField(**MONEY, null=True)
+    recorded_at = models.DateTimeField(auto_now=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+
+    class Meta:
+        ordering = ["project_id", "status_date"]
+        constraints = [models.UniqueConstraint(fields=["project", "status_date"], name="finance_snapshot_unique_day")]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} at {self.status_date}"

@@ -23,6 +23,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 
+from pmo.core import audit
 from pmo.core.errors import StaleVersion
 from pmo.core.services import create_audited, delete_versioned, update_versioned
 from pmo.planning.models import Task
@@ -407,3 +408,24 @@ def cost_entry_delete(*, actor, entry: CostEntry, expected_version: int) -> None
     if entry.project.status in CLOSED_PROJECT_STATUSES:
         raise ValidationError({"project": f"project {entry.project.code} is closed: its costs are final"})
     delete_versioned(actor=actor, obj=entry, expected_version=expected_version)
+
+
+# --- status records -------------------------------------------------------------------------------------
+
+def status_record(*, actor, project: Project, status_date: date):
+    """Record the project's earned value figures at ``status_date`` (the trend's points); replaces that date's."""
+    from . import engine_adapter
+    from .models import EvmSnapshot
+
+    _visible(actor, project, "project")
+    _require_keeper(actor, project, "status records")
+    result = engine_adapter.project_evm(project, status_date)
+    c = result.cost
+    with transaction.atomic():
+        snapshot, created = EvmSnapshot.objects.update_or_create(
+            project=project, status_date=status_date,
+            defaults={"bac": c.bac, "pv": c.pv, "ev": c.ev, "ac": c.ac, "eac": c.eac_bottom_up,
+                      "recorded_by": actor if getattr(actor, "pk", None) else None})
+        audit.record(actor=actor, action="status_record", obj=project, before=None,
+                     after={"status_date": status_date.isoformat(), "pv": str(c.pv), "ev": str(c.ev), "ac": str(c.ac)})
+    return snapshot
