@@ -34,7 +34,7 @@ def test_demo_benefit_at_risk_from_a_slipped_milestone(demo):
     (task, planned, forecast), = p80.milestones
     assert (task.project.code, task.name) == ("DX-WF", "Go-live")
     assert (planned.year, planned.month) == (2027, 8) and (forecast.year, forecast.month) == (2027, 9)
-    assert p80.result.slip == 1 and p80.result.value_lost == Decimal(85000)
+    assert p80.result.slip == 1 and p80.result.value_lost == Decimal(150000)
     assert p80.result.npv_lost > 0
     response = Client()
     response.force_login(steering)

@@ -39,8 +39,8 @@ def _months(n: int, amount: int) -> list[str]:
 BENEFITS = {
     "DX": [
         ("Staff time released by case workflows", "non_cash", "staff time released per month", "EUR", "increase",
-         0, 85000, date(2027, 1, 1), date(2028, 6, 30), "Director of Operations", ("DX-WF", "Go-live"),
-         date(2027, 9, 1), _months(40, 85000), [], False, None),
+         0, 150000, date(2027, 1, 1), date(2028, 6, 30), "Director of Operations", ("DX-WF", "Go-live"),
+         date(2027, 9, 1), _months(40, 150000), [], False, None),
         ("Legacy intranet and file-server licences retired", "cash_releasing", "licence cost per month", "EUR",
          "decrease", 14000, 2000, date(2026, 5, 1), date(2027, 6, 30), "Head of IT Service Delivery",
          ("DX-INTRA", "Go-live"), date(2027, 3, 1), _months(46, 12000), [], False, None),

@@ -217,13 +217,13 @@ def benefit_risk(benefit: Benefit, dates: dict[int, MilestoneDates], settings: B
     flows = benefit_flows(benefit, settings.valuation_date)
     out = []
     schedule = [(r.task, r.planned, r.current or r.planned) for r in rows]
-    out.append(Risk("schedule", "current schedule against the baseline",
+    out.append(Risk("schedule", "current schedule",
                     engine.benefit_at_risk(flows, [(p, f) for _t, p, f in schedule], horizon=settings.horizon_months,
                                            annual_rate=settings.discount_rate, frequency=MONTHLY), schedule))
     if any(r.p80 for r in rows):
         p80 = [(r.task, r.planned, r.p80 or r.current or r.planned) for r in rows]
         run_id = next(r.run_id for r in rows if r.run_id)
-        out.append(Risk("p80", f"P80 of simulation #{run_id} against the baseline",
+        out.append(Risk("p80", f"P80 of simulation #{run_id}",
                         engine.benefit_at_risk(flows, [(p, f) for _t, p, f in p80], horizon=settings.horizon_months,
                                                annual_rate=settings.discount_rate, frequency=MONTHLY), p80, run_id))
     return out

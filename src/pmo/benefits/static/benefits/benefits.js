@@ -37,9 +37,10 @@ document.addEventListener("DOMContentLoaded", function () {
     }
     if (charts.risk) {
       lines("risk-chart", charts.risk.labels, [
-        { name: "planned", type: "bar", data: charts.risk.planned, itemStyle: { color: "#1f4e79" } },
-        { name: "forecast after the slip", type: "bar", data: charts.risk.forecast,
-          itemStyle: { color: "#c2410c", decal: { symbol: "rect", dashArrayX: [1, 0], dashArrayY: [2, 3], rotation: 0.8 } } },
+        { name: "planned", type: "line", step: "end", data: charts.risk.planned, showSymbol: false,
+          lineStyle: { color: "#1f4e79", width: 2 }, itemStyle: { color: "#1f4e79" } },
+        { name: "forecast after the slip", type: "line", step: "end", data: charts.risk.forecast, showSymbol: false,
+          lineStyle: { color: "#c2410c", width: 2, type: "dashed" }, itemStyle: { color: "#c2410c" } },
       ], "value per month");
     }
   }
