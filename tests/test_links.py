@@ -26,6 +26,7 @@ from .planning import matrix as planning_matrix
 from .procurement import matrix as procurement_matrix
 from .raid import matrix as raid_matrix
 from .resources import matrix as resources_matrix
+from .stakeholders import matrix as stakeholders_matrix
 
 LINK = re.compile(r'(?:href|hx-get)="([^"#]*)"')
 #: query parameters that only re-sort, page or zoom a page already crawled
@@ -43,6 +44,7 @@ def populate(world) -> None:
         resources_matrix.targets(world, scope)  # the pool, an assignment and open demand
         procurement_matrix.targets(world, scope)  # a vendor, a contract and a payment on a schedule milestone
         benefits_matrix.targets(world, scope)  # a benefit on a milestone, a map node and arrow, selection objects
+        stakeholders_matrix.targets(world, scope)  # a group, a stakeholder, an assessment, an action, RACI rows
         baseline = found["baseline"]
         BaselineTask.objects.bulk_create([BaselineTask(baseline=baseline, task=t, name=t.name, start=date(2026, 3, 2),
                                                        finish=date(2026, 3, 6), duration=t.duration)

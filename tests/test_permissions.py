@@ -20,6 +20,7 @@ from .planning import matrix as planning_matrix
 from .procurement import matrix as procurement_matrix
 from .raid import matrix as raid_matrix
 from .resources import matrix as resources_matrix
+from .stakeholders import matrix as stakeholders_matrix
 
 MATRIX = """
 name                        method url                                  director analyst coordinator program_manager steering project_manager anonymous
@@ -438,6 +439,54 @@ api:delete_candidate         DELETE /api/v1/candidates/{candidate}       204    
 api:list_selection_scenarios GET    /api/v1/selection-scenarios          200      200     200         200             200      200             401
 api:start_selection_scenario POST   /api/v1/selection-scenarios          202      202     403         403             202      403             401
 api:get_selection_scenario   GET    /api/v1/selection-scenarios/{scenario} 200    200     200         404             200      404             401
+stakeholders:register        GET    /stakeholders/                       200      200     200         200             200      200             302
+stakeholders:export          GET    /stakeholders/export/                200      200     200         200             200      200             302
+stakeholders:program         GET    /stakeholders/programs/{program}/    200/200  200/200 200/404     200/404         200/404  200/404         302
+stakeholders:engagement      GET    /stakeholders/programs/{program}/engagement/ 200/200 200/200 200/404 200/404     200/404  200/404         302
+stakeholders:stakeholder_create GET /stakeholders/programs/{program}/new/ 200/200 403/403 200/404     200/404         403/404  403/404         302
+stakeholders:stakeholder_create POST /stakeholders/programs/{program}/new/ 302/302 403/403 302/404    302/404         403/404  403/404         302
+stakeholders:group_create    GET    /stakeholders/programs/{program}/groups/new/ 200/200 403/403 200/404 200/404     403/404  403/404         302
+stakeholders:group_create    POST   /stakeholders/programs/{program}/groups/new/ 302/302 403/403 302/404 302/404     403/404  403/404         302
+stakeholders:group_detail    GET    /stakeholders/groups/{sh_group}/     200/200  200/200 200/404     200/404         200/404  200/404         302
+stakeholders:group_edit      GET    /stakeholders/groups/{sh_group}/edit/ 200/200 403/403 200/404     200/404         403/404  403/404         302
+stakeholders:group_edit      POST   /stakeholders/groups/{sh_group}/edit/ 302/302 403/403 302/404     302/404         403/404  403/404         302
+stakeholders:stakeholder_detail GET /stakeholders/{stakeholder}/         200/200  200/200 200/404     200/404         200/404  200/404         302
+stakeholders:stakeholder_edit GET   /stakeholders/{stakeholder}/edit/    200/200  403/403 200/404     200/404         403/404  403/404         302
+stakeholders:stakeholder_edit POST  /stakeholders/{stakeholder}/edit/    302/302  403/403 302/404     302/404         403/404  403/404         302
+stakeholders:stakeholder_delete POST /stakeholders/{stakeholder}/delete/ 302/302  403/403 302/404     302/404         403/404  403/404         302
+stakeholders:assessment_create GET  /stakeholders/{stakeholder}/assessments/new/ 200/200 403/403 200/404 200/404   403/404  403/404         302
+stakeholders:assessment_create POST /stakeholders/{stakeholder}/assessments/new/ 302/302 403/403 302/404 302/404   403/404  403/404         302
+stakeholders:action_create   GET    /stakeholders/{stakeholder}/actions/new/ 200/200 403/403 200/404   200/404         403/404  403/404         302
+stakeholders:action_create   POST   /stakeholders/{stakeholder}/actions/new/ 302/302 403/403 302/404   302/404         403/404  403/404         302
+stakeholders:action_detail   GET    /stakeholders/actions/{sh_action}/   200/200  200/200 200/404     200/404         200/404  200/404         302
+stakeholders:action_edit     GET    /stakeholders/actions/{sh_action}/edit/ 200/200 403/403 200/404   200/404         403/404  403/404         302
+stakeholders:action_edit     POST   /stakeholders/actions/{sh_action}/edit/ 302/302 403/403 302/404   302/404         403/404  403/404         302
+stakeholders:raci            GET    /stakeholders/projects/{project}/raci/ 200/200 200/200 200/404    200/404         200/404  200/404         302
+stakeholders:raci            POST   /stakeholders/projects/{project}/raci/ 302/302 403/403 302/404    302/404         403/404  302/404         302
+api:list_stakeholders       GET    /api/v1/stakeholders                 200      200     200         200             200      200             401
+api:create_stakeholder      POST   /api/v1/stakeholders                 201/201  403/403 201/422     201/422         403/422  403/422         401
+api:get_stakeholder         GET    /api/v1/stakeholders/{stakeholder}   200/200  200/200 200/404     200/404         200/404  200/404         401
+api:update_stakeholder      PATCH  /api/v1/stakeholders/{stakeholder}   200/200  403/403 200/404     200/404         403/404  403/404         401
+api:delete_stakeholder      DELETE /api/v1/stakeholders/{stakeholder}   204/204  403/403 204/404     204/404         403/404  403/404         401
+api:list_stakeholder_groups GET    /api/v1/stakeholder-groups           200      200     200         200             200      200             401
+api:create_stakeholder_group POST  /api/v1/stakeholder-groups           201/201  403/403 201/422     201/422         403/422  403/422         401
+api:get_stakeholder_group   GET    /api/v1/stakeholder-groups/{sh_group} 200/200 200/200 200/404     200/404         200/404  200/404         401
+api:update_stakeholder_group PATCH /api/v1/stakeholder-groups/{sh_group} 200/200 403/403 200/404     200/404         403/404  403/404         401
+api:delete_stakeholder_group DELETE /api/v1/stakeholder-groups/{sh_group} 204/204 403/403 204/404    204/404         403/404  403/404         401
+api:list_engagement_assessments GET /api/v1/engagement-assessments      200      200     200         200             200      200             401
+api:create_engagement_assessment POST /api/v1/engagement-assessments    201/201  403/403 201/422     201/422         403/422  403/422         401
+api:get_engagement_assessment GET  /api/v1/engagement-assessments/{sh_assessment} 200/200 200/200 200/404 200/404  200/404  200/404         401
+api:update_engagement_assessment PATCH /api/v1/engagement-assessments/{sh_assessment} 200/200 403/403 200/404 200/404 403/404 403/404    401
+api:delete_engagement_assessment DELETE /api/v1/engagement-assessments/{sh_assessment} 204/204 403/403 204/404 204/404 403/404 403/404   401
+api:list_engagement_actions GET    /api/v1/engagement-actions           200      200     200         200             200      200             401
+api:create_engagement_action POST  /api/v1/engagement-actions           201/201  403/403 201/422     201/422         403/422  403/422         401
+api:get_engagement_action   GET    /api/v1/engagement-actions/{sh_action} 200/200 200/200 200/404    200/404         200/404  200/404         401
+api:update_engagement_action PATCH /api/v1/engagement-actions/{sh_action} 200/200 403/403 200/404    200/404         403/404  403/404         401
+api:delete_engagement_action DELETE /api/v1/engagement-actions/{sh_action} 204/204 403/403 204/404   204/404         403/404  403/404         401
+api:power_interest_grid     GET    /api/v1/programs/{program}/power-interest-grid 200/200 200/200 200/404 200/404    200/404  200/404         401
+api:engagement_gap          GET    /api/v1/programs/{program}/engagement-gap 200/200 200/200 200/404 200/404         200/404  200/404         401
+api:get_raci                GET    /api/v1/projects/{project}/raci      200/200  200/200 200/404     200/404         200/404  200/404         401
+api:set_raci                PUT    /api/v1/projects/{project}/raci      200/200  403/403 200/404     200/404         403/404  200/404         401
 """
 
 
@@ -527,6 +576,8 @@ def _request_data(world, name: str, method: str, scope: str, role: str):
         return finance_matrix.request_data(world, name, scope)
     if resources_matrix.is_resources(name):
         return resources_matrix.request_data(world, name, scope)
+    if stakeholders_matrix.is_stakeholders(name):
+        return stakeholders_matrix.request_data(world, name, scope)
     return None
 
 
@@ -546,16 +597,19 @@ def test_role_matrix(world, name, method, url, role, scope, expected):
                       **resources_matrix.ids(world, scope, url),
                       membership=membership.pk, **planning_matrix.url_ids(planning),
                       **finance_matrix.ids(world, scope, url), **procurement_matrix.ids(world, scope, url),
-                      **benefits_matrix.ids(world, scope, url))
+                      **benefits_matrix.ids(world, scope, url),
+                      **stakeholders_matrix.ids(world, scope, url))
     data = _request_data(world, name, method, scope, role)
     headers = {}
     if method in {"PATCH", "DELETE"} and path.startswith("/api/"):
         obj = planning_matrix.versioned(name, planning) or (target["program"] if "program" in name
                                                             else target["project"])
-        obj = (benefits_matrix.etag_object(world, scope, name) or raid_matrix.etag_object(world, scope, name)
-               or finance_matrix.etag_object(world, scope, name) or procurement_matrix.etag_object(world, scope, name) or resources_matrix.etag_object(world, scope, name)
-               or obj)
+        obj = (benefits_matrix.etag_object(world, scope, name) or raid_matrix.etag_object(world, scope, name) or finance_matrix.etag_object(world, scope, name)
+               or procurement_matrix.etag_object(world, scope, name) or resources_matrix.etag_object(world, scope, name)
+               or stakeholders_matrix.etag_object(world, scope, name) or obj)
         headers["HTTP_IF_MATCH"] = f'"{obj.version}"'
+    elif method == "PUT" and stakeholders_matrix.is_stakeholders(name):
+        headers["HTTP_IF_MATCH"] = f'"{stakeholders_matrix.etag_object(world, scope, name).version}"'
     elif method == "POST" and path.startswith("/api/") and procurement_matrix.is_action(name):
         headers["HTTP_IF_MATCH"] = f'"{procurement_matrix.etag_object(world, scope, name).version}"'
     if path.startswith("/api/"):

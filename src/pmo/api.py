@@ -12,6 +12,7 @@ from pmo.portfolio.api import router as portfolio_router
 from pmo.procurement.api import router as procurement_router
 from pmo.raid.api import router as raid_router
 from pmo.resources.api import router as resources_router
+from pmo.stakeholders.api import router as stakeholders_router
 
 api = build_api(auth=[BearerToken(), django_auth])
 api.add_router("", accounts_router)
@@ -22,3 +23,4 @@ api.add_router("", raid_router)
 api.add_router("", finance_router)
 api.add_router("", procurement_router)
 api.add_router("", benefits_router)
+api.add_router("", stakeholders_router)

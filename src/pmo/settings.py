@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "pmo.raid",
     "pmo.procurement",
     "pmo.benefits",
+    "pmo.stakeholders",
 ]
 
 MIDDLEWARE = [

@@ -20,6 +20,7 @@ from pmo.portfolio.models import Program, Project
 from pmo.procurement.models import Contract, Invoice, PaymentMilestone, PurchaseOrder
 from pmo.raid.models import Assumption, Escalation, Issue, Risk, RiskAction, SimulationRun
 from pmo.resources.models import Assignment
+from pmo.stakeholders.models import EngagementAction, Stakeholder
 
 from ..test_permissions import MATRIX
 from .conftest import SCREENSHOTS, login
@@ -35,10 +36,12 @@ FRAGMENTS = {"raid:cell": "raid:project_log", "raid:run_progress": "raid:run_det
 #: route -> what shows that a page drawn by script is ready to check
 READY = {"api:openapi-view": ".opblock", "raid:run_detail": "#cost-chart canvas", "raid:run_compare": "canvas",
          "benefits:map": "#benefits-map canvas", "benefits:scenario_detail": "#frontier-chart canvas",
-         "benefits:benefit_detail": "#risk-chart canvas"}
+         "benefits:benefit_detail": "#risk-chart canvas",
+         "stakeholders:program": "#grid-chart canvas", "stakeholders:engagement": "#gap-chart canvas",
+         "stakeholders:stakeholder_detail": "#history-chart canvas"}
 
 #: routes that answer a file (an Excel download), not a page: nothing for axe to check
-DOWNLOADS = {"procurement:export"}
+DOWNLOADS = {"procurement:export", "stakeholders:export"}
 
 #: (route, rule) -> why the rule does not apply to that page
 ALLOWED: dict[tuple[str, str], str] = {}
@@ -91,6 +94,9 @@ def _targets() -> dict[str, object]:
         "objective": Objective.objects.order_by("pk").first().pk,
         "candidate": Candidate.objects.order_by("pk").first().pk,
         "scenario": SelectionScenario.objects.order_by("pk").first().pk,
+        "stakeholder": Stakeholder.objects.filter(program=program, group__isnull=False).order_by("pk").first().pk,
+        "sh_group": Stakeholder.objects.filter(program=program, group__isnull=False).order_by("pk").first().group_id,
+        "sh_action": EngagementAction.objects.filter(stakeholder__program=program).order_by("pk").first().pk,
     }
     assignment = Assignment.objects.filter(task__project=project, resource__kind="person").select_related(
         "resource").order_by("pk").first()
@@ -130,7 +136,8 @@ def _show_fragment(page, live_server, url: str) -> None:
 TARGET_KEYS = {"program", "project", "run", "task", "dependency", "baseline", "calendar", "interface", "risk",
                "action", "issue", "assumption", "escalation", "fin_budget", "fin_line", "fin_change", "fin_cost",
                "fin_account", "contract", "vendor", "payment", "order", "line", "invoice", "assignment", "res_task",
-               "resource", "team", "organisation", "skill", "benefit", "objective", "candidate", "scenario"}
+               "resource", "team", "organisation", "skill", "benefit", "objective", "candidate", "scenario",
+               "stakeholder", "sh_group", "sh_action"}
 
 
 def test_every_get_page_has_an_accessibility_check():

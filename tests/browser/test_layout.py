@@ -15,6 +15,7 @@ from pmo.portfolio.models import Program, Project
 from pmo.procurement.models import Contract, Invoice
 from pmo.raid.models import Issue, Risk, SimulationRun
 from pmo.resources.models import Assignment
+from pmo.stakeholders.models import Stakeholder
 
 from .conftest import SCREENSHOTS, login
 
@@ -59,6 +60,9 @@ def _pages() -> dict[str, str]:
         "benefit": Benefit.objects.get(program=dx, title="Staff time released by case workflows").get_absolute_url(),
         "selection": "/benefits/selection/",
         "scenario": SelectionScenario.objects.order_by("pk").first().get_absolute_url(),
+        "stakeholders": "/stakeholders/", "stakeholder-grid": f"/stakeholders/programs/{dx.pk}/",
+        "engagement": f"/stakeholders/programs/{dx.pk}/engagement/", "raci": f"/stakeholders/projects/{iam.pk}/raci/",
+        "stakeholder": Stakeholder.objects.filter(program=dx, name="Works council").first().get_absolute_url(),
     }
 
 

@@ -222,7 +222,7 @@ def budget_change_request(*, actor, budget: Budget, amount, reason: str,
     if not reason or not reason.strip():
         raise ValidationError({"reason": "say why the budget changes"})
     with transaction.atomic():
-        budget = Budget.objects.select_for_update().select_related("program").get(pk=budget.pk)
+        budget = Budget.objects.select_for_update(of=("self",)).select_related("program").get(pk=budget.pk)
         if expected_version is not None and budget.version != expected_version:
             raise StaleVersion(budget.version)
         if budget.approved + amount < 0:
