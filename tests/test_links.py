@@ -21,6 +21,7 @@ from pmo.raid.models import Escalation, Issue, RiskAction
 
 from .benefits import matrix as benefits_matrix
 from .conftest import ROLE_USERS, client_for
+from .documents import matrix as documents_matrix
 from .finance import matrix as finance_matrix
 from .planning import matrix as planning_matrix
 from .procurement import matrix as procurement_matrix
@@ -44,6 +45,9 @@ def populate(world) -> None:
         resources_matrix.targets(world, scope)  # the pool, an assignment and open demand
         procurement_matrix.targets(world, scope)  # a vendor, a contract and a payment on a schedule milestone
         benefits_matrix.targets(world, scope)  # a benefit on a milestone, a map node and arrow, selection objects
+        documents_matrix.make_document(world.own("program") if scope == "own" else world.other("program"),
+                                       world.users["director"], title="Program charter")
+        documents_matrix.targets(world, scope)  # a project document with its version
         stakeholders_matrix.targets(world, scope)  # a group, a stakeholder, an assessment, an action, RACI rows
         baseline = found["baseline"]
         BaselineTask.objects.bulk_create([BaselineTask(baseline=baseline, task=t, name=t.name, start=date(2026, 3, 2),

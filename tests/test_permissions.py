@@ -15,6 +15,7 @@ from pmo.accounts.services import api_token_create
 
 from .benefits import matrix as benefits_matrix
 from .conftest import ROLES, client_for
+from .documents import matrix as documents_matrix
 from .finance import matrix as finance_matrix
 from .planning import matrix as planning_matrix
 from .procurement import matrix as procurement_matrix
@@ -339,6 +340,27 @@ api:create_payment_milestone POST   /api/v1/payment-milestones           201/201
 api:get_payment_milestone    GET    /api/v1/payment-milestones/{payment} 200/200  200/200 200/404     200/404         200/404  200/404         401
 api:update_payment_milestone PATCH  /api/v1/payment-milestones/{payment} 200/200  403/403 403/404     200/404         403/404  200/404         401
 api:delete_payment_milestone DELETE /api/v1/payment-milestones/{payment} 204/204  403/403 403/404     204/404         403/404  204/404         401
+documents:search             GET    /documents/                          200      200     200         200             200      200             302
+documents:program_documents  GET    /documents/programs/{program}/       200/200  200/200 200/404     200/404         200/404  200/404         302
+documents:project_documents  GET    /documents/projects/{project}/       200/200  200/200 200/404     200/404         200/404  200/404         302
+documents:document_create    GET    /documents/new/project/{project}/    200/200  403/403 200/404     200/404         403/404  200/404         302
+documents:document_create    POST   /documents/new/project/{project}/    302/302  403/403 302/404     302/404         403/404  302/404         302
+documents:document_detail    GET    /documents/{document}/               200/200  200/200 200/404     200/404         200/404  200/404         302
+documents:document_edit      GET    /documents/{document}/edit/          200/200  403/403 200/404     200/404         403/404  200/404         302
+documents:document_edit      POST   /documents/{document}/edit/          302/302  403/403 302/404     302/404         403/404  302/404         302
+documents:document_delete    GET    /documents/{document}/delete/        200/200  403/403 200/404     200/404         403/404  200/404         302
+documents:document_delete    POST   /documents/{document}/delete/        302/302  403/403 302/404     302/404         403/404  302/404         302
+documents:version_create     GET    /documents/{document}/versions/new/  200/200  403/403 200/404     200/404         403/404  200/404         302
+documents:version_create     POST   /documents/{document}/versions/new/  302/302  403/403 302/404     302/404         403/404  302/404         302
+documents:version_download   GET    /documents/versions/{docversion}/download/ 200/200 200/200 200/404 200/404      200/404  200/404         302
+api:list_documents           GET    /api/v1/documents                    200      200     200         200             200      200             401
+api:create_document          POST   /api/v1/documents                    201/201  403/403 201/422     201/422         403/422  201/422         401
+api:get_document             GET    /api/v1/documents/{document}         200/200  200/200 200/404     200/404         200/404  200/404         401
+api:update_document          PATCH  /api/v1/documents/{document}         200/200  403/403 200/404     200/404         403/404  200/404         401
+api:delete_document          DELETE /api/v1/documents/{document}         204/204  403/403 204/404     204/404         403/404  204/404         401
+api:list_document_versions   GET    /api/v1/documents/{document}/versions 200/200 200/200 200/404     200/404         200/404  200/404         401
+api:create_document_version  POST   /api/v1/documents/{document}/versions 201/201 403/403 201/404     201/404         403/404  201/404         401
+api:download_document_version GET   /api/v1/document-versions/{docversion}/download 200/200 200/200 200/404 200/404 200/404 200/404          401
 procurement:inbox            GET    /procurement/inbox/                  200      200     200         200             200      200             302
 procurement:order_create     GET    /procurement/projects/{project}/orders/new/ 200/200 403/403 403/404 200/404      403/404  200/404         302
 procurement:order_create     POST   /procurement/projects/{project}/orders/new/ 302/302 403/403 403/404 302/404      403/404  302/404         302
@@ -570,6 +592,8 @@ def _request_data(world, name: str, method: str, scope: str, role: str):
         return planning_matrix.request_data(world, name, scope)
     if procurement_matrix.is_procurement(name):
         return procurement_matrix.request_data(world, name, scope)
+    if documents_matrix.is_documents(name):
+        return documents_matrix.request_data(world, name, scope)
     if raid_matrix.is_raid(name):
         return raid_matrix.request_data(world, name, scope)
     if finance_matrix.is_finance(name):
@@ -598,7 +622,7 @@ def test_role_matrix(world, name, method, url, role, scope, expected):
                       membership=membership.pk, **planning_matrix.url_ids(planning),
                       **finance_matrix.ids(world, scope, url), **procurement_matrix.ids(world, scope, url),
                       **benefits_matrix.ids(world, scope, url),
-                      **stakeholders_matrix.ids(world, scope, url))
+                      **documents_matrix.ids(world, scope, url), **stakeholders_matrix.ids(world, scope, url))
     data = _request_data(world, name, method, scope, role)
     headers = {}
     if method in {"PATCH", "DELETE"} and path.startswith("/api/"):
@@ -607,12 +631,15 @@ def test_role_matrix(world, name, method, url, role, scope, expected):
         obj = (benefits_matrix.etag_object(world, scope, name) or raid_matrix.etag_object(world, scope, name) or finance_matrix.etag_object(world, scope, name)
                or procurement_matrix.etag_object(world, scope, name) or resources_matrix.etag_object(world, scope, name)
                or stakeholders_matrix.etag_object(world, scope, name) or obj)
+        obj = documents_matrix.etag_object(world, scope, name) or obj
         headers["HTTP_IF_MATCH"] = f'"{obj.version}"'
     elif method == "PUT" and stakeholders_matrix.is_stakeholders(name):
         headers["HTTP_IF_MATCH"] = f'"{stakeholders_matrix.etag_object(world, scope, name).version}"'
     elif method == "POST" and path.startswith("/api/") and procurement_matrix.is_action(name):
         headers["HTTP_IF_MATCH"] = f'"{procurement_matrix.etag_object(world, scope, name).version}"'
-    if path.startswith("/api/"):
+    if name in documents_matrix.MULTIPART:
+        response = client.post(path, data, **headers)
+    elif path.startswith("/api/"):
         response = client.generic(method, path, data=_json(data), content_type="application/json", **headers)
     elif method == "POST":
         response = client.post(path, data or {})

@@ -14,6 +14,7 @@ urlpatterns = [
     path("resources/", include("pmo.resources.urls")),
     path("procurement/", include("pmo.procurement.urls")),
     path("benefits/", include("pmo.benefits.urls")),
+    path("documents/", include("pmo.documents.urls")),
     path("stakeholders/", include("pmo.stakeholders.urls")),
     path("", include("pmo.portfolio.urls")),
     path("", include("pmo.planning.urls")),

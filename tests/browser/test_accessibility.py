@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from pmo.benefits.models import Benefit, Candidate, Objective, SelectionScenario
+from pmo.documents.models import Document
 from pmo.finance.models import Budget, BudgetChange, BudgetLine, ControlAccount, CostEntry
 from pmo.planning.models import Baseline, Calendar, Dependency, Interface, Task
 from pmo.portfolio.models import Program, Project
@@ -41,7 +42,7 @@ READY = {"api:openapi-view": ".opblock", "raid:run_detail": "#cost-chart canvas"
          "stakeholders:stakeholder_detail": "#history-chart canvas"}
 
 #: routes that answer a file (an Excel download), not a page: nothing for axe to check
-DOWNLOADS = {"procurement:export", "stakeholders:export"}
+DOWNLOADS = {"procurement:export", "stakeholders:export", "documents:version_download"}
 
 #: (route, rule) -> why the rule does not apply to that page
 ALLOWED: dict[tuple[str, str], str] = {}
@@ -86,6 +87,7 @@ def _targets() -> dict[str, object]:
         "contract": Contract.objects.filter(project=project).order_by("pk").first().pk,
         "vendor": Contract.objects.filter(project=project).order_by("pk").first().vendor_id,
         "payment": PaymentMilestone.objects.filter(contract__project=project).order_by("pk").first().pk,
+        "document": Document.objects.filter(project=project).order_by("pk").first().pk,
         "order": PurchaseOrder.objects.filter(project=project).order_by("pk").first().pk,
         "line": PurchaseOrder.objects.filter(project=project).order_by("pk").first().lines.order_by("pk").first().pk,
         "invoice": Invoice.objects.filter(line__order__project=project, status="received").order_by("pk").first().pk,
@@ -137,7 +139,7 @@ TARGET_KEYS = {"program", "project", "run", "task", "dependency", "baseline", "c
                "action", "issue", "assumption", "escalation", "fin_budget", "fin_line", "fin_change", "fin_cost",
                "fin_account", "contract", "vendor", "payment", "order", "line", "invoice", "assignment", "res_task",
                "resource", "team", "organisation", "skill", "benefit", "objective", "candidate", "scenario",
-               "stakeholder", "sh_group", "sh_action"}
+               "stakeholder", "sh_group", "sh_action", "document"}
 
 
 def test_every_get_page_has_an_accessibility_check():

@@ -10,6 +10,7 @@ import re
 import pytest
 
 from pmo.benefits.models import Benefit, SelectionScenario
+from pmo.documents.models import Document
 from pmo.planning.models import Task
 from pmo.portfolio.models import Program, Project
 from pmo.procurement.models import Contract, Invoice
@@ -51,6 +52,9 @@ def _pages() -> dict[str, str]:
         "resource": Assignment.objects.filter(task__project=iam).order_by("pk").first().resource.get_absolute_url(),
         "procurement": "/procurement/", "vendors": "/procurement/?tab=vendors",
         "contract": contract.get_absolute_url(), "vendor": contract.vendor.get_absolute_url(),
+        "documents": "/documents/", "documents-search": "/documents/?q=charter",
+        "program-documents": f"/documents/programs/{dx.pk}/",
+        "document": Document.objects.filter(project=iam).order_by("pk").first().get_absolute_url(),
         "orders": "/procurement/?tab=orders", "invoices": "/procurement/?tab=invoices", "inbox": "/procurement/inbox/",
         "invoice": Invoice.objects.filter(line__order__project=iam, status="received").order_by("pk").last()
         .get_absolute_url(),

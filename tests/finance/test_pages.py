@@ -65,20 +65,24 @@ def test_api_evm_query_count_does_not_grow(world):
 
 @pytest.mark.parametrize(("url", "sheets"), [
     ("/finance/projects/{project}/?export=xlsx&status_date=2026-03-31",
-     {"Earned value", "By category", "By month", "By control account", "S-curve", "Cost entries", "Budget log"}),
+     {"Earned value", "By category", "By month", "By control account", "S-curve", "Cost entries", "Budget lines",
+      "Budget log"}),
     ("/finance/programs/{program}/?export=xlsx&status_date=2026-03-31",
-     {"Earned value", "By category", "By month", "By project", "S-curve", "Project budgets", "Budget log"}),
+     {"Earned value", "By category", "By month", "By project", "S-curve", "Project budgets", "Budget lines",
+      "Budget log"}),
     ("/finance/?export=xlsx&status_date=2026-03-31", {"Earned value", "Projects", "By program", "S-curve"}),
     ("/finance/rates/?export=xlsx", {"Rates"}),
+    ("/finance/control-accounts/{account}/?export=xlsx", {"Forecasts", "Cost entries"}),
 ])
 def test_every_finance_table_exports_to_excel(world, url, sheets):
     _grow(world, 3)
     client = client_for(world, "analyst")  # the PMO Analyst reads everything and exports
-    response = client.get(url.format(project=world.project_a1.pk, program=world.program_a.pk))
+    account = matrix.targets(world, "own")["fin_account"]
+    response = client.get(url.format(project=world.project_a1.pk, program=world.program_a.pk, account=account.pk))
     assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxmlformats")
     book = load_workbook(io.BytesIO(response.content))
     assert set(book.sheetnames) == sheets
-    if "Cost entries" in sheets:  # every entry, not only the page's newest
+    if "Cost entries" in sheets and "Budget log" in sheets:  # every entry, not only the page's newest
         assert book["Cost entries"].max_row - 1 == CostEntry.objects.filter(project=world.project_a1).count()
 
 

@@ -132,7 +132,7 @@ def _snapshots(director, project: Project) -> None:
     if not tasks or project.start is None:
         return
     rows = []
-    for end in [*_month_ends(project.start, STATUS_DATE - timedelta(days=1)), STATUS_DATE]:
+    for end in [*_month_ends(project.start, STATUS_DATE.replace(day=1) - timedelta(days=1)), STATUS_DATE]:
         if end < project.start + timedelta(days=20) and end != STATUS_DATE:
             continue
         result = engine_adapter.project_evm(project, end, period="month")

@@ -28,7 +28,21 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 from django.db import connection
-from django.db.models import BigIntegerField, DecimalField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import (
+    BigIntegerField,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Cast, Coalesce, Round
 
 from pmo.engine import evm
@@ -53,6 +67,24 @@ def _fetch(values_list) -> list[tuple]:
 
 def _days(values) -> np.ndarray:
     return np.asarray(values, dtype="datetime64[D]") if len(values) else np.zeros(0, "datetime64[D]")
+
+
+class EpochDay(Func):
+    """A date column as days since 1970-01-01 (an integer): the driver hands back ints, not date objects or
+    strings to parse, which at 200,000 rows is most of the fetch."""
+
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="CAST(julianday(%(expressions)s) - 2440587.5 AS INTEGER)",
+                           **extra)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="(%(expressions)s - DATE '1970-01-01')", **extra)
+
+
+def _epoch_days(values) -> np.ndarray:
+    return np.asarray(values, dtype=np.int64).astype("datetime64[D]") if len(values) else _days([])
 
 
 def _cents(expression) -> Cast:
@@ -92,24 +124,25 @@ class WorkPackages:
 
 
 def work_packages(project_ids) -> WorkPackages:
-    """One query: every costed leaf task of each project's latest baseline, with its current % complete."""
-    latest = (Baseline.objects.filter(project_id=OuterRef("baseline__project_id")).order_by("-created_at", "-pk")
-              .values("pk")[:1])
+    """One query: every costed leaf task of each project's latest baseline (the newest, by id), with its current
+    % complete. ``project_ids`` is a list of ids or a query of them (``projects.values("pk")``)."""
+    latest = (Baseline.objects.filter(project_id__in=project_ids).order_by().values("project_id")
+              .annotate(latest=Max("pk")).values("latest"))
     rows = (BaselineTask.objects
-            .filter(baseline__project_id__in=project_ids, baseline_id=Subquery(latest), cost__isnull=False,
-                    start__isnull=False, finish__isnull=False)
+            .filter(baseline_id__in=Subquery(latest), cost__isnull=False, start__isnull=False, finish__isnull=False)
             .filter(Q(task__isnull=True) | Q(task__is_summary=False))
             .order_by()
-            .values_list(Coalesce("task_id", -F("pk")), "baseline__project_id", "start", "finish",
-                         _cents("cost"),
-                         Coalesce("task__percent_complete", Value(Decimal(0)))))
+            .values_list(Coalesce("task_id", -F("pk")), "baseline__project_id", EpochDay("start"),
+                         EpochDay("finish"), _cents("cost"),
+                         Cast(Coalesce("task__percent_complete", Value(Decimal(0))), FloatField())))
     data = _fetch(rows)
     if not data:
         empty = np.zeros(0, np.int64)
         return WorkPackages(empty, empty, _days([]), _days([]), empty, np.zeros(0))
-    task, project, start, finish, budget, percent = zip(*data, strict=True)
-    return WorkPackages(np.asarray(task, np.int64), np.asarray(project, np.int64), _days(start), _days(finish),
-                        np.asarray(budget, np.int64), np.asarray(percent, np.float64))
+    columns = np.array(data, dtype=np.float64)  # ids, day numbers and cents stay below 2**53: exact
+    whole = columns[:, :5].astype(np.int64)
+    return WorkPackages(whole[:, 0], whole[:, 1], whole[:, 2].astype("datetime64[D]"),
+                        whole[:, 3].astype("datetime64[D]"), whole[:, 4], columns[:, 5])
 
 
 def _calendars(project_ids, first: date, last: date) -> tuple[dict[int, int | None], dict[int | None, WorkCalendar]]:
@@ -312,70 +345,69 @@ def rollup_evm(projects, status_date: date, *, by: str, currency: str | None = N
     """EVM of a set of projects rolled up ``by`` program (the portfolio) or project (a program).
 
     ``projects`` is a queryset of the projects to include (the caller's visible set). Each program's money
-    is converted to ``currency`` (default: the portfolio's) at the rate in force on the status date.
+    is converted to ``currency`` (default: the portfolio's) at the rate in force on the status date, rounded
+    to the cent per program (per project when ``by="project"``) before summing.
     """
     rows = list(projects.order_by("program__code", "code").values_list("pk", "code", "name", "program_id",
                                                                         "program__code", "program__currency"))
     ids = [r[0] for r in rows]
+    id_query = projects.order_by().values("pk")
     currency = currency or Portfolio.default().currency
     rates = rate_table()
     rate_of_program = {r[3]: rate_on(r[5], status_date, rates=rates) if r[5] != currency else Decimal(1)
                        for r in rows}
-    rate_of_project = {r[0]: rate_of_program[r[3]] for r in rows}
-    wp = work_packages(ids)
+    # the parts: programs or projects; each project's index and its part's index
+    keys = list(dict.fromkeys(r[3] if by == "program" else r[0] for r in rows))
+    part_index = {key: k for k, key in enumerate(keys)}
+    project_index = {pk: k for k, pk in enumerate(ids)}
+    part_of_project = np.asarray([part_index[r[3] if by == "program" else r[0]] for r in rows] or [0], np.int64)
+    program_of_key = {(r[3] if by == "program" else r[0]): r[3] for r in rows}
+    rate_of_part = [rate_of_program[program_of_key[key]] for key in keys]
+    n_parts = max(len(keys), 1)
+
+    wp = work_packages(id_query)
     first = min([status_date, *([wp.start.min().item()] if len(wp.task) else [])])
     last = max([status_date, *([wp.finish.max().item()] if len(wp.task) else [])])
     of_project, engines = _calendars(ids, first, last)
-    position = {pk: k for k, pk in enumerate(ids)}
-    n = len(ids)
-    account = np.asarray([position[p] for p in wp.project.tolist()], np.int64)
-    # PV: each calendar's projects spread on that calendar, one engine call per calendar
+    project_of_row = np.asarray([project_index[p] for p in wp.project.tolist()], np.int64)
+    part_of_row = part_of_project[project_of_row] if len(project_of_row) else project_of_row
+    # PV: the projects of each calendar spread on it (one engine call per calendar), accounts are the parts
     calendar_of_row = np.asarray([of_project[p] or 0 for p in wp.project.tolist()], np.int64)
-    budget_by_project = np.zeros(n, np.int64)
-    np.add.at(budget_by_project, account, wp.budget)
-    pv_days, pv_cents, pv_account = [], [], []
+    ledgers = []
     for cal in set(of_project.values()):
-        rows_k = np.flatnonzero(calendar_of_row == (cal or 0))
-        if not len(rows_k):
-            continue
-        base = evm.time_phase(engines[cal], wp.start[rows_k], wp.finish[rows_k], wp.budget[rows_k],
-                              account=account[rows_k], accounts=n)
-        pv_days.append(base.pv.day)
-        pv_cents.append(base.pv.cents)
-        pv_account.append(base.pv.account)
-    pv = evm.Ledger(np.concatenate(pv_days) if pv_days else _days([]),
-                    np.concatenate(pv_cents) if pv_cents else np.zeros(0, np.int64),
-                    np.concatenate(pv_account) if pv_account else np.zeros(0, np.int64), max(n, 1))
+        chosen = np.flatnonzero(calendar_of_row == (cal or 0))
+        if len(chosen):
+            ledgers.append(evm.time_phase(engines[cal], wp.start[chosen], wp.finish[chosen], wp.budget[chosen],
+                                          account=part_of_row[chosen], accounts=n_parts).pv)
+    pv = evm.Ledger(np.concatenate([x.day for x in ledgers]) if ledgers else _days([]),
+                    np.concatenate([x.cents for x in ledgers]) if ledgers else np.zeros(0, np.int64),
+                    np.concatenate([x.account for x in ledgers]) if ledgers else np.zeros(0, np.int64), n_parts)
     earned = wp.earned
-    ev_by_project = np.zeros(max(n, 1), np.int64)
-    np.add.at(ev_by_project, account, earned)
-    pv_by_project = pv.by_account(status_date)
-    ac_by_project = dict(CostEntry.objects.filter(project_id__in=ids, date__lte=status_date).order_by()
-                         .values_list("project_id").annotate(c=_cents(Sum("amount")))
-                         .values_list("project_id", "c"))
-    etc_adjustment = _forecast_adjustments(wp, earned, _latest_forecasts(ids, status_date))
-    # per project in its own currency, then converted per part (program or project) to the cent
-    groups: dict[int, Part] = {}
-    for k, (pk, code, name, program_id, program_code, _cur) in enumerate(rows):
-        bac, pvk, evk, ack = (int(budget_by_project[k]), int(pv_by_project[k]), int(ev_by_project[k]),
-                              int(ac_by_project.get(pk) or 0))
-        etc = bac - evk + etc_adjustment.get(pk, 0)
-        key, label = (program_id, program_code) if by == "program" else (pk, f"{code} {name}")
-        part = groups.setdefault(key, Part(key=key, label=label, currency=currency))
-        part.bac += bac
-        part.pv += pvk
-        part.ev += evk
-        part.ac += ack
-        part.etc += etc
-    program_of_part = {}
-    for pk, _c, _n, program_id, _pc, _cur in rows:
-        program_of_part[program_id if by == "program" else pk] = program_id
-    for key, part in groups.items():
-        rate = rate_of_program[program_of_part[key]]
+    bac_of_part = np.zeros(n_parts, np.int64)
+    np.add.at(bac_of_part, part_of_row, wp.budget)
+    ev_of_part = np.zeros(n_parts, np.int64)
+    np.add.at(ev_of_part, part_of_row, earned)
+    pv_of_part = pv.by_account(status_date)
+    # AC: summed in the database per (part, day) up to the status date; the curve and the totals from it
+    key_field = "program_id" if by == "program" else "project_id"
+    ac_rows = _fetch(CostEntry.objects.filter(project_id__in=id_query, date__lte=status_date).order_by()
+                     .values_list(key_field, EpochDay("date")).annotate(c=_cents(Sum("amount"))))
+    actual = evm.cost_ledger(_epoch_days([r[1] for r in ac_rows]), [int(r[2]) for r in ac_rows],
+                             account=[part_index[r[0]] for r in ac_rows], accounts=n_parts)
+    ac_of_part = actual.by_account()
+    adjustment = _forecast_adjustments(wp, earned, _latest_forecasts(id_query, status_date))
+    etc_of_part = bac_of_part - ev_of_part
+    for project_id, cents in adjustment.items():
+        etc_of_part[part_of_project[project_index[project_id]]] += cents
+    # each part in its own currency, converted once, to the cent
+    labels = {r[3] if by == "program" else r[0]: (r[4] if by == "program" else f"{r[1]} {r[2]}") for r in rows}
+    parts = []
+    for k, key in enumerate(keys):
+        rate = rate_of_part[k]
+        values = [int(v[k]) for v in (bac_of_part, pv_of_part, ev_of_part, ac_of_part, etc_of_part)]
         if rate != 1:
-            part.bac, part.pv, part.ev, part.ac, part.etc = (
-                _convert(v, rate) for v in (part.bac, part.pv, part.ev, part.ac, part.etc))
-    parts = list(groups.values())
+            values = [_convert(v, rate) for v in values]
+        parts.append(Part(key, labels[key], "", *values, currency=currency))
     totals = {name: sum(getattr(p, name) for p in parts) for name in ("bac", "pv", "ev", "ac", "etc")}
     cost = evm.cost_measures(**totals)
     # curves and the earned schedule on the default calendar's working days
@@ -383,48 +415,25 @@ def rollup_evm(projects, status_date: date, *, by: str, currency: str | None = N
     periods_day = evm.Periods.build(calendar, "day", pv.day.min().item() if len(pv.day) else status_date,
                                     max(last, status_date))
     periods = evm.Periods.build(calendar, period, periods_day.ends[0].item(), max(last, status_date))
-    pv_curve_day = _converted_curve(pv, periods_day, ids, rows, rate_of_program, by, through=None)
-    schedule = evm.schedule_measures(pv_curve_day, totals["ev"], periods_day.elapsed(status_date))
+    schedule = evm.schedule_measures(_converted(pv.cumulative(periods_day, by_account=True), rate_of_part),
+                                     totals["ev"], periods_day.elapsed(status_date))
     try:
         finish = None if schedule.ieac_t is None else periods_day.date_at(schedule.ieac_t)
     except (ValueError, OverflowError):
         finish = None
-    pv_curve = _converted_curve(pv, periods, ids, rows, rate_of_program, by, through=None)
-    ac_curve = _ac_curve(ids, rows, rate_of_program, periods, status_date)
-    points = _ev_points(periods, _snapshot_ev(ids, rate_of_project), status_date, totals["ev"])
+    pv_curve = _converted(pv.cumulative(periods, by_account=True), rate_of_part)
+    ac_curve = _converted(actual.cumulative(periods, through=status_date, by_account=True), rate_of_part)
+    rate_of_project = {r[0]: rate_of_program[r[3]] for r in rows}
+    points = _ev_points(periods, _snapshot_ev(id_query, rate_of_project), status_date, totals["ev"])
     return EvmResult(status_date=status_date, currency=currency, cost=cost, schedule=schedule, period=period,
                      series=_series(periods, pv_curve, ac_curve, points, status_date), parts=parts,
                      parts_label="Program" if by == "program" else "Project", forecast_finish=finish,
                      planned_finish=wp.finish.max().item() if len(wp.task) else None)
 
 
-def _converted_curve(ledger: evm.Ledger, periods: evm.Periods, ids, rows, rate_of_program, by, through) -> np.ndarray:
-    """Cumulative cents per period, each program's (or project's) curve converted and rounded, then summed."""
-    per_account = ledger.cumulative(periods, through=through, by_account=True)
-    if by == "project":
-        return per_account.sum(axis=0) if len(per_account) else np.zeros(len(periods), np.int64)
-    total = np.zeros(len(periods), np.int64)
-    by_program: dict[int, np.ndarray] = {}
-    for k, row in enumerate(rows):
-        by_program[row[3]] = by_program.get(row[3], 0) + per_account[k]
-    for program_id, curve in by_program.items():
-        rate = rate_of_program[program_id]
-        total += curve if rate == 1 else np.asarray([_convert(v, rate) for v in curve.tolist()], np.int64)
-    return total
-
-
-def _ac_curve(ids, rows, rate_of_program, periods: evm.Periods, status_date: date) -> np.ndarray:
-    """Cumulative actual cost per period through the status date: summed per (program, day) in the database."""
-    data = _fetch(CostEntry.objects.filter(project_id__in=ids, date__lte=status_date).order_by()
-                  .values_list("program_id", "date").annotate(c=_cents(Sum("amount"))))
-    programs = sorted({r[3] for r in rows})
-    index = {p: k for k, p in enumerate(programs)}
-    ledger = evm.cost_ledger(_days([r[1] for r in data]), [int(r[2]) for r in data],
-                             account=[index[r[0]] for r in data], accounts=max(len(programs), 1))
-    per_program = ledger.cumulative(periods, through=status_date, by_account=True)
-    total = np.zeros(len(periods), np.int64)
-    for program_id, k in index.items():
-        rate = rate_of_program[program_id]
-        curve = per_program[k]
-        total += curve if rate == 1 else np.asarray([_convert(v, rate) for v in curve.tolist()], np.int64)
+def _converted(curves: np.ndarray, rates: list[Decimal]) -> np.ndarray:
+    """The sum of the parts' cumulative curves (one row per part), each converted at its rate to the cent."""
+    total = np.zeros(curves.shape[1] if curves.ndim == 2 else 0, np.int64)
+    for k, rate in enumerate(rates):
+        total += curves[k] if rate == 1 else np.asarray([_convert(v, rate) for v in curves[k].tolist()], np.int64)
     return total

@@ -31,7 +31,7 @@ from .forms import (
     ForecastForm,
     RateForm,
 )
-from .models import Budget, finance_crumb
+from .models import Budget, BudgetLine, finance_crumb
 from .policies import (
     budget_change_policy,
     budget_line_policy,
@@ -200,7 +200,8 @@ def _project_context(request, project: Project, status: date) -> dict:
     return {"budget": budget, "result": result, "error": error, "summary": summary, "trend": trend,
             "entries": entries.order_by("-date", "-pk")[:RECENT_COSTS], "entry_count": entries.count(),
             "changes": budget.changes.select_related("created_by")[:20] if budget else [],
-            "accounts": selectors.control_accounts_for(request.user).filter(project=project)}
+            "accounts": selectors.control_accounts_for(request.user).filter(project=project),
+            **_lines_context(Budget.objects.filter(project=project))}
 
 
 @login_required
@@ -216,6 +217,7 @@ def project_finance(request, pk):
                          e.reference, e.task.name if e.task else ""]
                         for e in context["entries"].model.objects.filter(project=project)
                         .select_related("task").order_by("date", "pk")]))
+        sheets.append(_lines_sheet(Budget.objects.filter(project=project)))
         sheets.append(_log_sheet(context["changes"]))
         return workbook_response(f"{project.code}-finance", sheets)
     chart, chart_table = s_curve(result, f"{project.code} S-curve: PV, EV and AC with the EAC projection")
@@ -227,6 +229,22 @@ def project_finance(request, pk):
         "open_project": project.status not in services.CLOSED_PROJECT_STATUSES,
         "breadcrumbs": breadcrumbs(request.user, finance_crumb(project)),
     })
+
+
+MAX_LINES_SHOWN = 120
+
+
+def _lines_context(budgets) -> dict:
+    lines = BudgetLine.objects.filter(budget__in=budgets).select_related("budget__project", "budget__program")
+    return {"lines": lines.order_by("-month", "category", "pk")[:MAX_LINES_SHOWN], "line_count": lines.count()}
+
+
+def _lines_sheet(budgets) -> tuple[str, list[str], list[list]]:
+    lines = BudgetLine.objects.filter(budget__in=budgets).select_related("budget__project", "control_account__task")
+    return ("Budget lines", ["Budget", "Month", "Category", "CAPEX/OPEX", "Amount", "Control account", "Description"],
+            [[str(ln.budget), ln.month, ln.get_category_display(), ln.get_expenditure_display(), ln.amount,
+              str(ln.control_account) if ln.control_account else "", ln.description]
+             for ln in lines.order_by("budget_id", "month", "category", "pk")])
 
 
 def _log_sheet(changes) -> tuple[str, list[str], list[list]]:
@@ -256,6 +274,7 @@ def program_finance(request, pk):
         sheets.append(("Project budgets", ["Project", "Approved", "Contingency"],
                        [[p.code, project_budgets[p.pk].approved if p.pk in project_budgets else None,
                          project_budgets[p.pk].reserve if p.pk in project_budgets else None] for p in projects]))
+        sheets.append(_lines_sheet(budgets))
         sheets.append(_log_sheet(changes))
         return workbook_response(f"{program.code}-finance", sheets)
     chart, chart_table = s_curve(result, f"{program.code} S-curve: PV, EV and AC with the EAC projection")
@@ -266,6 +285,7 @@ def program_finance(request, pk):
         "project_budgets": [(p, project_budgets.get(p.pk)) for p in projects.order_by("code")],
         "chart": chart, "chart_table": chart_table, "trend_chart": trend_data, "trend_table": trend_table,
         "keeps": keeps_target(request.user, program), "breadcrumbs": breadcrumbs(request.user, finance_crumb(program)),
+        **_lines_context(budgets),
     })
 
 
@@ -287,7 +307,7 @@ def pmo_budget(request):
         sheets.append(_log_sheet(changes))
         return workbook_response("pmo-budget", sheets)
     return render(request, "finance/pmo_budget.html", {
-        "budget": budget, "summary": summary, "lines": lines, "changes": changes,
+        "budget": budget, "summary": summary, "lines": lines, "line_count": len(lines), "changes": changes,
         "keeps": keeps_target(request.user, None), "breadcrumbs": breadcrumbs(request.user, finance_crumb(None)),
     })
 
@@ -462,6 +482,12 @@ def control_account_detail(request, pk):
             messages.success(request, f"Forecast recorded: {forecast}.")
             return redirect(account)
     entries = selectors.cost_entries_for(request.user).filter(control_account=account)
+    if request.method == "GET" and request.GET.get("export") == "xlsx":
+        return workbook_response(f"{account.project.code}-control-account-{account.pk}", [
+            ("Forecasts", ["As of", "ETC", "Note"], [[f.as_of, f.etc, f.note] for f in account.forecasts.all()]),
+            ("Cost entries", ["Date", "Amount", "Category", "Kind", "Source", "Reference", "Task"],
+             [[e.date, e.amount, e.get_category_display(), e.get_kind_display(), e.get_source_display(), e.reference,
+               e.task.name if e.task else ""] for e in entries.order_by("date", "pk")])])
     status = 422 if form is not None and form.errors else 200
     response = detail_page(request, account, "finance/control_account_detail.html", {
         "account": account, "form": form, "forecasts": account.forecasts.select_related("created_by")[:50],
