@@ -19,6 +19,7 @@ from django.utils import timezone
 from pmo.planning.models import Baseline, BaselineTask, Calendar, CalendarException, Interface
 from pmo.raid.models import Escalation, Issue, RiskAction
 
+from .benefits import matrix as benefits_matrix
 from .conftest import ROLE_USERS, client_for
 from .documents import matrix as documents_matrix
 from .finance import matrix as finance_matrix
@@ -43,6 +44,7 @@ def populate(world) -> None:
         items = raid_matrix.targets(world, scope)
         resources_matrix.targets(world, scope)  # the pool, an assignment, open demand and a leveling proposal
         procurement_matrix.targets(world, scope)  # a vendor, a contract and a payment on a schedule milestone
+        benefits_matrix.targets(world, scope)  # a benefit on a milestone, a map node and arrow, selection objects
         documents_matrix.make_document(world.own("program") if scope == "own" else world.other("program"),
                                        world.users["director"], title="Program charter")
         documents_matrix.targets(world, scope)  # a project document with its version

@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from pmo.accounts.models import ApiToken
 from pmo.accounts.services import api_token_create
 
+from .benefits import matrix as benefits_matrix
 from .conftest import ROLES, client_for
 from .documents import matrix as documents_matrix
 from .finance import matrix as finance_matrix
@@ -405,6 +406,71 @@ api:delete_invoice           DELETE /api/v1/invoices/{invoice}           204/204
 api:approve_invoice          POST   /api/v1/invoices/{invoice}/approve   200/200  403/403 403/404     200/404         403/404  200/404         401
 api:pay_invoice              POST   /api/v1/invoices/{approved}/pay      200/200  403/403 403/404     200/404         403/404  200/404         401
 api:reject_invoice           POST   /api/v1/invoices/{invoice}/reject    200/200  403/403 403/404     200/404         403/404  200/404         401
+benefits:register            GET    /benefits/                           200      200     200         200             200      200             302
+benefits:program             GET    /benefits/programs/{program}/        200/200  200/200 200/404     200/404         200/404  200/404         302
+benefits:benefit_create      GET    /benefits/programs/{program}/new/    200/200  403/403 403/404     200/404         403/404  403/404         302
+benefits:benefit_create      POST   /benefits/programs/{program}/new/    302/302  403/403 403/404     302/404         403/404  403/404         302
+benefits:map                 GET    /benefits/programs/{program}/map/    200/200  200/200 200/404     200/404         200/404  403/404         302
+benefits:node_create         POST   /benefits/programs/{program}/map/nodes/ 302/302 403/403 403/404   302/404         403/404  403/404         302
+benefits:edge_create         POST   /benefits/programs/{program}/map/edges/ 302/302 403/403 403/404   302/404         403/404  403/404         302
+benefits:node_delete         POST   /benefits/map/nodes/{map_node}/delete/ 302/302 403/403 403/404    302/404         403/404  404/404         302
+benefits:edge_delete         POST   /benefits/map/edges/{map_edge}/delete/ 302/302 403/403 403/404    302/404         403/404  404/404         302
+benefits:benefit_detail      GET    /benefits/{benefit}/                 200/200  200/200 200/404     200/404         200/404  200/404         302
+benefits:benefit_edit        GET    /benefits/{benefit}/edit/            200/200  403/403 403/404     200/404         403/404  403/404         302
+benefits:benefit_edit        POST   /benefits/{benefit}/edit/            302/302  403/403 403/404     302/404         403/404  403/404         302
+benefits:benefit_delete      POST   /benefits/{benefit}/delete/          302/302  403/403 403/404     302/404         403/404  403/404         302
+benefits:measurement_create  GET    /benefits/{benefit}/measurements/new/ 200/200 200/200 403/404     200/404         403/404  200/404         302
+benefits:measurement_create  POST   /benefits/{benefit}/measurements/new/ 302/302 302/302 403/404     302/404         403/404  302/404         302
+benefits:benefit_handover    GET    /benefits/{benefit}/handover/        200/200  403/403 403/404     200/404         403/404  403/404         302
+benefits:benefit_handover    POST   /benefits/{benefit}/handover/        302/302  403/403 403/404     302/404         403/404  403/404         302
+benefits:objectives          GET    /benefits/objectives/                200      200     200         200             200      200             302
+benefits:objective_create    GET    /benefits/objectives/new/            200      403     403         403             403      403             302
+benefits:objective_create    POST   /benefits/objectives/new/            302      403     403         403             403      403             302
+benefits:objective_detail    GET    /benefits/objectives/{objective}/    200      200     200         200             200      200             302
+benefits:objective_edit      GET    /benefits/objectives/{objective}/edit/ 200    403     403         403             403      403             302
+benefits:objective_edit      POST   /benefits/objectives/{objective}/edit/ 302    403     403         403             403      403             302
+benefits:settings            GET    /benefits/settings/                  200      200     200         200             200      200             302
+benefits:settings            POST   /benefits/settings/                  302      403     403         403             403      403             302
+benefits:selection           GET    /benefits/selection/                 200      200     200         403             200      403             302
+benefits:candidate_create    GET    /benefits/selection/candidates/new/  200      200     403         403             403      403             302
+benefits:candidate_create    POST   /benefits/selection/candidates/new/  302      302     403         403             403      403             302
+benefits:candidate_detail    GET    /benefits/selection/candidates/{candidate}/ 200 200  200         404             200      404             302
+benefits:candidate_edit      GET    /benefits/selection/candidates/{candidate}/edit/ 200 200 403     404             403      404             302
+benefits:candidate_edit      POST   /benefits/selection/candidates/{candidate}/edit/ 302 302 403     404             403      404             302
+benefits:scenario_start      GET    /benefits/selection/scenarios/new/   200      200     403         403             200      403             302
+benefits:scenario_start      POST   /benefits/selection/scenarios/new/   302      302     403         403             302      403             302
+benefits:scenario_detail     GET    /benefits/selection/scenarios/{scenario}/ 200 200    200         404             200      404             302
+benefits:scenario_progress   GET    /benefits/selection/scenarios/{scenario}/progress/ 200 200 200   404             200      404             302
+api:get_benefit_settings     GET    /api/v1/benefit-settings             200      200     200         200             200      200             401
+api:update_benefit_settings  PATCH  /api/v1/benefit-settings             200      403     403         403             403      403             401
+api:list_objectives          GET    /api/v1/objectives                   200      200     200         200             200      200             401
+api:create_objective         POST   /api/v1/objectives                   201      403     403         403             403      403             401
+api:get_objective            GET    /api/v1/objectives/{objective}       200      200     200         200             200      200             401
+api:update_objective         PATCH  /api/v1/objectives/{objective}       200      403     403         403             403      403             401
+api:delete_objective         DELETE /api/v1/objectives/{objective}       204      403     403         403             403      403             401
+api:list_benefits            GET    /api/v1/benefits                     200      200     200         200             200      200             401
+api:create_benefit           POST   /api/v1/benefits                     201/201  403/403 403/422     201/422         403/422  403/422         401
+api:get_benefit              GET    /api/v1/benefits/{benefit}           200/200  200/200 200/404     200/404         200/404  200/404         401
+api:update_benefit           PATCH  /api/v1/benefits/{benefit}           200/200  403/403 403/404     200/404         403/404  403/404         401
+api:delete_benefit           DELETE /api/v1/benefits/{benefit}           204/204  403/403 403/404     204/404         403/404  403/404         401
+api:handover_benefit         POST   /api/v1/benefits/{benefit}/handover  200/200  403/403 403/404     200/404         403/404  403/404         401
+api:list_measurements        GET    /api/v1/benefits/{benefit}/measurements 200/200 200/200 200/404  200/404         200/404  200/404         401
+api:create_measurement       POST   /api/v1/benefits/{benefit}/measurements 201/201 201/201 403/404  201/404         403/404  201/404         401
+api:benefit_at_risk          GET    /api/v1/benefits/{benefit}/at-risk   200/200  200/200 200/404     200/404         200/404  200/404         401
+api:program_value            GET    /api/v1/programs/{program}/value     200/200  200/200 200/404     200/404         200/404  200/404         401
+api:get_benefits_map         GET    /api/v1/programs/{program}/benefits-map 200/200 200/200 200/404  200/404         200/404  403/404         401
+api:create_map_node          POST   /api/v1/map-nodes                    201/201  403/403 403/422     201/422         403/422  403/422         401
+api:delete_map_node          DELETE /api/v1/map-nodes/{map_node}         204/204  403/403 403/404     204/404         403/404  404/404         401
+api:create_map_edge          POST   /api/v1/map-edges                    201/201  403/403 403/422     201/422         403/422  403/422         401
+api:delete_map_edge          DELETE /api/v1/map-edges/{map_edge}         204/204  403/403 403/404     204/404         403/404  404/404         401
+api:list_candidates          GET    /api/v1/candidates                   200      200     200         200             200      200             401
+api:create_candidate         POST   /api/v1/candidates                   201      201     403         403             403      403             401
+api:get_candidate            GET    /api/v1/candidates/{candidate}       200      200     200         404             200      404             401
+api:update_candidate         PATCH  /api/v1/candidates/{candidate}       200      200     403         404             403      404             401
+api:delete_candidate         DELETE /api/v1/candidates/{candidate}       204      204     403         404             403      404             401
+api:list_selection_scenarios GET    /api/v1/selection-scenarios          200      200     200         200             200      200             401
+api:start_selection_scenario POST   /api/v1/selection-scenarios          202      202     403         403             202      403             401
+api:get_selection_scenario   GET    /api/v1/selection-scenarios/{scenario} 200    200     200         404             200      404             401
 stakeholders:register        GET    /stakeholders/                       200      200     200         200             200      200             302
 stakeholders:export          GET    /stakeholders/export/                200      200     200         200             200      200             302
 stakeholders:program         GET    /stakeholders/programs/{program}/    200/200  200/200 200/404     200/404         200/404  200/404         302
@@ -530,6 +596,8 @@ def _request_data(world, name: str, method: str, scope: str, role: str):
         return {"program": program.pk, "code": "NEW-1", "name": "New project"}
     if name in {"api:update_program", "api:update_project"}:
         return {"description": "changed through the API"}
+    if benefits_matrix.is_benefits(name):
+        return benefits_matrix.request_data(world, name, scope)
     if planning_matrix.is_planning(name):
         return planning_matrix.request_data(world, name, scope)
     if procurement_matrix.is_procurement(name):
@@ -563,13 +631,14 @@ def test_role_matrix(world, name, method, url, role, scope, expected):
                       **resources_matrix.ids(world, scope, url),
                       membership=membership.pk, **planning_matrix.url_ids(planning),
                       **finance_matrix.ids(world, scope, url), **procurement_matrix.ids(world, scope, url),
+                      **benefits_matrix.ids(world, scope, url),
                       **documents_matrix.ids(world, scope, url), **stakeholders_matrix.ids(world, scope, url))
     data = _request_data(world, name, method, scope, role)
     headers = {}
     if method in {"PATCH", "DELETE"} and path.startswith("/api/"):
         obj = planning_matrix.versioned(name, planning) or (target["program"] if "program" in name
                                                             else target["project"])
-        obj = (raid_matrix.etag_object(world, scope, name) or finance_matrix.etag_object(world, scope, name)
+        obj = (benefits_matrix.etag_object(world, scope, name) or raid_matrix.etag_object(world, scope, name) or finance_matrix.etag_object(world, scope, name)
                or procurement_matrix.etag_object(world, scope, name) or resources_matrix.etag_object(world, scope, name)
                or stakeholders_matrix.etag_object(world, scope, name) or obj)
         obj = documents_matrix.etag_object(world, scope, name) or obj

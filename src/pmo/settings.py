@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "pmo.finance",
     "pmo.raid",
     "pmo.procurement",
+    "pmo.benefits",
     "pmo.stakeholders",
 ]
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("finance/", include("pmo.finance.urls")),
     path("resources/", include("pmo.resources.urls")),
     path("procurement/", include("pmo.procurement.urls")),
+    path("benefits/", include("pmo.benefits.urls")),
     path("documents/", include("pmo.documents.urls")),
     path("stakeholders/", include("pmo.stakeholders.urls")),
     path("", include("pmo.portfolio.urls")),

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from pmo.benefits.models import Benefit, Candidate, Objective, SelectionScenario
 from pmo.documents.models import Document
 from pmo.finance.models import Budget, BudgetChange, BudgetLine, ControlAccount, CostEntry
 from pmo.planning.models import Baseline, Calendar, Dependency, Interface, Task
@@ -31,10 +32,13 @@ WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 #: HTMX fragment route -> the page that shows it (the fragment is checked in place, with the page's styles)
 FRAGMENTS = {"raid:cell": "raid:project_log", "raid:run_progress": "raid:run_detail",
-             "resources:run_progress": "resources:run_detail"}
+             "resources:run_progress": "resources:run_detail",
+             "benefits:scenario_progress": "benefits:scenario_detail"}
 
 #: route -> what shows that a page drawn by script is ready to check
 READY = {"api:openapi-view": ".opblock", "raid:run_detail": "#cost-chart canvas", "raid:run_compare": "canvas",
+         "benefits:map": "#benefits-map canvas", "benefits:scenario_detail": "#frontier-chart canvas",
+         "benefits:benefit_detail": "#risk-chart canvas",
          "stakeholders:program": "#grid-chart canvas", "stakeholders:engagement": "#gap-chart canvas",
          "stakeholders:stakeholder_detail": "#history-chart canvas"}
 
@@ -88,6 +92,11 @@ def _targets() -> dict[str, object]:
         "order": PurchaseOrder.objects.filter(project=project).order_by("pk").first().pk,
         "line": PurchaseOrder.objects.filter(project=project).order_by("pk").first().lines.order_by("pk").first().pk,
         "invoice": Invoice.objects.filter(line__order__project=project, status="received").order_by("pk").first().pk,
+        # the DX benefit the P80 of DX-WF's go-live puts at risk (risk chart, realisation curve)
+        "benefit": Benefit.objects.get(program=program, title="Staff time released by case workflows").pk,
+        "objective": Objective.objects.order_by("pk").first().pk,
+        "candidate": Candidate.objects.order_by("pk").first().pk,
+        "scenario": SelectionScenario.objects.order_by("pk").first().pk,
         "stakeholder": Stakeholder.objects.filter(program=program, group__isnull=False).order_by("pk").first().pk,
         "sh_group": Stakeholder.objects.filter(program=program, group__isnull=False).order_by("pk").first().group_id,
         "sh_action": EngagementAction.objects.filter(stakeholder__program=program).order_by("pk").first().pk,
@@ -146,7 +155,7 @@ def _show_fragment(page, live_server, url: str) -> None:
 TARGET_KEYS = {"program", "project", "run", "task", "dependency", "baseline", "calendar", "interface", "risk",
                "action", "issue", "assumption", "escalation", "fin_budget", "fin_line", "fin_change", "fin_cost",
                "fin_account", "contract", "vendor", "payment", "order", "line", "invoice", "assignment", "res_task",
-               "resource", "team", "organisation", "skill",
+               "resource", "team", "organisation", "skill", "benefit", "objective", "candidate", "scenario",
                "stakeholder", "sh_group", "sh_action", "document", "levelrun"}
 
 

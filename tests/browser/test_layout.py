@@ -9,6 +9,7 @@ import re
 
 import pytest
 
+from pmo.benefits.models import Benefit, SelectionScenario
 from pmo.documents.models import Document
 from pmo.planning.models import Task
 from pmo.portfolio.models import Program, Project
@@ -60,6 +61,11 @@ def _pages() -> dict[str, str]:
         "invoice": Invoice.objects.filter(line__order__project=iam, status="received").order_by("pk").last()
         .get_absolute_url(),
         "order": Invoice.objects.filter(line__order__project=iam).order_by("pk").first().line.order.get_absolute_url(),
+        "benefits": "/benefits/", "benefits-program": f"/benefits/programs/{dx.pk}/",
+        "benefits-map": f"/benefits/programs/{dx.pk}/map/",
+        "benefit": Benefit.objects.get(program=dx, title="Staff time released by case workflows").get_absolute_url(),
+        "selection": "/benefits/selection/",
+        "scenario": SelectionScenario.objects.order_by("pk").first().get_absolute_url(),
         "stakeholders": "/stakeholders/", "stakeholder-grid": f"/stakeholders/programs/{dx.pk}/",
         "engagement": f"/stakeholders/programs/{dx.pk}/engagement/", "raci": f"/stakeholders/projects/{iam.pk}/raci/",
         "stakeholder": Stakeholder.objects.filter(program=dx, name="Works council").first().get_absolute_url(),

@@ -77,7 +77,7 @@ def request_data(world, name: str, scope: str):
     if name == "finance:budget_line_create":
         return {"category": "travel", "expenditure": "opex", "month": "2026-04-01", "amount": "300"}
     if name == "finance:control_account_create":
-        return {"task": targets(world, scope)["free_summary"].pk}
+        return {"task": targets(world, scope)["free_summary"].pk, "loading": "linear", "earning": "percent"}
     if name == "finance:control_account_detail":
         return {"as_of": "2026-03-31", "etc": "4000", "note": "re-estimate"}
     if name == "finance:rates":

@@ -179,3 +179,42 @@ def test_bottom_up_eac_uses_forecasts_where_given_and_budget_elsewhere(world):
     assert body["eac_bottom_up"] == "2700.00" and body["ev"] == "500.00"
     rollup = ok(call(pm, "GET", f"/api/v1/programs/{world.program_a.pk}/evm?status_date=2026-03-06"))
     assert rollup["eac_bottom_up"] == "2700.00"
+
+
+@pytest.mark.django_db
+def test_control_accounts_choose_the_loading_curve_and_the_ev_technique(world):
+    """Two accounts of one 5-day work package each (1,000 baselined, Mon 2 - Fri 6 March 2026), status Wednesday
+    (3 of 5 days), both work packages 40 % complete and started. By hand:
+    - Build, front-loaded and 50/50: PV = 1,000 x (1 - (1 - 3/5)^2) = 840; EV = 500 (started, not finished);
+    - Run, linear and % complete: PV = 600, EV = 400.
+    The project and its program say PV 1,440, EV 900; changing Build to 0/100 earns it 0 (EV 400)."""
+    from pmo.planning.models import Baseline, BaselineTask, Task
+
+    from .matrix import _summary
+
+    project = world.project_a1
+    build, build_leaf = _summary(project, "Build")
+    run, run_leaf = _summary(project, "Run")
+    Task.objects.filter(pk__in=(build_leaf.pk, run_leaf.pk)).update(percent_complete=40, actual_start=date(2026, 3, 2))
+    baseline = Baseline.objects.create(project=project, name="B")
+    for leaf in (build_leaf, run_leaf):
+        BaselineTask.objects.create(baseline=baseline, task=leaf, name=leaf.name, start=date(2026, 3, 2),
+                                    finish=date(2026, 3, 6), duration=5, cost=1000)
+    pm = client_for(world, "project_manager")
+    account = ok(call(pm, "POST", "/api/v1/control-accounts", {"task": build.pk, "loading": "front",
+                                                                "earning": "50/50"}), 201)
+    assert (account["loading"], account["earning"]) == ("front", "50/50")
+    ok(call(pm, "POST", "/api/v1/control-accounts", {"task": run.pk}), 201)
+    body = ok(call(pm, "GET", f"/api/v1/projects/{project.pk}/evm?status_date=2026-03-04"))
+    assert (body["pv"], body["ev"]) == ("1440.00", "900.00")
+    parts = {p["label"].split()[-1]: (p["pv"], p["ev"]) for p in body["parts"]}
+    assert parts == {"Build": ("840.00", "500.00"), "Run": ("600.00", "400.00")}
+    rollup = ok(call(pm, "GET", f"/api/v1/programs/{world.program_a.pk}/evm?status_date=2026-03-04"))
+    assert (rollup["pv"], rollup["ev"]) == ("1440.00", "900.00")
+    bad = call(pm, "PATCH", f"/api/v1/control-accounts/{account['id']}", {"earning": "70/30"},
+               HTTP_IF_MATCH=f'"{account["version"]}"')
+    assert bad.status_code == 422 and "earning" in bad.content.decode()
+    ok(call(pm, "PATCH", f"/api/v1/control-accounts/{account['id']}", {"earning": "0/100"},
+            HTTP_IF_MATCH=f'"{account["version"]}"'))
+    body = ok(call(pm, "GET", f"/api/v1/projects/{project.pk}/evm?status_date=2026-03-04"))
+    assert body["ev"] == "400.00"

@@ -24,6 +24,7 @@ from hypothesis import HealthCheck, Phase, settings
 from pmo.accounts import services as account_services
 from pmo.wsgi import application
 
+from ..benefits import matrix as benefits_matrix
 from ..conftest import ROLES
 from ..planning import matrix as planning_matrix
 from ..procurement import matrix as procurement_matrix
@@ -70,6 +71,7 @@ def headers(world, keep_connection) -> list[dict]:
     planning_matrix.targets(world, "own", "api:get_task")
     raid_matrix.targets(world, "own")
     procurement_matrix.targets(world, "own")
+    benefits_matrix.targets(world, "own")
     stakeholders_matrix.targets(world, "own")
     out = []
     for role in ROLES:

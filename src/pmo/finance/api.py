@@ -22,7 +22,7 @@ from pmo.core.api import (
     optional_version,
     with_etag,
 )
-from pmo.engine.evm import EvmError
+from pmo.engine.evm import Earning, EvmError, Loading
 from pmo.planning.policies import task_policy
 from pmo.portfolio.policies import program_policy, project_policy
 
@@ -437,16 +437,22 @@ class ControlAccountOut(Schema):
     project: int = Field(..., alias="project_id")
     task: int = Field(..., alias="task_id")
     owner: int | None = Field(None, alias="owner_id")
+    loading: Loading
+    earning: Earning
     version: int
 
 
 class ControlAccountCreate(Input):
     task: Id = Field(..., description="a summary task (WBS element) of the project")
     owner: Id | None = None
+    loading: Loading = Field(Loading.LINEAR, description="how its work packages' budget is planned over their days")
+    earning: Earning = Field(Earning.PERCENT, description="how its work packages earn their budget")
 
 
 class ControlAccountPatch(Input):
     owner: Id | None = None
+    loading: Loading = None
+    earning: Earning = None
 
 
 class ForecastOut(Schema):

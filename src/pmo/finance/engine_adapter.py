@@ -4,9 +4,11 @@ Rows become engine columns here, in a fixed number of queries whatever the size 
 
 - the budget of each work package is its cost in the project's latest baseline (leaf tasks only: a
   summary's cost would count twice), spread over its baselined working days on the project's calendar
-  (linear loading) by :func:`pmo.engine.evm.time_phase`: that is the time-phased PV;
-- EV is each work package's budget times its current physical % complete (:func:`~pmo.engine.evm.earned_value`,
-  rounded per task, so any grouping sums to the same cents);
+  along its control account's loading curve (linear unless the account says otherwise) by
+  :func:`pmo.engine.evm.time_phase`: that is the time-phased PV;
+- EV is what each work package has earned by its control account's technique: its budget times its current
+  physical % complete (the default), or 0/100, or 50/50 (:func:`~pmo.engine.evm.earned_value`, rounded per
+  task, so any grouping sums to the same cents);
 - AC is the sum of the cost entries (actuals and accruals) dated up to the end of the status date, summed in
   the database per project and per (program, day) for the curves;
 - ETC (bottom-up) is the sum of the latest forecast of each control account up to the status date; a project
@@ -117,10 +119,43 @@ class WorkPackages:
     finish: np.ndarray
     budget: np.ndarray
     percent: np.ndarray
+    #: each row's loading curve and EV technique (object arrays), or None when every row has the defaults
+    loading: np.ndarray | None = None
+    earning: np.ndarray | None = None
 
     @property
     def earned(self) -> np.ndarray:
-        return evm.earned_value(self.budget, self.percent)
+        return evm.earned_value(self.budget, self.percent, earning=self.earning)
+
+    def loading_of(self, rows: np.ndarray | slice = slice(None)) -> np.ndarray | None:
+        return None if self.loading is None else self.loading[rows]
+
+
+def _techniques(wp: WorkPackages) -> WorkPackages:
+    """Give each work package the loading and earning of the nearest control account above it.
+
+    One query finds the projects with an account that departs from the defaults (linear, % complete); when
+    there is none, the common case, that is all. Otherwise two more read those projects' accounts and task tree.
+    """
+    project_ids = np.unique(wp.project).tolist()
+    special = set(ControlAccount.objects.filter(project_id__in=project_ids).exclude(
+        loading=evm.Loading.LINEAR, earning=evm.Earning.PERCENT).values_list("project_id", flat=True).distinct())
+    if not special:
+        return wp
+    methods = {task: (loading, earning) for task, loading, earning in ControlAccount.objects.filter(
+        project_id__in=special).values_list("task_id", "loading", "earning")}
+    parents = dict(Task.objects.filter(project_id__in=special).values_list("pk", "parent_id"))
+    loading = np.full(len(wp.task), evm.Loading.LINEAR.value, dtype=object)
+    earning = np.full(len(wp.task), evm.Earning.PERCENT.value, dtype=object)
+    for k in np.flatnonzero(np.isin(wp.project, list(special))).tolist():
+        node, steps = int(wp.task[k]), 0
+        while node is not None and steps <= len(parents):
+            if node in methods:
+                loading[k], earning[k] = methods[node]
+                break
+            node, steps = parents.get(node), steps + 1
+    wp.loading, wp.earning = loading, earning
+    return wp
 
 
 def work_packages(project_ids) -> WorkPackages:
@@ -141,8 +176,8 @@ def work_packages(project_ids) -> WorkPackages:
         return WorkPackages(empty, empty, _days([]), _days([]), empty, np.zeros(0))
     columns = np.array(data, dtype=np.float64)  # ids, day numbers and cents stay below 2**53: exact
     whole = columns[:, :5].astype(np.int64)
-    return WorkPackages(whole[:, 0], whole[:, 1], whole[:, 2].astype("datetime64[D]"),
-                        whole[:, 3].astype("datetime64[D]"), whole[:, 4], columns[:, 5])
+    return _techniques(WorkPackages(whole[:, 0], whole[:, 1], whole[:, 2].astype("datetime64[D]"),
+                                    whole[:, 3].astype("datetime64[D]"), whole[:, 4], columns[:, 5]))
 
 
 def _calendars(project_ids, first: date, last: date) -> tuple[dict[int, int | None], dict[int | None, WorkCalendar]]:
@@ -270,7 +305,8 @@ def project_evm(project: Project, status_date: date, *, period: str = "month") -
 
     column = np.asarray([account_of_task.setdefault(t, account_of(t)) for t in wp.task.tolist()], np.int64)
     n = len(accounts) + 1
-    base = evm.time_phase(calendar, wp.start, wp.finish, wp.budget, account=column, accounts=n)
+    base = evm.time_phase(calendar, wp.start, wp.finish, wp.budget, loading=wp.loading_of(), account=column,
+                          accounts=n)
     index_of_account = {a.pk: k + 1 for k, a in enumerate(accounts)}
     ac_rows = _fetch(CostEntry.objects.filter(project=project, date__lte=status_date).order_by()
                      .values_list("control_account_id", "date")
@@ -378,7 +414,8 @@ def rollup_evm(projects, status_date: date, *, by: str, currency: str | None = N
         chosen = np.flatnonzero(calendar_of_row == (cal or 0))
         if len(chosen):
             ledgers.append(evm.time_phase(engines[cal], wp.start[chosen], wp.finish[chosen], wp.budget[chosen],
-                                          account=part_of_row[chosen], accounts=n_parts).pv)
+                                          loading=wp.loading_of(chosen), account=part_of_row[chosen],
+                                          accounts=n_parts).pv)
     pv = evm.Ledger(np.concatenate([x.day for x in ledgers]) if ledgers else _days([]),
                     np.concatenate([x.cents for x in ledgers]) if ledgers else np.zeros(0, np.int64),
                     np.concatenate([x.account for x in ledgers]) if ledgers else np.zeros(0, np.int64), n_parts)

@@ -82,7 +82,7 @@ class BudgetLineForm(VersionedForm):
 class ControlAccountForm(VersionedForm):
     class Meta:
         model = ControlAccount
-        fields = ["task", "owner"]
+        fields = ["task", "owner", "loading", "earning"]
 
     def __init__(self, *args, project=None, **kwargs):
         super().__init__(*args, **kwargs)

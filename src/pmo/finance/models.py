@@ -19,6 +19,7 @@ from django.urls import reverse
 
 from pmo.core.models import GovernedModel
 from pmo.core.navigation import Crumb
+from pmo.engine.evm import Earning, Loading
 from pmo.engine.limits import EARLIEST_DATE, LATEST_DATE
 from pmo.planning.models import Task
 from pmo.portfolio.models import Portfolio, Program, Project
@@ -206,15 +207,27 @@ class ControlAccount(GovernedModel):
     """A WBS element (a summary task) whose cost and schedule one person answers for.
 
     The leaf tasks under it are its work packages: their baselined cost is its budget, their cost entries
-    its actuals, and :class:`Forecast` rows its estimate to complete.
+    its actuals, and :class:`Forecast` rows its estimate to complete. ``loading`` is how their budget is spread
+    over their baselined days (the PV curve) and ``earning`` how they earn it (the EV technique): the EVM
+    standards set both per work package; here one choice holds for every work package of the account.
     """
+
+    LOADINGS = [(Loading.LINEAR, "linear"), (Loading.FRONT, "front-loaded"), (Loading.BACK, "back-loaded"),
+                (Loading.BELL, "bell (S-curve)"), (Loading.START, "all at the start"),
+                (Loading.FINISH, "all at the finish"), (Loading.FIFTY_FIFTY, "half at start, half at finish")]
+    EARNINGS = [(Earning.PERCENT, "physical % complete"), (Earning.ZERO_HUNDRED, "0/100 (earned when finished)"),
+                (Earning.FIFTY_FIFTY, "50/50 (half when started, half when finished)")]
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="control_accounts", editable=False)
     task = models.OneToOneField(Task, on_delete=models.CASCADE, related_name="control_account")
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="control_accounts")
+    loading = models.CharField(max_length=12, choices=LOADINGS, default=Loading.LINEAR,
+                               help_text="how the work packages' budget is planned over their days (PV)")
+    earning = models.CharField(max_length=8, choices=EARNINGS, default=Earning.PERCENT,
+                               help_text="how the work packages earn their budget (EV)")
 
-    audited_fields = ("project", "task", "owner")
+    audited_fields = ("project", "task", "owner", "loading", "earning")
 
     class Meta:
         ordering = ["project_id", "task__order", "pk"]

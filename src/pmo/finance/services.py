@@ -285,7 +285,8 @@ def _descendants(task: Task) -> list[int]:
     return out
 
 
-def control_account_create(*, actor, task: Task, owner=None) -> ControlAccount:
+def control_account_create(*, actor, task: Task, owner=None, loading: str = "linear",
+                           earning: str = "percent") -> ControlAccount:
     """Make a summary task a control account; cost entries already booked under it without an account join it."""
     _visible(actor, task, "task")
     project = task.project
@@ -293,14 +294,15 @@ def control_account_create(*, actor, task: Task, owner=None) -> ControlAccount:
     if ControlAccount.objects.filter(task=task).exists():
         raise ValidationError({"task": "this task is a control account already"})
     with transaction.atomic():
-        account = create_audited(actor=actor, obj=ControlAccount(project=project, task=task, owner=owner))
+        account = create_audited(actor=actor, obj=ControlAccount(project=project, task=task, owner=owner,
+                                                                 loading=loading, earning=earning))
         CostEntry.objects.filter(task_id__in=_descendants(task), control_account__isnull=True).update(
             control_account=account, version=F("version") + 1)
     return account
 
 
 def control_account_update(*, actor, account: ControlAccount, expected_version: int, **changes) -> ControlAccount:
-    _unknown_fields(changes, ("owner",))
+    _unknown_fields(changes, ("owner", "loading", "earning"))
     control_account_policy.require(actor, "change", account)
     return update_versioned(actor=actor, obj=account, changes=changes, expected_version=expected_version)
 

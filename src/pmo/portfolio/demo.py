@@ -146,6 +146,7 @@ def load_demo() -> dict[str, int]:
     import_module("pmo.raid.demo").load_raid_demo(director)  # risks, issues, a simulation; raid sits above
     import_module("pmo.finance.demo").load_finance_demo(director)  # budgets, costs, EVM; finance sits above
     import_module("pmo.procurement.demo").load_procurement_demo(director)  # vendors, contracts (above finance)
+    import_module("pmo.benefits.demo").load_benefits_demo(director)  # objectives, benefits, selection (above raid)
     import_module("pmo.stakeholders.demo").load_stakeholders_demo(director)  # registers, engagement, RACI
     return created
 
