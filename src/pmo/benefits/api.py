@@ -336,7 +336,7 @@ class RiskMilestoneOut(Schema):
     forecast: date
 
 
-class RiskOut(Schema):
+class BenefitAtRiskOut(Schema):
     basis: str
     label: str
     slip_months: int
@@ -369,7 +369,7 @@ def risk_out(risk, settings) -> dict:
                            for t, p, f in risk.milestones]}
 
 
-@router.get("/benefits/{benefit_id}/at-risk", response=list[RiskOut])
+@router.get("/benefits/{benefit_id}/at-risk", response=list[BenefitAtRiskOut])
 def benefit_at_risk(request: HttpRequest, benefit_id: Id):
     """The benefit's schedule shifted by its enabling milestones' slip (engine ``benefit_at_risk``): against the
     current schedule and against the latest simulation's P80, each vs the latest baseline, per month of the

@@ -523,7 +523,7 @@ def create_forecast(request: HttpRequest, account_id: Id, payload: ForecastIn):
 
 # --- exchange rates and status records -----------------------------------------------------------------------
 
-class RateOut(Schema):
+class ExchangeRateOut(Schema):
     id: int
     currency: str
     valid_from: date
@@ -531,21 +531,21 @@ class RateOut(Schema):
     version: int
 
 
-class RateIn(Input):
+class ExchangeRateIn(Input):
     currency: str = Field(..., pattern="^[A-Z]{3}$")
     valid_from: Day
     rate: Decimal = Field(..., gt=0, le=10**7, max_digits=16, decimal_places=8)
 
 
-@router.get("/exchange-rates", response=list[RateOut])
+@router.get("/exchange-rates", response=list[ExchangeRateOut])
 @paginate(Pagination)
 def list_exchange_rates(request: HttpRequest):
     """Units of the portfolio currency per unit of each currency, from each date on."""
     return selectors.rates_for(request.user)
 
 
-@router.post("/exchange-rates", response={201: RateOut})
-def set_exchange_rate(request: HttpRequest, response: HttpResponse, payload: RateIn):
+@router.post("/exchange-rates", response={201: ExchangeRateOut})
+def set_exchange_rate(request: HttpRequest, response: HttpResponse, payload: ExchangeRateIn):
     """Add a rate (or replace that day's); the PMO Director's."""
     rate = services.exchange_rate_set(actor=request.user, **payload.model_dump())
     with_etag(response, rate)

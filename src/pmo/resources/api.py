@@ -232,7 +232,7 @@ def delete_leave(request: HttpRequest, leave_id: Id):
     return Status(204, None)
 
 
-class RateOut(Schema):
+class CostRateOut(Schema):
     id: int
     resource: int = Field(..., alias="resource_id")
     effective_from: date
@@ -241,13 +241,13 @@ class RateOut(Schema):
     version: int
 
 
-class RateIn(Input):
+class CostRateIn(Input):
     effective_from: Day
     hourly_rate: Decimal = Field(..., ge=0, max_digits=10, decimal_places=2)
     currency: str = Field("EUR", pattern=r"^[A-Z]{3}$")
 
 
-@router.get("/resources/{resource_id}/rates", response=list[RateOut])
+@router.get("/resources/{resource_id}/rates", response=list[CostRateOut])
 @paginate(Pagination)
 def list_rates(request: HttpRequest, resource_id: Id):
     """Cost rates, newest first (PMO Director and Analyst only)."""
@@ -256,8 +256,8 @@ def list_rates(request: HttpRequest, resource_id: Id):
     return rate_policy.visible(request.user).filter(resource=resource).order_by("-effective_from")
 
 
-@router.post("/resources/{resource_id}/rates", response={201: RateOut})
-def create_rate(request: HttpRequest, response: HttpResponse, resource_id: Id, payload: RateIn):
+@router.post("/resources/{resource_id}/rates", response={201: CostRateOut})
+def create_rate(request: HttpRequest, response: HttpResponse, resource_id: Id, payload: CostRateIn):
     resource = resource_policy.get(request.user, pk=resource_id)
     rate = services.rate_create(actor=request.user, resource=resource, **payload.model_dump())
     with_etag(response, rate)
@@ -517,7 +517,7 @@ def get_capacity(request: HttpRequest, query: Query[CapacityQuery]):
 # --- leveling ----------------------------------------------------------------------------------------
 
 
-class RunOut(Schema):
+class LevelingRunOut(Schema):
     id: int
     project: int = Field(..., alias="project_id")
     mode: LevelingMode
@@ -533,7 +533,7 @@ class RunOut(Schema):
     created_at: datetime
 
 
-class RunCreate(Input):
+class LevelingRunCreate(Input):
     project: Id
     mode: LevelingMode = LevelingMode.HEURISTIC
     time_limit: int = Field(10, ge=1, le=600, description="seconds")
@@ -541,19 +541,19 @@ class RunCreate(Input):
     priority_tasks: list[Id] = Field([], max_length=services.MAX_PRIORITY_TASKS)
 
 
-class RunFilter(Schema):
+class LevelingRunFilter(Schema):
     project: Id | None = None
 
 
-@router.get("/leveling-runs", response=list[RunOut])
+@router.get("/leveling-runs", response=list[LevelingRunOut])
 @paginate(Pagination)
-def list_leveling_runs(request: HttpRequest, filters: Query[RunFilter]):
+def list_leveling_runs(request: HttpRequest, filters: Query[LevelingRunFilter]):
     qs = selectors.runs_for(request.user)
     return qs.filter(project_id=filters.project) if filters.project is not None else qs
 
 
-@router.post("/leveling-runs", response={202: RunOut})
-def start_leveling(request: HttpRequest, response: HttpResponse, payload: RunCreate):
+@router.post("/leveling-runs", response={202: LevelingRunOut})
+def start_leveling(request: HttpRequest, response: HttpResponse, payload: LevelingRunCreate):
     """Queue a leveling of the project (202); poll ``GET /leveling-runs/{id}`` for progress and the proposal."""
     data = payload.model_dump()
     project = _ref(project_policy.visible(request.user), data.pop("project"), "project", "project")
@@ -563,14 +563,14 @@ def start_leveling(request: HttpRequest, response: HttpResponse, payload: RunCre
     return Status(202, run)
 
 
-@router.get("/leveling-runs/{run_id}", response=RunOut)
+@router.get("/leveling-runs/{run_id}", response=LevelingRunOut)
 def get_leveling_run(request: HttpRequest, response: HttpResponse, run_id: Id):
     run = run_policy.get(request.user, pk=run_id)
     with_etag(response, run)
     return run
 
 
-@router.post("/leveling-runs/{run_id}/accept", response=RunOut, openapi_extra=IF_MATCH_OPTIONAL)
+@router.post("/leveling-runs/{run_id}/accept", response=LevelingRunOut, openapi_extra=IF_MATCH_OPTIONAL)
 def accept_leveling(request: HttpRequest, response: HttpResponse, run_id: Id):
     """Write the proposal into the plan (start-no-earlier-than constraints on the moved tasks, audited)."""
     run = run_policy.get(request.user, queryset=selectors.runs_for(request.user), pk=run_id)
@@ -579,7 +579,7 @@ def accept_leveling(request: HttpRequest, response: HttpResponse, run_id: Id):
     return run
 
 
-@router.post("/leveling-runs/{run_id}/reject", response=RunOut, openapi_extra=IF_MATCH_OPTIONAL)
+@router.post("/leveling-runs/{run_id}/reject", response=LevelingRunOut, openapi_extra=IF_MATCH_OPTIONAL)
 def reject_leveling(request: HttpRequest, response: HttpResponse, run_id: Id):
     run = run_policy.get(request.user, queryset=selectors.runs_for(request.user), pk=run_id)
     run = services.leveling_reject(actor=request.user, run=run, expected_version=optional_version(request, run))

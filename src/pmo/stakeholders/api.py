@@ -102,7 +102,7 @@ class GroupCreate(GroupPatch):
     name: str = Field(..., min_length=1, max_length=120)
 
 
-class ProgramFilter(Schema):
+class StakeholderProgramFilter(Schema):
     program: Id | None = None
 
 
@@ -273,7 +273,7 @@ def delete_stakeholder(request: HttpRequest, stakeholder_id: Id):
 
 @router.get("/stakeholder-groups", response=list[GroupOut])
 @paginate(Pagination)
-def list_stakeholder_groups(request: HttpRequest, filters: Query[ProgramFilter]):
+def list_stakeholder_groups(request: HttpRequest, filters: Query[StakeholderProgramFilter]):
     rows = selectors.groups_for(request.user).order_by("program_id", "name", "pk")
     return rows.filter(program_id=filters.program) if filters.program else rows
 
