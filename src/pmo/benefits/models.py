@@ -17,6 +17,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
+from pmo.core.jobs import JobStatus as ScenarioStatus  # noqa: F401 - the job status, by this app's name
 from pmo.core.models import GovernedModel
 from pmo.core.navigation import Crumb
 from pmo.portfolio.models import Portfolio, Program, Project
@@ -436,13 +437,6 @@ class Candidate(GovernedModel):
 class Basis(models.TextChoices):
     SCORE = "score", "Weighted score"
     NPV = "npv", "NPV"
-
-
-class ScenarioStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    DONE = "done", "Done"
-    FAILED = "failed", "Failed"
 
 
 WEIGHT = {"max_digits": 5, "decimal_places": 2,

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from pmo.core import audit
+from pmo.core import audit, jobs
 from pmo.core.services import create_audited, delete_versioned, update_versioned
 from pmo.planning.models import Task
 from pmo.portfolio.models import Program
@@ -22,7 +22,6 @@ from .models import (
     MapNode,
     Measurement,
     Objective,
-    ScenarioStatus,
     SelectionScenario,
 )
 from .policies import (
@@ -309,17 +308,4 @@ def scenario_start(*, actor, enqueue: bool = True, **fields) -> SelectionScenari
 
 def scenario_mark(scenario: SelectionScenario, *, status: str, reason: str = "", results: dict | None = None) -> None:
     """Record a scenario's state change (running, done, failed) with its audit event; the job calls this."""
-    fields = {"status": status, "reason": reason[:2000]}
-    if status == ScenarioStatus.RUNNING:
-        fields["progress"] = 0
-    if status == ScenarioStatus.DONE:
-        fields |= {"results": results, "progress": 100}
-    with transaction.atomic():
-        before = scenario.status
-        for name, value in fields.items():
-            setattr(scenario, name, value)
-        scenario.version += 1
-        SelectionScenario.objects.filter(pk=scenario.pk).update(**fields, version=scenario.version,
-                                                                updated_at=timezone.now())
-        audit.record(actor=None, action=status, obj=scenario, before={"status": before},
-                     after={"status": status, **({"reason": fields["reason"]} if reason else {})})
+    jobs.mark(scenario, status=status, reason=reason, results=results)

@@ -17,6 +17,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.urls import reverse
 
+from pmo.core.jobs import JobStatus as RunStatus  # noqa: F401 - the job status, by this app's name
 from pmo.core.models import GovernedModel
 from pmo.core.navigation import Crumb
 from pmo.engine.limits import EARLIEST_DATE, LATEST_DATE
@@ -325,13 +326,6 @@ class Assignment(GovernedModel):
     @property
     def is_demand(self) -> bool:
         return self.resource.is_role
-
-
-class RunStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    DONE = "done", "Done"
-    FAILED = "failed", "Failed"
 
 
 class Decision(models.TextChoices):
