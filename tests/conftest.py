@@ -35,6 +35,14 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def private_documents(settings, tmp_path_factory):
+    """Uploaded documents go to a temporary directory, never into the checkout."""
+    location = tmp_path_factory.mktemp("documents")
+    settings.STORAGES = {**settings.STORAGES, "documents": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": location}}}
+
+
 @dataclass
 class World:
     users: dict[str, User]

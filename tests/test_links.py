@@ -19,9 +19,15 @@ from django.utils import timezone
 from pmo.planning.models import Baseline, BaselineTask, Calendar, CalendarException, Interface
 from pmo.raid.models import Escalation, Issue, RiskAction
 
+from .benefits import matrix as benefits_matrix
 from .conftest import ROLE_USERS, client_for
+from .documents import matrix as documents_matrix
+from .finance import matrix as finance_matrix
 from .planning import matrix as planning_matrix
+from .procurement import matrix as procurement_matrix
 from .raid import matrix as raid_matrix
+from .resources import matrix as resources_matrix
+from .stakeholders import matrix as stakeholders_matrix
 
 LINK = re.compile(r'(?:href|hx-get)="([^"#]*)"')
 #: query parameters that only re-sort, page or zoom a page already crawled
@@ -36,6 +42,13 @@ def populate(world) -> None:
     for scope in ("own", "other"):
         found = planning_matrix.targets(world, scope, "planning:crawl")
         items = raid_matrix.targets(world, scope)
+        resources_matrix.targets(world, scope)  # the pool, an assignment, open demand and a leveling proposal
+        procurement_matrix.targets(world, scope)  # a vendor, a contract and a payment on a schedule milestone
+        benefits_matrix.targets(world, scope)  # a benefit on a milestone, a map node and arrow, selection objects
+        documents_matrix.make_document(world.own("program") if scope == "own" else world.other("program"),
+                                       world.users["director"], title="Program charter")
+        documents_matrix.targets(world, scope)  # a project document with its version
+        stakeholders_matrix.targets(world, scope)  # a group, a stakeholder, an assessment, an action, RACI rows
         baseline = found["baseline"]
         BaselineTask.objects.bulk_create([BaselineTask(baseline=baseline, task=t, name=t.name, start=date(2026, 3, 2),
                                                        finish=date(2026, 3, 6), duration=t.duration)
@@ -57,6 +70,7 @@ def populate(world) -> None:
         # an interface where the scope's project is the consumer
         Interface.objects.create(provider=found["partner"], consumer=found["task"].project, title="Payroll feed",
                                  provider_task=None)
+        finance_matrix.targets(world, scope)  # budgets, lines, log, costs, control accounts, a rate
     Calendar.objects.create(name="Portfolio default")
     assert Baseline.objects.exists()
 

@@ -13,9 +13,15 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from pmo.accounts.models import ApiToken
 from pmo.accounts.services import api_token_create
 
+from .benefits import matrix as benefits_matrix
 from .conftest import ROLES, client_for
+from .documents import matrix as documents_matrix
+from .finance import matrix as finance_matrix
 from .planning import matrix as planning_matrix
+from .procurement import matrix as procurement_matrix
 from .raid import matrix as raid_matrix
+from .resources import matrix as resources_matrix
+from .stakeholders import matrix as stakeholders_matrix
 
 MATRIX = """
 name                        method url                                  director analyst coordinator program_manager steering project_manager anonymous
@@ -181,6 +187,338 @@ api:escalate_risk           POST   /api/v1/risks/{risk}/escalate        200/200 
 api:escalate_issue          POST   /api/v1/issues/{issue}/escalate      200/200  403/403 403/404     200/404         403/404  200/404         401
 api:list_escalations        GET    /api/v1/escalations                  200      200     200         200             200      200             401
 api:decide_escalation       POST   /api/v1/escalations/{escalation}/decide 200/200 403/403 403/404   403/404         200/404  403/404         401
+finance:overview            GET    /finance/                            200      200     200         200             200      200             302
+finance:pmo_budget          GET    /finance/pmo/                        200      200     403         403             403      403             302
+finance:pmo_budget_create   GET    /finance/pmo/budget/new/             200      403     403         403             403      403             302
+finance:pmo_budget_create   POST   /finance/pmo/budget/new/             302      403     403         403             403      403             302
+finance:rates               GET    /finance/rates/                      200      200     200         200             200      200             302
+finance:rates               POST   /finance/rates/                      302      403     403         403             403      403             302
+finance:program_finance     GET    /finance/programs/{program}/         200/200  200/200 200/404     200/404         200/404  403/404         302
+finance:program_budget_create GET  /finance/programs/{program}/budget/new/ 200/200 403/403 403/404   200/404         403/404  403/404         302
+finance:program_budget_create POST /finance/programs/{program}/budget/new/ 302/302 403/403 403/404   302/404         403/404  403/404         302
+finance:project_finance     GET    /finance/projects/{project}/         200/200  200/200 200/404     200/404         200/404  200/404         302
+finance:project_budget_create GET  /finance/projects/{project}/budget/new/ 200/200 403/403 403/404   200/404         403/404  200/404         302
+finance:project_budget_create POST /finance/projects/{project}/budget/new/ 302/302 403/403 403/404   302/404         403/404  302/404         302
+finance:cost_entry_create   GET    /finance/projects/{project}/costs/new/ 200/200 403/403 403/404    200/404         403/404  200/404         302
+finance:cost_entry_create   POST   /finance/projects/{project}/costs/new/ 302/302 403/403 403/404    302/404         403/404  302/404         302
+finance:control_account_create GET /finance/projects/{project}/control-accounts/new/ 200/200 403/403 403/404 200/404 403/404 200/404     302
+finance:control_account_create POST /finance/projects/{project}/control-accounts/new/ 302/302 403/403 403/404 302/404 403/404 302/404    302
+finance:status_record       POST   /finance/projects/{project}/status/  302/302  403/403 403/404     302/404         403/404  302/404         302
+finance:budget_change       GET    /finance/budgets/{fin_budget}/change/ 200/200 403/403 403/404     200/404         403/404  200/404         302
+finance:budget_change       POST   /finance/budgets/{fin_budget}/change/ 302/302 403/403 403/404     302/404         403/404  302/404         302
+finance:budget_line_create  GET    /finance/budgets/{fin_budget}/lines/new/ 200/200 403/403 403/404  200/404         403/404  200/404         302
+finance:budget_line_create  POST   /finance/budgets/{fin_budget}/lines/new/ 302/302 403/403 403/404  302/404         403/404  302/404         302
+finance:budget_change_detail GET   /finance/budget-changes/{fin_change}/ 200/200 200/200 200/404     200/404         200/404  200/404         302
+finance:budget_line_detail  GET    /finance/budget-lines/{fin_line}/    200/200  200/200 200/404     200/404         200/404  200/404         302
+finance:budget_line_delete  POST   /finance/budget-lines/{fin_line}/delete/ 302/302 403/403 403/404  302/404         403/404  302/404         302
+finance:cost_entry_detail   GET    /finance/costs/{fin_cost}/           200/200  200/200 200/404     200/404         200/404  200/404         302
+finance:cost_entry_delete   POST   /finance/costs/{fin_cost}/delete/    302/302  403/403 403/404     302/404         403/404  302/404         302
+finance:control_account_detail GET /finance/control-accounts/{fin_account}/ 200/200 200/200 200/404  200/404         200/404  200/404         302
+finance:control_account_detail POST /finance/control-accounts/{fin_account}/ 302/302 403/403 403/404 302/404         403/404  302/404         302
+api:project_evm             GET    /api/v1/projects/{project}/evm       200/200  200/200 200/404     200/404         200/404  200/404         401
+api:program_evm             GET    /api/v1/programs/{program}/evm       200/200  200/200 200/404     200/404         200/404  200/404         401
+api:portfolio_evm           GET    /api/v1/portfolio/evm                200      200     200         200             200      200             401
+api:list_cost_entries       GET    /api/v1/cost-entries                 200      200     200         200             200      200             401
+api:create_cost_entry       POST   /api/v1/cost-entries                 201/201  403/403 403/422     201/422         403/422  201/422         401
+api:get_cost_entry          GET    /api/v1/cost-entries/{fin_cost}      200/200  200/200 200/404     200/404         200/404  200/404         401
+api:update_cost_entry       PATCH  /api/v1/cost-entries/{fin_cost}      200/200  403/403 403/404     200/404         403/404  200/404         401
+api:delete_cost_entry       DELETE /api/v1/cost-entries/{fin_cost}      204/204  403/403 403/404     204/404         403/404  204/404         401
+api:list_budgets            GET    /api/v1/budgets                      200      200     200         200             200      200             401
+api:create_budget           POST   /api/v1/budgets                      201/201  403/403 403/422     201/422         403/422  201/422         401
+api:get_budget              GET    /api/v1/budgets/{fin_budget}         200/200  200/200 200/404     200/404         200/404  200/404         401
+api:update_budget           PATCH  /api/v1/budgets/{fin_budget}         200/200  403/403 403/404     200/404         403/404  200/404         401
+api:list_budget_changes     GET    /api/v1/budgets/{fin_budget}/changes 200/200  200/200 200/404     200/404         200/404  200/404         401
+api:request_budget_change   POST   /api/v1/budgets/{fin_budget}/changes 201/201  403/403 403/404     201/404         403/404  201/404         401
+api:list_budget_lines       GET    /api/v1/budget-lines                 200      200     200         200             200      200             401
+api:create_budget_line      POST   /api/v1/budget-lines                 201/201  403/403 403/422     201/422         403/422  201/422         401
+api:get_budget_line         GET    /api/v1/budget-lines/{fin_line}      200/200  200/200 200/404     200/404         200/404  200/404         401
+api:update_budget_line      PATCH  /api/v1/budget-lines/{fin_line}      200/200  403/403 403/404     200/404         403/404  200/404         401
+api:delete_budget_line      DELETE /api/v1/budget-lines/{fin_line}      204/204  403/403 403/404     204/404         403/404  204/404         401
+api:list_control_accounts   GET    /api/v1/control-accounts             200      200     200         200             200      200             401
+api:create_control_account  POST   /api/v1/control-accounts             201/201  403/403 403/422     201/422         403/422  201/422         401
+api:get_control_account     GET    /api/v1/control-accounts/{fin_account} 200/200 200/200 200/404    200/404         200/404  200/404         401
+api:update_control_account  PATCH  /api/v1/control-accounts/{fin_account} 200/200 403/403 403/404    200/404         403/404  200/404         401
+api:list_forecasts          GET    /api/v1/control-accounts/{fin_account}/forecasts 200/200 200/200 200/404 200/404 200/404 200/404       401
+api:create_forecast         POST   /api/v1/control-accounts/{fin_account}/forecasts 201/201 403/403 403/404 201/404 403/404 201/404       401
+api:list_exchange_rates     GET    /api/v1/exchange-rates               200      200     200         200             200      200             401
+api:set_exchange_rate       POST   /api/v1/exchange-rates               201      403     403         403             403      403             401
+api:delete_exchange_rate    DELETE /api/v1/exchange-rates/{fin_rate}    204      403     403         403             403      403             401
+api:record_status           POST   /api/v1/projects/{project}/status-records 201/201 403/403 403/404 201/404         403/404  201/404         401
+resources:pool              GET    /resources/                          200      200     200         200             200      200             302
+resources:resource_create   GET    /resources/new/                      200      403     403         403             403      403             302
+resources:resource_create   POST   /resources/new/                      302      403     403         403             403      403             302
+resources:resource_detail   GET    /resources/{resource}/               200      200     200         200             200      200             302
+resources:resource_edit     GET    /resources/{resource}/edit/          200      403     403         403             403      403             302
+resources:resource_edit     POST   /resources/{resource}/edit/          302      403     403         403             403      403             302
+resources:resource_delete   POST   /resources/{resource}/delete/        302      403     403         403             403      403             302
+resources:skill_set         POST   /resources/{resource}/skills/        302      403     403         403             403      403             302
+resources:leave_create      POST   /resources/{resource}/leave/         302      403     403         403             403      403             302
+resources:rate_create       POST   /resources/{resource}/rates/         302      403     403         403             403      403             302
+resources:skill_remove      POST   /resources/held-skills/{held}/remove/ 302     403     403         403             403      403             302
+resources:leave_delete      POST   /resources/leave/{leave}/delete/     302      403     403         403             403      403             302
+resources:rate_delete       POST   /resources/rates/{rate}/delete/      302      403     403         403             403      403             302
+resources:team_list         GET    /resources/teams/                    200      200     200         200             200      200             302
+resources:team_create       GET    /resources/teams/new/                200      403     403         403             403      403             302
+resources:team_create       POST   /resources/teams/new/                302      403     403         403             403      403             302
+resources:team_detail       GET    /resources/teams/{team}/             200      200     200         200             200      200             302
+resources:team_edit         GET    /resources/teams/{team}/edit/        200      403     403         403             403      403             302
+resources:team_edit         POST   /resources/teams/{team}/edit/        302      403     403         403             403      403             302
+resources:organisation_create GET  /resources/organisations/new/        200      403     403         403             403      403             302
+resources:organisation_create POST /resources/organisations/new/        302      403     403         403             403      403             302
+resources:organisation_detail GET  /resources/organisations/{organisation}/ 200  200     200         200             200      200             302
+resources:skill_list        GET    /resources/skills/                   200      200     200         200             200      200             302
+resources:skill_create      GET    /resources/skills/new/               200      403     403         403             403      403             302
+resources:skill_create      POST   /resources/skills/new/               302      403     403         403             403      403             302
+resources:skill_detail      GET    /resources/skills/{skill}/           200      200     200         200             200      200             302
+resources:heatmap           GET    /resources/capacity/                 200      200     200         200             200      200             302
+resources:heatmap_cell      GET    /resources/capacity/cell/?row=r{resource}&bucket=0 200 200 200    200             200      200             302
+resources:demand            GET    /resources/demand/                   200      200     200         200             200      200             302
+resources:project_assignments GET  /resources/projects/{project}/       200/200  200/200 200/404     200/404         200/404  200/404         302
+resources:run_start         POST   /resources/projects/{project}/level/ 302/302  302/302 403/404     302/404         403/404  302/404         302
+resources:assignment_create GET    /resources/tasks/{res_task}/assign/  200/200  403/403 403/404     200/404         403/404  200/404         302
+resources:assignment_create POST   /resources/tasks/{res_task}/assign/  302/302  403/403 403/404     302/404         403/404  302/404         302
+resources:assignment_detail GET    /resources/assignments/{assignment}/ 200/200  200/200 200/404     200/404         200/404  200/404         302
+resources:assignment_edit   GET    /resources/assignments/{assignment}/edit/ 200/200 403/403 403/404 200/404         403/404  200/404         302
+resources:assignment_edit   POST   /resources/assignments/{assignment}/edit/ 302/302 403/403 403/404 302/404         403/404  302/404         302
+resources:assignment_delete POST   /resources/assignments/{assignment}/delete/ 302/302 403/403 403/404 302/404       403/404  302/404         302
+resources:assignment_fill   POST   /resources/assignments/{demand}/fill/ 302/302 403/403 403/404     302/404         403/404  403/404         302
+resources:run_detail        GET    /resources/leveling/{levelrun}/      200/200  200/200 200/404     200/404         200/404  200/404         302
+resources:run_progress      GET    /resources/leveling/{levelrun}/progress/ 200/200 200/200 200/404  200/404         200/404  200/404         302
+resources:run_accept        POST   /resources/leveling/{levelrun}/accept/ 302/302 403/403 403/404    302/404         403/404  403/404         302
+resources:run_reject        POST   /resources/leveling/{levelrun}/reject/ 302/302 403/403 403/404    302/404         403/404  403/404         302
+api:list_resources          GET    /api/v1/resources                    200      200     200         200             200      200             401
+api:create_resource         POST   /api/v1/resources                    201      403     403         403             403      403             401
+api:get_resource            GET    /api/v1/resources/{resource}         200      200     200         200             200      200             401
+api:update_resource         PATCH  /api/v1/resources/{resource}         200      403     403         403             403      403             401
+api:delete_resource         DELETE /api/v1/resources/{resource}         204      403     403         403             403      403             401
+api:set_resource_skill      PUT    /api/v1/resources/{resource}/skills  200      403     403         403             403      403             401
+api:list_leave              GET    /api/v1/resources/{resource}/leave   200      200     200         200             200      200             401
+api:create_leave            POST   /api/v1/resources/{resource}/leave   201      403     403         403             403      403             401
+api:delete_leave            DELETE /api/v1/leave/{leave}                204      403     403         403             403      403             401
+api:list_rates              GET    /api/v1/resources/{resource}/rates   200      200     403         403             403      403             401
+api:create_rate             POST   /api/v1/resources/{resource}/rates   201      403     403         403             403      403             401
+api:list_teams              GET    /api/v1/teams                        200      200     200         200             200      200             401
+api:create_team             POST   /api/v1/teams                        201      403     403         403             403      403             401
+api:get_team                GET    /api/v1/teams/{team}                 200      200     200         200             200      200             401
+api:list_organisations      GET    /api/v1/organisations                200      200     200         200             200      200             401
+api:create_organisation     POST   /api/v1/organisations                201      403     403         403             403      403             401
+api:list_skills             GET    /api/v1/skills                       200      200     200         200             200      200             401
+api:create_skill            POST   /api/v1/skills                       201      403     403         403             403      403             401
+api:get_skill               GET    /api/v1/skills/{skill}               200      200     200         200             200      200             401
+api:list_assignments        GET    /api/v1/assignments                  200      200     200         200             200      200             401
+api:create_assignment       POST   /api/v1/assignments                  201/201  403/403 403/422     201/422         403/422  201/422         401
+api:get_assignment          GET    /api/v1/assignments/{assignment}     200/200  200/200 200/404     200/404         200/404  200/404         401
+api:update_assignment       PATCH  /api/v1/assignments/{assignment}     200/200  403/403 403/404     200/404         403/404  200/404         401
+api:delete_assignment       DELETE /api/v1/assignments/{assignment}     204/204  403/403 403/404     204/404         403/404  204/404         401
+api:fill_assignment         POST   /api/v1/assignments/{demand}/fill    200/200  403/403 403/404     200/404         403/404  403/404         401
+api:get_capacity            GET    /api/v1/capacity                     200      200     200         200             200      200             401
+api:list_leveling_runs      GET    /api/v1/leveling-runs                200      200     200         200             200      200             401
+api:start_leveling          POST   /api/v1/leveling-runs                202/202  202/202 403/422     202/422         403/422  202/422         401
+api:get_leveling_run        GET    /api/v1/leveling-runs/{levelrun}     200/200  200/200 200/404     200/404         200/404  200/404         401
+api:accept_leveling         POST   /api/v1/leveling-runs/{levelrun}/accept 200/200 403/403 403/404   200/404         403/404  403/404         401
+api:reject_leveling         POST   /api/v1/leveling-runs/{levelrun}/reject 200/200 403/403 403/404   200/404         403/404  403/404         401
+procurement:register         GET    /procurement/                        200      200     200         200             200      200             302
+procurement:export           GET    /procurement/export/?tab=contracts   200      200     200         200             200      200             302
+procurement:vendor_create    GET    /procurement/vendors/new/            200      403     403         403             403      403             302
+procurement:vendor_create    POST   /procurement/vendors/new/            302      403     403         403             403      403             302
+procurement:vendor_detail    GET    /procurement/vendors/{vendor}/       200/200  200/200 200/404     200/404         200/404  200/404         302
+procurement:vendor_edit      GET    /procurement/vendors/{vendor}/edit/  200/200  403/403 403/404     403/404         403/404  403/404         302
+procurement:vendor_edit      POST   /procurement/vendors/{vendor}/edit/  302/302  403/403 403/404     403/404         403/404  403/404         302
+procurement:program_contract_create GET /procurement/programs/{program}/contracts/new/ 200/200 403/403 403/404 200/404 403/404 403/404     302
+procurement:program_contract_create POST /procurement/programs/{program}/contracts/new/ 302/302 403/403 403/404 302/404 403/404 403/404   302
+procurement:contract_create  GET    /procurement/projects/{project}/contracts/new/ 200/200 403/403 403/404 200/404     403/404  200/404         302
+procurement:contract_create  POST   /procurement/projects/{project}/contracts/new/ 302/302 403/403 403/404 302/404     403/404  302/404         302
+procurement:contract_detail  GET    /procurement/contracts/{contract}/   200/200  200/200 200/404     200/404         200/404  200/404         302
+procurement:contract_edit    GET    /procurement/contracts/{contract}/edit/ 200/200 403/403 403/404  200/404         403/404  200/404         302
+procurement:contract_edit    POST   /procurement/contracts/{contract}/edit/ 302/302 403/403 403/404  302/404         403/404  302/404         302
+procurement:payment_create   POST   /procurement/contracts/{contract}/payments/ 302/302 403/403 403/404 302/404      403/404  302/404         302
+procurement:payment_detail   GET    /procurement/payments/{payment}/     200/200  200/200 200/404     200/404         200/404  200/404         302
+procurement:payment_edit     GET    /procurement/payments/{payment}/edit/ 200/200 403/403 403/404    200/404         403/404  200/404         302
+procurement:payment_edit     POST   /procurement/payments/{payment}/edit/ 302/302 403/403 403/404    302/404         403/404  302/404         302
+api:list_vendors             GET    /api/v1/vendors                      200      200     200         200             200      200             401
+api:create_vendor            POST   /api/v1/vendors                      201      403     403         403             403      403             401
+api:get_vendor               GET    /api/v1/vendors/{vendor}             200/200  200/200 200/404     200/404         200/404  200/404         401
+api:update_vendor            PATCH  /api/v1/vendors/{vendor}             200/200  403/403 403/404     403/404         403/404  403/404         401
+api:delete_vendor            DELETE /api/v1/vendors/{vendor}             422/422  403/403 403/404     403/404         403/404  403/404         401
+api:list_contracts           GET    /api/v1/contracts                    200      200     200         200             200      200             401
+api:create_contract          POST   /api/v1/contracts                    201/201  403/403 403/422     201/422         403/422  201/422         401
+api:get_contract             GET    /api/v1/contracts/{contract}         200/200  200/200 200/404     200/404         200/404  200/404         401
+api:update_contract          PATCH  /api/v1/contracts/{contract}         200/200  403/403 403/404     200/404         403/404  200/404         401
+api:delete_contract          DELETE /api/v1/contracts/{contract}         204/204  403/403 403/404     204/404         403/404  204/404         401
+api:list_payment_milestones  GET    /api/v1/payment-milestones           200      200     200         200             200      200             401
+api:create_payment_milestone POST   /api/v1/payment-milestones           201/201  403/403 403/422     201/422         403/422  201/422         401
+api:get_payment_milestone    GET    /api/v1/payment-milestones/{payment} 200/200  200/200 200/404     200/404         200/404  200/404         401
+api:update_payment_milestone PATCH  /api/v1/payment-milestones/{payment} 200/200  403/403 403/404     200/404         403/404  200/404         401
+api:delete_payment_milestone DELETE /api/v1/payment-milestones/{payment} 204/204  403/403 403/404     204/404         403/404  204/404         401
+documents:search             GET    /documents/                          200      200     200         200             200      200             302
+documents:program_documents  GET    /documents/programs/{program}/       200/200  200/200 200/404     200/404         200/404  200/404         302
+documents:project_documents  GET    /documents/projects/{project}/       200/200  200/200 200/404     200/404         200/404  200/404         302
+documents:document_create    GET    /documents/new/project/{project}/    200/200  403/403 200/404     200/404         403/404  200/404         302
+documents:document_create    POST   /documents/new/project/{project}/    302/302  403/403 302/404     302/404         403/404  302/404         302
+documents:document_detail    GET    /documents/{document}/               200/200  200/200 200/404     200/404         200/404  200/404         302
+documents:document_edit      GET    /documents/{document}/edit/          200/200  403/403 200/404     200/404         403/404  200/404         302
+documents:document_edit      POST   /documents/{document}/edit/          302/302  403/403 302/404     302/404         403/404  302/404         302
+documents:document_delete    GET    /documents/{document}/delete/        200/200  403/403 200/404     200/404         403/404  200/404         302
+documents:document_delete    POST   /documents/{document}/delete/        302/302  403/403 302/404     302/404         403/404  302/404         302
+documents:version_create     GET    /documents/{document}/versions/new/  200/200  403/403 200/404     200/404         403/404  200/404         302
+documents:version_create     POST   /documents/{document}/versions/new/  302/302  403/403 302/404     302/404         403/404  302/404         302
+documents:version_download   GET    /documents/versions/{docversion}/download/ 200/200 200/200 200/404 200/404      200/404  200/404         302
+api:list_documents           GET    /api/v1/documents                    200      200     200         200             200      200             401
+api:create_document          POST   /api/v1/documents                    201/201  403/403 201/422     201/422         403/422  201/422         401
+api:get_document             GET    /api/v1/documents/{document}         200/200  200/200 200/404     200/404         200/404  200/404         401
+api:update_document          PATCH  /api/v1/documents/{document}         200/200  403/403 200/404     200/404         403/404  200/404         401
+api:delete_document          DELETE /api/v1/documents/{document}         204/204  403/403 204/404     204/404         403/404  204/404         401
+api:list_document_versions   GET    /api/v1/documents/{document}/versions 200/200 200/200 200/404     200/404         200/404  200/404         401
+api:create_document_version  POST   /api/v1/documents/{document}/versions 201/201 403/403 201/404     201/404         403/404  201/404         401
+api:download_document_version GET   /api/v1/document-versions/{docversion}/download 200/200 200/200 200/404 200/404 200/404 200/404          401
+procurement:inbox            GET    /procurement/inbox/                  200      200     200         200             200      200             302
+procurement:order_create     GET    /procurement/projects/{project}/orders/new/ 200/200 403/403 403/404 200/404      403/404  200/404         302
+procurement:order_create     POST   /procurement/projects/{project}/orders/new/ 302/302 403/403 403/404 302/404      403/404  302/404         302
+procurement:order_detail     GET    /procurement/orders/{order}/         200/200  200/200 200/404     200/404         200/404  200/404         302
+procurement:order_edit       GET    /procurement/orders/{order}/edit/    200/200  403/403 403/404     200/404         403/404  200/404         302
+procurement:order_edit       POST   /procurement/orders/{order}/edit/    302/302  403/403 403/404     302/404         403/404  302/404         302
+procurement:line_create      POST   /procurement/orders/{order}/lines/   302/302  403/403 403/404     302/404         403/404  302/404         302
+procurement:invoice_create   POST   /procurement/orders/{order}/invoices/ 302/302 403/403 403/404     302/404         403/404  302/404         302
+procurement:line_detail      GET    /procurement/order-lines/{line}/     200/200  200/200 200/404     200/404         200/404  200/404         302
+procurement:line_edit        GET    /procurement/order-lines/{line}/edit/ 200/200 403/403 403/404     200/404         403/404  200/404         302
+procurement:line_edit        POST   /procurement/order-lines/{line}/edit/ 302/302 403/403 403/404     302/404         403/404  302/404         302
+procurement:invoice_detail   GET    /procurement/invoices/{invoice}/     200/200  200/200 200/404     200/404         200/404  200/404         302
+procurement:invoice_edit     GET    /procurement/invoices/{invoice}/edit/ 200/200 403/403 403/404     200/404         403/404  200/404         302
+procurement:invoice_edit     POST   /procurement/invoices/{invoice}/edit/ 302/302 403/403 403/404     302/404         403/404  302/404         302
+procurement:invoice_approve  POST   /procurement/invoices/{invoice}/approve/ 302/302 403/403 403/404  302/404         403/404  302/404         302
+procurement:invoice_pay      POST   /procurement/invoices/{approved}/pay/ 302/302 403/403 403/404     302/404         403/404  302/404         302
+procurement:invoice_reject   POST   /procurement/invoices/{invoice}/reject/ 302/302 403/403 403/404   302/404         403/404  302/404         302
+api:list_purchase_orders     GET    /api/v1/purchase-orders              200      200     200         200             200      200             401
+api:create_purchase_order    POST   /api/v1/purchase-orders              201/201  403/403 403/422     201/422         403/422  201/422         401
+api:get_purchase_order       GET    /api/v1/purchase-orders/{order}      200/200  200/200 200/404     200/404         200/404  200/404         401
+api:update_purchase_order    PATCH  /api/v1/purchase-orders/{order}      200/200  403/403 403/404     200/404         403/404  200/404         401
+api:delete_purchase_order    DELETE /api/v1/purchase-orders/{order}      422/422  403/403 403/404     422/404         403/404  422/404         401
+api:list_purchase_order_lines GET   /api/v1/purchase-order-lines         200      200     200         200             200      200             401
+api:create_purchase_order_line POST /api/v1/purchase-order-lines         201/201  403/403 403/422     201/422         403/422  201/422         401
+api:get_purchase_order_line  GET    /api/v1/purchase-order-lines/{line}  200/200  200/200 200/404     200/404         200/404  200/404         401
+api:update_purchase_order_line PATCH /api/v1/purchase-order-lines/{line} 200/200  403/403 403/404     200/404         403/404  200/404         401
+api:delete_purchase_order_line DELETE /api/v1/purchase-order-lines/{line} 422/422 403/403 403/404     422/404         403/404  422/404         401
+api:list_invoices            GET    /api/v1/invoices                     200      200     200         200             200      200             401
+api:create_invoice           POST   /api/v1/invoices                     201/201  403/403 403/422     201/422         403/422  201/422         401
+api:get_invoice              GET    /api/v1/invoices/{invoice}           200/200  200/200 200/404     200/404         200/404  200/404         401
+api:update_invoice           PATCH  /api/v1/invoices/{invoice}           200/200  403/403 403/404     200/404         403/404  200/404         401
+api:delete_invoice           DELETE /api/v1/invoices/{invoice}           204/204  403/403 403/404     204/404         403/404  204/404         401
+api:approve_invoice          POST   /api/v1/invoices/{invoice}/approve   200/200  403/403 403/404     200/404         403/404  200/404         401
+api:pay_invoice              POST   /api/v1/invoices/{approved}/pay      200/200  403/403 403/404     200/404         403/404  200/404         401
+api:reject_invoice           POST   /api/v1/invoices/{invoice}/reject    200/200  403/403 403/404     200/404         403/404  200/404         401
+benefits:register            GET    /benefits/                           200      200     200         200             200      200             302
+benefits:program             GET    /benefits/programs/{program}/        200/200  200/200 200/404     200/404         200/404  200/404         302
+benefits:benefit_create      GET    /benefits/programs/{program}/new/    200/200  403/403 403/404     200/404         403/404  403/404         302
+benefits:benefit_create      POST   /benefits/programs/{program}/new/    302/302  403/403 403/404     302/404         403/404  403/404         302
+benefits:map                 GET    /benefits/programs/{program}/map/    200/200  200/200 200/404     200/404         200/404  403/404         302
+benefits:node_create         POST   /benefits/programs/{program}/map/nodes/ 302/302 403/403 403/404   302/404         403/404  403/404         302
+benefits:edge_create         POST   /benefits/programs/{program}/map/edges/ 302/302 403/403 403/404   302/404         403/404  403/404         302
+benefits:node_delete         POST   /benefits/map/nodes/{map_node}/delete/ 302/302 403/403 403/404    302/404         403/404  404/404         302
+benefits:edge_delete         POST   /benefits/map/edges/{map_edge}/delete/ 302/302 403/403 403/404    302/404         403/404  404/404         302
+benefits:benefit_detail      GET    /benefits/{benefit}/                 200/200  200/200 200/404     200/404         200/404  200/404         302
+benefits:benefit_edit        GET    /benefits/{benefit}/edit/            200/200  403/403 403/404     200/404         403/404  403/404         302
+benefits:benefit_edit        POST   /benefits/{benefit}/edit/            302/302  403/403 403/404     302/404         403/404  403/404         302
+benefits:benefit_delete      POST   /benefits/{benefit}/delete/          302/302  403/403 403/404     302/404         403/404  403/404         302
+benefits:measurement_create  GET    /benefits/{benefit}/measurements/new/ 200/200 200/200 403/404     200/404         403/404  200/404         302
+benefits:measurement_create  POST   /benefits/{benefit}/measurements/new/ 302/302 302/302 403/404     302/404         403/404  302/404         302
+benefits:benefit_handover    GET    /benefits/{benefit}/handover/        200/200  403/403 403/404     200/404         403/404  403/404         302
+benefits:benefit_handover    POST   /benefits/{benefit}/handover/        302/302  403/403 403/404     302/404         403/404  403/404         302
+benefits:objectives          GET    /benefits/objectives/                200      200     200         200             200      200             302
+benefits:objective_create    GET    /benefits/objectives/new/            200      403     403         403             403      403             302
+benefits:objective_create    POST   /benefits/objectives/new/            302      403     403         403             403      403             302
+benefits:objective_detail    GET    /benefits/objectives/{objective}/    200      200     200         200             200      200             302
+benefits:objective_edit      GET    /benefits/objectives/{objective}/edit/ 200    403     403         403             403      403             302
+benefits:objective_edit      POST   /benefits/objectives/{objective}/edit/ 302    403     403         403             403      403             302
+benefits:settings            GET    /benefits/settings/                  200      200     200         200             200      200             302
+benefits:settings            POST   /benefits/settings/                  302      403     403         403             403      403             302
+benefits:selection           GET    /benefits/selection/                 200      200     200         403             200      403             302
+benefits:candidate_create    GET    /benefits/selection/candidates/new/  200      200     403         403             403      403             302
+benefits:candidate_create    POST   /benefits/selection/candidates/new/  302      302     403         403             403      403             302
+benefits:candidate_detail    GET    /benefits/selection/candidates/{candidate}/ 200 200  200         404             200      404             302
+benefits:candidate_edit      GET    /benefits/selection/candidates/{candidate}/edit/ 200 200 403     404             403      404             302
+benefits:candidate_edit      POST   /benefits/selection/candidates/{candidate}/edit/ 302 302 403     404             403      404             302
+benefits:scenario_start      GET    /benefits/selection/scenarios/new/   200      200     403         403             200      403             302
+benefits:scenario_start      POST   /benefits/selection/scenarios/new/   302      302     403         403             302      403             302
+benefits:scenario_detail     GET    /benefits/selection/scenarios/{scenario}/ 200 200    200         404             200      404             302
+benefits:scenario_progress   GET    /benefits/selection/scenarios/{scenario}/progress/ 200 200 200   404             200      404             302
+api:get_benefit_settings     GET    /api/v1/benefit-settings             200      200     200         200             200      200             401
+api:update_benefit_settings  PATCH  /api/v1/benefit-settings             200      403     403         403             403      403             401
+api:list_objectives          GET    /api/v1/objectives                   200      200     200         200             200      200             401
+api:create_objective         POST   /api/v1/objectives                   201      403     403         403             403      403             401
+api:get_objective            GET    /api/v1/objectives/{objective}       200      200     200         200             200      200             401
+api:update_objective         PATCH  /api/v1/objectives/{objective}       200      403     403         403             403      403             401
+api:delete_objective         DELETE /api/v1/objectives/{objective}       204      403     403         403             403      403             401
+api:list_benefits            GET    /api/v1/benefits                     200      200     200         200             200      200             401
+api:create_benefit           POST   /api/v1/benefits                     201/201  403/403 403/422     201/422         403/422  403/422         401
+api:get_benefit              GET    /api/v1/benefits/{benefit}           200/200  200/200 200/404     200/404         200/404  200/404         401
+api:update_benefit           PATCH  /api/v1/benefits/{benefit}           200/200  403/403 403/404     200/404         403/404  403/404         401
+api:delete_benefit           DELETE /api/v1/benefits/{benefit}           204/204  403/403 403/404     204/404         403/404  403/404         401
+api:handover_benefit         POST   /api/v1/benefits/{benefit}/handover  200/200  403/403 403/404     200/404         403/404  403/404         401
+api:list_measurements        GET    /api/v1/benefits/{benefit}/measurements 200/200 200/200 200/404  200/404         200/404  200/404         401
+api:create_measurement       POST   /api/v1/benefits/{benefit}/measurements 201/201 201/201 403/404  201/404         403/404  201/404         401
+api:benefit_at_risk          GET    /api/v1/benefits/{benefit}/at-risk   200/200  200/200 200/404     200/404         200/404  200/404         401
+api:program_value            GET    /api/v1/programs/{program}/value     200/200  200/200 200/404     200/404         200/404  200/404         401
+api:get_benefits_map         GET    /api/v1/programs/{program}/benefits-map 200/200 200/200 200/404  200/404         200/404  403/404         401
+api:create_map_node          POST   /api/v1/map-nodes                    201/201  403/403 403/422     201/422         403/422  403/422         401
+api:delete_map_node          DELETE /api/v1/map-nodes/{map_node}         204/204  403/403 403/404     204/404         403/404  404/404         401
+api:create_map_edge          POST   /api/v1/map-edges                    201/201  403/403 403/422     201/422         403/422  403/422         401
+api:delete_map_edge          DELETE /api/v1/map-edges/{map_edge}         204/204  403/403 403/404     204/404         403/404  404/404         401
+api:list_candidates          GET    /api/v1/candidates                   200      200     200         200             200      200             401
+api:create_candidate         POST   /api/v1/candidates                   201      201     403         403             403      403             401
+api:get_candidate            GET    /api/v1/candidates/{candidate}       200      200     200         404             200      404             401
+api:update_candidate         PATCH  /api/v1/candidates/{candidate}       200      200     403         404             403      404             401
+api:delete_candidate         DELETE /api/v1/candidates/{candidate}       204      204     403         404             403      404             401
+api:list_selection_scenarios GET    /api/v1/selection-scenarios          200      200     200         200             200      200             401
+api:start_selection_scenario POST   /api/v1/selection-scenarios          202      202     403         403             202      403             401
+api:get_selection_scenario   GET    /api/v1/selection-scenarios/{scenario} 200    200     200         404             200      404             401
+stakeholders:register        GET    /stakeholders/                       200      200     200         200             200      200             302
+stakeholders:export          GET    /stakeholders/export/                200      200     200         200             200      200             302
+stakeholders:program         GET    /stakeholders/programs/{program}/    200/200  200/200 200/404     200/404         200/404  200/404         302
+stakeholders:engagement      GET    /stakeholders/programs/{program}/engagement/ 200/200 200/200 200/404 200/404     200/404  200/404         302
+stakeholders:stakeholder_create GET /stakeholders/programs/{program}/new/ 200/200 403/403 200/404     200/404         403/404  403/404         302
+stakeholders:stakeholder_create POST /stakeholders/programs/{program}/new/ 302/302 403/403 302/404    302/404         403/404  403/404         302
+stakeholders:group_create    GET    /stakeholders/programs/{program}/groups/new/ 200/200 403/403 200/404 200/404     403/404  403/404         302
+stakeholders:group_create    POST   /stakeholders/programs/{program}/groups/new/ 302/302 403/403 302/404 302/404     403/404  403/404         302
+stakeholders:group_detail    GET    /stakeholders/groups/{sh_group}/     200/200  200/200 200/404     200/404         200/404  200/404         302
+stakeholders:group_edit      GET    /stakeholders/groups/{sh_group}/edit/ 200/200 403/403 200/404     200/404         403/404  403/404         302
+stakeholders:group_edit      POST   /stakeholders/groups/{sh_group}/edit/ 302/302 403/403 302/404     302/404         403/404  403/404         302
+stakeholders:stakeholder_detail GET /stakeholders/{stakeholder}/         200/200  200/200 200/404     200/404         200/404  200/404         302
+stakeholders:stakeholder_edit GET   /stakeholders/{stakeholder}/edit/    200/200  403/403 200/404     200/404         403/404  403/404         302
+stakeholders:stakeholder_edit POST  /stakeholders/{stakeholder}/edit/    302/302  403/403 302/404     302/404         403/404  403/404         302
+stakeholders:stakeholder_delete POST /stakeholders/{stakeholder}/delete/ 302/302  403/403 302/404     302/404         403/404  403/404         302
+stakeholders:assessment_create GET  /stakeholders/{stakeholder}/assessments/new/ 200/200 403/403 200/404 200/404   403/404  403/404         302
+stakeholders:assessment_create POST /stakeholders/{stakeholder}/assessments/new/ 302/302 403/403 302/404 302/404   403/404  403/404         302
+stakeholders:action_create   GET    /stakeholders/{stakeholder}/actions/new/ 200/200 403/403 200/404   200/404         403/404  403/404         302
+stakeholders:action_create   POST   /stakeholders/{stakeholder}/actions/new/ 302/302 403/403 302/404   302/404         403/404  403/404         302
+stakeholders:action_detail   GET    /stakeholders/actions/{sh_action}/   200/200  200/200 200/404     200/404         200/404  200/404         302
+stakeholders:action_edit     GET    /stakeholders/actions/{sh_action}/edit/ 200/200 403/403 200/404   200/404         403/404  403/404         302
+stakeholders:action_edit     POST   /stakeholders/actions/{sh_action}/edit/ 302/302 403/403 302/404   302/404         403/404  403/404         302
+stakeholders:raci            GET    /stakeholders/projects/{project}/raci/ 200/200 200/200 200/404    200/404         200/404  200/404         302
+stakeholders:raci            POST   /stakeholders/projects/{project}/raci/ 302/302 403/403 302/404    302/404         403/404  302/404         302
+api:list_stakeholders       GET    /api/v1/stakeholders                 200      200     200         200             200      200             401
+api:create_stakeholder      POST   /api/v1/stakeholders                 201/201  403/403 201/422     201/422         403/422  403/422         401
+api:get_stakeholder         GET    /api/v1/stakeholders/{stakeholder}   200/200  200/200 200/404     200/404         200/404  200/404         401
+api:update_stakeholder      PATCH  /api/v1/stakeholders/{stakeholder}   200/200  403/403 200/404     200/404         403/404  403/404         401
+api:delete_stakeholder      DELETE /api/v1/stakeholders/{stakeholder}   204/204  403/403 204/404     204/404         403/404  403/404         401
+api:list_stakeholder_groups GET    /api/v1/stakeholder-groups           200      200     200         200             200      200             401
+api:create_stakeholder_group POST  /api/v1/stakeholder-groups           201/201  403/403 201/422     201/422         403/422  403/422         401
+api:get_stakeholder_group   GET    /api/v1/stakeholder-groups/{sh_group} 200/200 200/200 200/404     200/404         200/404  200/404         401
+api:update_stakeholder_group PATCH /api/v1/stakeholder-groups/{sh_group} 200/200 403/403 200/404     200/404         403/404  403/404         401
+api:delete_stakeholder_group DELETE /api/v1/stakeholder-groups/{sh_group} 204/204 403/403 204/404    204/404         403/404  403/404         401
+api:list_engagement_assessments GET /api/v1/engagement-assessments      200      200     200         200             200      200             401
+api:create_engagement_assessment POST /api/v1/engagement-assessments    201/201  403/403 201/422     201/422         403/422  403/422         401
+api:get_engagement_assessment GET  /api/v1/engagement-assessments/{sh_assessment} 200/200 200/200 200/404 200/404  200/404  200/404         401
+api:update_engagement_assessment PATCH /api/v1/engagement-assessments/{sh_assessment} 200/200 403/403 200/404 200/404 403/404 403/404    401
+api:delete_engagement_assessment DELETE /api/v1/engagement-assessments/{sh_assessment} 204/204 403/403 204/404 204/404 403/404 403/404   401
+api:list_engagement_actions GET    /api/v1/engagement-actions           200      200     200         200             200      200             401
+api:create_engagement_action POST  /api/v1/engagement-actions           201/201  403/403 201/422     201/422         403/422  403/422         401
+api:get_engagement_action   GET    /api/v1/engagement-actions/{sh_action} 200/200 200/200 200/404    200/404         200/404  200/404         401
+api:update_engagement_action PATCH /api/v1/engagement-actions/{sh_action} 200/200 403/403 200/404    200/404         403/404  403/404         401
+api:delete_engagement_action DELETE /api/v1/engagement-actions/{sh_action} 204/204 403/403 204/404   204/404         403/404  403/404         401
+api:power_interest_grid     GET    /api/v1/programs/{program}/power-interest-grid 200/200 200/200 200/404 200/404    200/404  200/404         401
+api:engagement_gap          GET    /api/v1/programs/{program}/engagement-gap 200/200 200/200 200/404 200/404         200/404  200/404         401
+api:get_raci                GET    /api/v1/projects/{project}/raci      200/200  200/200 200/404     200/404         200/404  200/404         401
+api:set_raci                PUT    /api/v1/projects/{project}/raci      200/200  403/403 200/404     200/404         403/404  200/404         401
 """
 
 
@@ -258,10 +596,22 @@ def _request_data(world, name: str, method: str, scope: str, role: str):
         return {"program": program.pk, "code": "NEW-1", "name": "New project"}
     if name in {"api:update_program", "api:update_project"}:
         return {"description": "changed through the API"}
+    if benefits_matrix.is_benefits(name):
+        return benefits_matrix.request_data(world, name, scope)
     if planning_matrix.is_planning(name):
         return planning_matrix.request_data(world, name, scope)
+    if procurement_matrix.is_procurement(name):
+        return procurement_matrix.request_data(world, name, scope)
+    if documents_matrix.is_documents(name):
+        return documents_matrix.request_data(world, name, scope)
     if raid_matrix.is_raid(name):
         return raid_matrix.request_data(world, name, scope)
+    if finance_matrix.is_finance(name):
+        return finance_matrix.request_data(world, name, scope)
+    if resources_matrix.is_resources(name):
+        return resources_matrix.request_data(world, name, scope)
+    if stakeholders_matrix.is_stakeholders(name):
+        return stakeholders_matrix.request_data(world, name, scope)
     return None
 
 
@@ -278,15 +628,28 @@ def test_role_matrix(world, name, method, url, role, scope, expected):
     planning = planning_matrix.targets(world, scope, name)
     membership = world.users["analyst"].memberships.first()
     path = url.format(program=target["program"].pk, project=target["project"].pk, token=token.pk, **raid_matrix.ids(world, scope, url),
-                      membership=membership.pk, **planning_matrix.url_ids(planning))
+                      **resources_matrix.ids(world, scope, url),
+                      membership=membership.pk, **planning_matrix.url_ids(planning),
+                      **finance_matrix.ids(world, scope, url), **procurement_matrix.ids(world, scope, url),
+                      **benefits_matrix.ids(world, scope, url),
+                      **documents_matrix.ids(world, scope, url), **stakeholders_matrix.ids(world, scope, url))
     data = _request_data(world, name, method, scope, role)
     headers = {}
     if method in {"PATCH", "DELETE"} and path.startswith("/api/"):
         obj = planning_matrix.versioned(name, planning) or (target["program"] if "program" in name
                                                             else target["project"])
-        obj = raid_matrix.etag_object(world, scope, name) or obj
+        obj = (benefits_matrix.etag_object(world, scope, name) or raid_matrix.etag_object(world, scope, name) or finance_matrix.etag_object(world, scope, name)
+               or procurement_matrix.etag_object(world, scope, name) or resources_matrix.etag_object(world, scope, name)
+               or stakeholders_matrix.etag_object(world, scope, name) or obj)
+        obj = documents_matrix.etag_object(world, scope, name) or obj
         headers["HTTP_IF_MATCH"] = f'"{obj.version}"'
-    if path.startswith("/api/"):
+    elif method == "PUT" and stakeholders_matrix.is_stakeholders(name):
+        headers["HTTP_IF_MATCH"] = f'"{stakeholders_matrix.etag_object(world, scope, name).version}"'
+    elif method == "POST" and path.startswith("/api/") and procurement_matrix.is_action(name):
+        headers["HTTP_IF_MATCH"] = f'"{procurement_matrix.etag_object(world, scope, name).version}"'
+    if name in documents_matrix.MULTIPART:
+        response = client.post(path, data, **headers)
+    elif path.startswith("/api/"):
         response = client.generic(method, path, data=_json(data), content_type="application/json", **headers)
     elif method == "POST":
         response = client.post(path, data or {})

@@ -60,8 +60,14 @@ INSTALLED_APPS = [
     "pmo.core",
     "pmo.accounts",
     "pmo.portfolio",
+    "pmo.documents",
     "pmo.planning",
+    "pmo.resources",
+    "pmo.finance",
     "pmo.raid",
+    "pmo.procurement",
+    "pmo.benefits",
+    "pmo.stakeholders",
 ]
 
 MIDDLEWARE = [
@@ -196,6 +202,32 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+
+# Documents (README "Documents"): files in a private directory outside every served path by default, or in an
+# S3-compatible bucket when PMO_DOCUMENTS_S3_BUCKET is set (needs `pip install django-storages[s3]`); every
+# download passes through a view that applies the policies, so the store is never public.
+PMO_DOCUMENTS_ROOT = Path(os.environ.get("PMO_DOCUMENTS_ROOT", BASE_DIR / "private" / "documents"))
+if os.environ.get("PMO_DOCUMENTS_S3_BUCKET"):
+    STORAGES["documents"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": os.environ["PMO_DOCUMENTS_S3_BUCKET"],
+        "endpoint_url": os.environ.get("PMO_DOCUMENTS_S3_ENDPOINT_URL") or None,
+        "region_name": os.environ.get("PMO_DOCUMENTS_S3_REGION") or None,
+        "access_key": os.environ.get("PMO_DOCUMENTS_S3_ACCESS_KEY_ID") or None,
+        "secret_key": os.environ.get("PMO_DOCUMENTS_S3_SECRET_ACCESS_KEY") or None,
+        "location": os.environ.get("PMO_DOCUMENTS_S3_PREFIX", "pmo"),
+        "default_acl": "private", "querystring_auth": True, "file_overwrite": False,
+    }}
+else:
+    STORAGES["documents"] = {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {
+        "location": PMO_DOCUMENTS_ROOT, "base_url": "/no-public-url/",
+        "file_permissions_mode": 0o600, "directory_permissions_mode": 0o700}}
+PMO_DOCUMENT_MAX_BYTES = int(os.environ.get("PMO_DOCUMENT_MAX_MB", "25")) * 1024 * 1024
+PMO_DOCUMENT_ZIP_MAX_ENTRIES = 5000  # a .docx/.xlsx with more zip entries is refused
+PMO_DOCUMENT_ZIP_MAX_BYTES = 200 * 1024 * 1024  # ...or one that expands to more than this
+PMO_DOCUMENT_TEXT_MAX_CHARS = 200_000  # text kept for search per version
+PMO_DOCUMENT_PDF_MAX_PAGES = 500
+PMO_DOCUMENT_EXTRACT_SECONDS = 10
+PMO_DOCUMENT_SEARCH_CONFIG = os.environ.get("PMO_DOCUMENT_SEARCH_CONFIG", "english")  # PostgreSQL text search
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

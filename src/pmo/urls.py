@@ -10,6 +10,12 @@ urlpatterns = [
     path("account/", include("pmo.accounts.urls")),
     path("api/v1/", api.urls),
     path("raid/", include("pmo.raid.urls")),
+    path("finance/", include("pmo.finance.urls")),
+    path("resources/", include("pmo.resources.urls")),
+    path("procurement/", include("pmo.procurement.urls")),
+    path("benefits/", include("pmo.benefits.urls")),
+    path("documents/", include("pmo.documents.urls")),
+    path("stakeholders/", include("pmo.stakeholders.urls")),
     path("", include("pmo.portfolio.urls")),
     path("", include("pmo.planning.urls")),
 ]

@@ -12,7 +12,7 @@ def test_heat_map_cell_and_run_charts(demo, page, live_server, screenshot):
     login(page, live_server, "director")
     erp = Program.objects.get(code="ERP")
     page.goto(f"{live_server.url}/raid/programs/{erp.pk}/")
-    cell = page.locator("[data-testid=heatmap-inherent] td.cell:not(.empty)").first
+    cell = page.locator("[data-testid=heatmap-inherent] td.cell button").first
     count = int(cell.inner_text())
     cell.click()
     page.wait_for_selector("[data-testid=cell-risks] li")

@@ -24,9 +24,12 @@ from hypothesis import HealthCheck, Phase, settings
 from pmo.accounts import services as account_services
 from pmo.wsgi import application
 
+from ..benefits import matrix as benefits_matrix
 from ..conftest import ROLES
 from ..planning import matrix as planning_matrix
+from ..procurement import matrix as procurement_matrix
 from ..raid import matrix as raid_matrix
+from ..stakeholders import matrix as stakeholders_matrix
 
 CONFIG = schemathesis.Config.from_dict({
     "seed": 20261130,
@@ -67,6 +70,9 @@ def headers(world, keep_connection) -> list[dict]:
     """Authorization headers of each role (a real API token each) and of anonymous, in ROLES order."""
     planning_matrix.targets(world, "own", "api:get_task")
     raid_matrix.targets(world, "own")
+    procurement_matrix.targets(world, "own")
+    benefits_matrix.targets(world, "own")
+    stakeholders_matrix.targets(world, "own")
     out = []
     for role in ROLES:
         if role == "anonymous":

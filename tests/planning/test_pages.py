@@ -60,7 +60,7 @@ def test_gantt_draws_bars_milestones_baselines_and_arrows(world):
     plan(world.project_a1, 6)
     body = client_for(world, "director").get(f"/projects/{world.project_a1.pk}/plan/").content.decode()
     assert body.count("<polygon") == 1  # the go-live milestone
-    assert 'fill="#e55353"' in body  # critical bars
+    assert "url(#critical-hatch)" in body  # critical bars (hatched: not colour alone)
     assert 'fill="#a3acb5"' in body  # baseline bars
     assert body.count('marker-end="url(#arrowhead)"') == 6
     assert "Design phase" in body

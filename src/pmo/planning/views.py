@@ -50,6 +50,14 @@ def _gantt(request, groups, project_ids):
 
 _PK_SLOT = 987654321
 _STRIPE = '<rect x="0" y="{}" width="{}" height="24" fill="{}"/>'
+#: bar paints: a critical task is hatched and a critical milestone ringed, so the state never rests on colour alone
+TASK_FILL = "#2f6fb5"
+CRITICAL_FILL = "url(#critical-hatch)"
+CRITICAL_HATCH = ('<pattern id="critical-hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
+                  'patternTransform="rotate(45)"><rect width="6" height="6" fill="#c43c3c"/>'
+                  '<rect width="2" height="6" fill="#7a1f1f"/></pattern>')
+CRITICAL_MILESTONE = 'fill="#c43c3c" stroke="#5a1010" stroke-width="2"'
+TODAY = "#b3261e"
 
 
 def gantt_svg(chart: gantt.Gantt) -> SafeString:
@@ -69,18 +77,34 @@ def gantt_svg(chart: gantt.Gantt) -> SafeString:
             short[value] = escape(defaultfilters.date(value, "j M"))
         return short[value]
 
-    def label(text: str) -> str:  # {{ text|truncatechars:44 }}
-        return escape(text if len(text) <= 44 else defaultfilters.truncatechars(text, 44))
+    def label(text: str) -> str:  # at most 44 characters, cut at a word: the accessible name (the whole name)
+        # must contain every visible word (WCAG 2.5.3), so the ellipsis is hidden from it
+        if len(text) <= 44:
+            return escape(text)
+        return f'{escape(text[:43].rsplit(" ", 1)[0])}<tspan aria-hidden="true">…</tspan>'
+
+
+    def spoken(r) -> str:  # what a screen reader says for a row's name and its bar: the task, dates, critical
+        t = r.task
+        if r.kind == "milestone":
+            when = f"milestone {loc(t.finish)}" if t.finish else "milestone"
+        elif t is not None and t.start and t.finish:
+            when = f"{loc(t.start)} to {loc(t.finish)}"
+        else:
+            when = "not scheduled"
+        critical = ", critical" if r.critical and r.kind != "summary" else ""
+        return f"{escape(r.wbs + ' ' if r.wbs else '')}{escape(r.label)}: {when}{critical}"
 
     lw, width, height = chart.label_width, chart.width, chart.height
     out = [
         '<div class="gantt border rounded bg-white" style="overflow:auto; max-height:78vh" data-testid="gantt" '
-        f'data-scroll-x="{chart.scroll_x}">\n'
+        f'data-scroll-x="{chart.scroll_x}" tabindex="0" role="region" '
+        'aria-label="Gantt chart: arrow keys move between tasks and their bars">\n'
         f'<div style="display:flex; width:{width}px">\n\n'
         f'<div style="position:sticky; left:0; z-index:2; flex:0 0 {lw}px; background:#fff; '
         'border-right:1px solid #c5ccd3">\n'
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{lw}" height="{height}" '
-        'font-family="system-ui, sans-serif" font-size="12" role="img" aria-label="Tasks">\n  '
+        'font-family="system-ui, sans-serif" font-size="12" role="group" aria-label="Tasks">\n  '
     ]
     stripes_label, stripes_chart, names, bars = [], [], [], []
     for i, r in enumerate(chart.rows):
@@ -93,27 +117,31 @@ def gantt_svg(chart: gantt.Gantt) -> SafeString:
         bold = 'font-weight="600"' if r.kind in ("summary", "project") else ""
         fill = "#b02a2a" if r.critical and r.kind != "summary" else "#1d2b36"
         text = (f"{escape(r.wbs)} " if r.wbs else "") + label(r.label)
-        if r.href:
-            text = f'<a href="{escape(r.href)}">{text}</a>'
-        names.append(f'<text x="{round(r.depth * 14)}" dx="8" y="{r.mid + 4}" {bold} fill="{fill}">{text}</text>')
+        name = f'<text x="{round(r.depth * 14)}" dx="8" y="{r.mid + 4}" {bold} fill="{fill}">{text}</text>'
+        if r.href:  # the row's name and its bar are links to the task, named alike (planning.js moves between them)
+            said = spoken(r)
+            name = f'<a href="{escape(r.href)}" aria-label="{said}" data-row="{i}">{name}</a>'
+            link = f'<a href="{escape(r.href)}" aria-label="{said}" data-row="{i}" tabindex="-1">'
+        names.append(name)
         bar = []
         if r.baseline:
             bar.append(f'<rect x="{r.baseline[0]}" y="{r.y + 18}" width="{r.baseline[1]}" height="4" '
                        'fill="#a3acb5"><title>baseline</title></rect>')
         bar.append("\n    ")
         t = r.task
+        shape_start = len(bar)
         if r.kind == "project" and r.w:
             bar.append(f'<path d="{r.summary_path}" fill="#1f4e79"><title>{escape(r.label)}</title></path>\n    ')
         elif r.kind == "summary" and r.w:
             bar.append(f'<path d="{r.summary_path}" fill="#2b3640"><title>{escape(r.wbs)} {escape(r.label)}: '
                        f'{loc(t.start)} – {loc(t.finish)}</title></path>\n    ')
         elif r.kind == "milestone" and r.x:
-            colour, note = ("#d63031", " (critical)") if r.critical else ("#2b3640", "")
-            bar.append(f'<polygon points="{r.diamond}" fill="{colour}"><title>{escape(r.label)}: {loc(t.finish)}'
+            paint, note = (CRITICAL_MILESTONE, " (critical)") if r.critical else ('fill="#2b3640"', "")
+            bar.append(f'<polygon points="{r.diamond}" {paint}><title>{escape(r.label)}: {loc(t.finish)}'
                        f'{note}</title></polygon><text x="{int(r.x) + 10}" y="{r.mid + 4}" fill="#2b3640" '
                        f'font-size="11">{day_month(t.finish)}</text>\n    ')
         elif r.kind == "task" and r.w:
-            colour, note = ("#e55353", " (critical)") if r.critical else ("#4a90d9", "")
+            colour, note = (CRITICAL_FILL, " (critical)") if r.critical else (TASK_FILL, "")
             total = defaultfilters.floatformat(t.total_float, "-1")
             bar.append(f'<rect x="{r.x}" y="{r.y + 5}" width="{r.w}" height="12" rx="2" fill="{colour}"><title>'
                        f'{escape(r.wbs)} {escape(r.label)}: {loc(t.start)} – {loc(t.finish)}, float {total} d'
@@ -122,6 +150,9 @@ def gantt_svg(chart: gantt.Gantt) -> SafeString:
                 bar.append(f'<rect x="{r.x}" y="{r.y + 9}" width="{r.progress_w}" height="4" fill="#1d2b36" '
                            'opacity=".55"/>')
             bar.append("\n    ")
+        if r.href and len(bar) > shape_start:  # the bar was drawn: it links to the task too
+            bar.insert(shape_start, link)
+            bar.append("</a>")
         bars.append("\n    " + "".join(bar) + "\n  ")
     out += stripes_label
     out.append(f'\n  <line x1="0" y1="39" x2="{lw}" y2="39" stroke="#c5ccd3"/>\n'
@@ -131,9 +162,10 @@ def gantt_svg(chart: gantt.Gantt) -> SafeString:
         "\n</svg>\n</div>\n"
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{chart.chart_width}" height="{height}" '
         f'viewBox="{lw} 0 {chart.chart_width} {height}" font-family="system-ui, sans-serif" font-size="12" '
-        'role="img" aria-label="Gantt chart">\n'
+        'role="group" aria-label="Gantt chart">\n'
         '  <defs><marker id="arrowhead" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="7" markerHeight="7" '
-        'orient="auto"><path d="M0,0 L8,4 L0,8 z" fill="#5c6770"/></marker></defs>\n  '
+        'orient="auto"><path d="M0,0 L8,4 L0,8 z" fill="#5c6770"/></marker>'
+        f'{CRITICAL_HATCH}</defs>\n  '
     )
     out += stripes_chart
     out.append("\n  ")
@@ -147,8 +179,8 @@ def gantt_svg(chart: gantt.Gantt) -> SafeString:
     out += [f'<path d="{d}" marker-end="url(#arrowhead)"/>' for d in chart.arrows]
     out.append("</g>\n  ")
     if chart.today_x:
-        out.append(f'<line x1="{chart.today_x}" y1="22" x2="{chart.today_x}" y2="{height}" stroke="#d63031" '
-                   f'stroke-dasharray="4 3"/><text x="{int(chart.today_x) + 3}" y="34" fill="#d63031" '
+        out.append(f'<line x1="{chart.today_x}" y1="22" x2="{chart.today_x}" y2="{height}" stroke="{TODAY}" '
+                   f'stroke-dasharray="4 3"/><text x="{int(chart.today_x) + 3}" y="34" fill="{TODAY}" '
                    'font-size="10">today</text>')
     out.append("\n</svg>\n</div>\n</div>\n")
     return mark_safe("".join(out))  # noqa: S308 - every interpolated text is escaped above

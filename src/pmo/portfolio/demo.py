@@ -140,8 +140,14 @@ def load_demo() -> dict[str, int]:
                     created["projects"] += 1
                 _grant(director, users[manager], Role.PROJECT_MANAGER, project=project)
         _grant(director, users["steering"], Role.STEERING_COMMITTEE, program=Program.objects.get(code="DX"))
+    import_module("pmo.documents.demo").load_documents_demo(director)  # charters, reports, quotes (above portfolio)
     import_module("pmo.planning.demo").load_plans(director)  # the plans; planning sits above portfolio
+    import_module("pmo.resources.demo").load_resources_demo(director)  # the pool and assignments; resources sits above
     import_module("pmo.raid.demo").load_raid_demo(director)  # risks, issues, a simulation; raid sits above
+    import_module("pmo.finance.demo").load_finance_demo(director)  # budgets, costs, EVM; finance sits above
+    import_module("pmo.procurement.demo").load_procurement_demo(director)  # vendors, contracts (above finance)
+    import_module("pmo.benefits.demo").load_benefits_demo(director)  # objectives, benefits, selection (above raid)
+    import_module("pmo.stakeholders.demo").load_stakeholders_demo(director)  # registers, engagement, RACI
     return created
 
 

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db.models import Count, Q, QuerySet
 
 from .models import Program, Project
 from .policies import program_policy, project_policy
+
+#: panels of the portfolio overview that apps above portfolio add (stakeholders: the user's overdue engagement
+#: actions): ``fn(user)`` answers None (nothing to show) or a dict with ``template`` and that template's context
+OVERVIEW_PANELS: list[Callable] = []
+
+
+def overview_panels(user) -> list[dict]:
+    return [panel for panel in (fn(user) for fn in OVERVIEW_PANELS) if panel]
 
 
 def programs_for(user) -> QuerySet[Program]:

@@ -33,6 +33,7 @@ def overview(request):
         "project_total": sum(p.project_count for p in programs),
         "can_create": program_policy.can(request.user, "create"),
         "breadcrumbs": breadcrumbs(request.user),
+        "panels": selectors.overview_panels(request.user),
     })
 
 

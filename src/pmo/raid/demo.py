@@ -1,5 +1,5 @@
-"""The demo RAID log: realistic risks, issues and assumptions per program, some linked to planning
-tasks with quantified impacts, a few escalations and one finished simulation run per active program.
+"""The demo RAID log: realistic risks (with response actions), issues and assumptions per program, some linked
+to planning tasks with quantified impacts, a few escalations and one finished simulation run per active program.
 
 Everything goes through the services (policies, escalation rule, audit). Loading twice changes
 nothing: items are looked up by title first.
@@ -191,6 +191,27 @@ PILOT = 256
 SYNC_LIMIT = 3.0
 
 
+#: risk title -> its response actions (description, due, done), added by the risk's owner
+ACTIONS = {
+    "Key SAP architect leaves before cutover": [
+        ("Pair a second architect on the migration design", date(2026, 10, 30), True),
+        ("Retention bonus agreed with HR until go-live", date(2026, 12, 11), False)],
+    "Legacy data quality worse than profiled": [
+        ("Run data profiling on the 2004 vendor master", date(2026, 11, 13), True),
+        ("Extra cleansing sprint before mock load 3", date(2026, 12, 18), False)],
+    "MFA roll-out resisted by shop-floor staff": [
+        ("Shift-lead champions in each plant", date(2026, 12, 4), False),
+        ("Offer hardware tokens where phones are not allowed", date(2026, 12, 18), False)],
+    "Legacy apps cannot use SSO (SAML)": [
+        ("Inventory the legacy apps and their login protocols", date(2026, 11, 6), True),
+        ("Pilot a header-based SSO gateway for two apps", date(2027, 1, 22), False)],
+    "Penetration test finds critical flaw": [
+        ("Book the pen-test window four weeks before go-live", date(2026, 12, 11), False)],
+    "Content owners miss migration deadline": [
+        ("Weekly migration burndown in the intranet stand-up", date(2026, 12, 2), False)],
+}
+
+
 def load_raid_demo(director: User | None = None) -> dict[str, int]:
     director = director or User.objects.get(username="director")
     created = {"risks": 0, "issues": 0, "assumptions": 0, "runs": 0}
@@ -245,6 +266,9 @@ def _risk(director, program, spec) -> int:
                   .values_list("pk", flat=True)) if project and task_names else None
     risk = services.risk_create(actor=actor, program=None if project else program, project=project,
                                 tasks=linked, **fields)
+    for description, due, done in ACTIONS.get(title, []):
+        services.action_create(actor=actor, risk=risk, description=description, due=due, done=done,
+                               owner=risk.owner)
     risk = services.risk_update(actor=actor, risk=risk, expected_version=risk.version, review_date=date(2026, 10, 1))
     if status == "closed":
         services.risk_update(actor=actor, risk=risk, expected_version=risk.version, status="closed")

@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
+from pmo.core.jobs import JobStatus as RunStatus  # noqa: F401 - the job status, by this app's name
 from pmo.core.models import GovernedModel
 from pmo.core.navigation import Crumb
 
@@ -528,13 +529,6 @@ class Escalation(GovernedModel):
     @property
     def item(self):
         return self.risk if self.risk_id else self.issue
-
-
-class RunStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    DONE = "done", "Done"
-    FAILED = "failed", "Failed"
 
 
 MIN_ITERATIONS = 100

@@ -10,14 +10,14 @@ threshold and overdue goes on to the steering committee. Each step writes an
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
-from pmo.core import audit
+from pmo.core import audit, jobs
 from pmo.core.services import create_audited, delete_versioned, update_versioned
 from pmo.planning.models import Task
 from pmo.planning.policies import task_policy
@@ -41,7 +41,6 @@ from .models import (
     RiskAction,
     RiskScale,
     RiskStatus,
-    RunStatus,
     SimulationRun,
     TaskEstimate,
     Trend,
@@ -524,34 +523,9 @@ def simulation_start(*, actor, program: Program | None = None, project: Project 
 
 def run_mark(run: SimulationRun, *, status: str, reason: str = "", results: dict | None = None) -> None:
     """Record a run's state change (running, done, failed) with its audit event; the job calls this."""
-    now = timezone.now()
-    fields = {"status": status, "reason": reason[:2000]}
-    if status == RunStatus.RUNNING:
-        fields |= {"started_at": now, "progress": 0}
-    else:
-        fields |= {"finished_at": now}
-    if status == RunStatus.DONE:
-        fields |= {"results": results, "progress": 100}
-    with transaction.atomic():
-        before = audit.snapshot(run)
-        for name, value in fields.items():
-            setattr(run, name, value)
-        run.version += 1
-        SimulationRun.objects.filter(pk=run.pk).update(**fields, version=run.version, updated_at=now)
-        audit.record(actor=None, action=status, obj=run, before={"status": before["status"]},
-                     after={"status": status, **({"reason": fields["reason"]} if reason else {})})
-
-
-#: a running run whose progress has not moved for this long lost its worker (killed process)
-STALE_RUN = timedelta(minutes=15)
+    jobs.mark(run, status=status, reason=reason, results=results)
 
 
 def runs_reap(now=None) -> int:
-    """Mark runs whose worker died (no progress for :data:`STALE_RUN`) failed, with the reason."""
-    now = now or timezone.now()
-    reaped = 0
-    for run in SimulationRun.objects.filter(status=RunStatus.RUNNING, updated_at__lt=now - STALE_RUN):
-        run_mark(run, status=RunStatus.FAILED, reason=f"abandoned: no progress since {run.updated_at:%Y-%m-%d %H:%M} "
-                                                      "UTC (the worker stopped)")
-        reaped += 1
-    return reaped
+    """Mark simulation runs whose worker died failed, with the reason (:func:`pmo.core.jobs.reap`)."""
+    return jobs.reap(SimulationRun, now)

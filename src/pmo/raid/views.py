@@ -455,9 +455,9 @@ def run_start(request, program_pk):
 @login_required
 def run_detail(request, pk):
     run = run_policy.get(request.user, queryset=selectors.runs_for(request.user), pk=pk)
+    charts = _chart_data(run) if run.status == RunStatus.DONE else None
     return render(request, "raid/run_detail.html", {
-        "run": run, "breadcrumbs": breadcrumbs(request.user, run),
-        "charts": _chart_data(run) if run.status == RunStatus.DONE else None,
+        "run": run, "breadcrumbs": breadcrumbs(request.user, run), "charts": charts, "tables": _chart_tables(charts),
         "others": selectors.runs_for(request.user).filter(program=run.program, status=RunStatus.DONE)
         .exclude(pk=run.pk)[:20],
     })
@@ -491,9 +491,10 @@ def run_compare(request):
                         ("P(meet planned)", ("finish", "prob_planned")), ("P(meet target)", ("finish", "prob_target")),
                         ("Cost P50", ("cost", "p50")), ("Cost P80", ("cost", "p80")), ("Cost P90", ("cost", "p90"))):
         rows.append((label, [_dig(r.results, path) for r in runs]))
+    charts = [_chart_data(r) if r.status == RunStatus.DONE else None for r in runs]
     return render(request, "raid/run_compare.html", {
-        "runs": runs, "rows": rows,
-        "charts": [_chart_data(r) if r.status == RunStatus.DONE else None for r in runs],
+        "runs": runs, "rows": rows, "runs_tables": zip(runs, [_chart_tables(c) for c in charts], strict=True),
+        "charts": charts,
         "breadcrumbs": breadcrumbs(request.user, _raid_home(), "Compare runs"),
     })
 
@@ -519,6 +520,31 @@ def _bar_rows(rows: list[dict]) -> list[dict]:
         short = full if len(full) <= CHART_LABEL else full[:CHART_LABEL - 1].rstrip() + "…"
         out.append({"label": short, "name": full, "value": row.get("rho", row.get("value"))})
     return out
+
+
+def _chart_tables(charts: dict | None) -> dict | None:
+    """Each chart's data as a table (its text alternative, under the chart): the same numbers the chart draws."""
+    if not charts:
+        return None
+
+    def histogram(data: dict, caption: str, first: str) -> dict:
+        rows = [(label, formats.number_format(count, 0, use_l10n=True, force_grouping=True),
+                 f"{formats.number_format(cdf * 100, 1, use_l10n=True)} %")
+                for label, count, cdf in zip(data["labels"], data["counts"], data["cdf"], strict=True)]
+        return {"caption": caption, "headers": (first, "Iterations", "Cumulative"), "rows": rows}
+
+    return {
+        "finish": histogram(charts["finish"], "Finish date: iterations per date and cumulative share", "Finish"),
+        "cost": histogram(charts["cost"], "Cost: iterations per amount and cumulative share",
+                          f"Cost ({charts['currency']})"),
+        "tornado": {"caption": "Correlation of each input with the finish (Spearman's rho)",
+                    "headers": ("Task or risk", "rho"),
+                    "rows": [(row["name"], formats.number_format(row["value"], 2, use_l10n=True))
+                             for row in charts["tornado"]]},
+        "criticality": {"caption": "Share of iterations in which each task is critical",
+                        "headers": ("Task", "Critical in"),
+                        "rows": [(row["name"], f"{round(row['value'] * 100)} %") for row in charts["criticality"]]},
+    }
 
 
 def _chart_data(run) -> dict | None:

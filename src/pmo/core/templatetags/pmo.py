@@ -7,13 +7,14 @@ register = template.Library()
 
 
 @register.inclusion_tag("core/sort_header.html")
-def sort_header(listing, key: str, label: str):
-    """A column heading that sorts by ``key``, toggling the direction, keeping search and filters."""
+def sort_header(listing, key: str, label: str, css: str = ""):
+    """A column heading (the whole ``<th>``) that sorts by ``key``, toggling the direction, keeping search and
+    filters; the sorted column carries ``aria-sort``, which ARIA allows on the header cell only."""
     params = {**listing.filters, "sort": listing.sort_link(key)}
     if listing.query:
         params["q"] = listing.query
     direction = "asc" if listing.sort == key else "desc" if listing.sort == f"-{key}" else ""
-    return {"href": "?" + urlencode(params), "label": label, "direction": direction}
+    return {"href": "?" + urlencode(params), "label": label, "direction": direction, "css": css}
 
 
 @register.filter

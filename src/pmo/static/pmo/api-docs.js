@@ -6,7 +6,8 @@ document.addEventListener("DOMContentLoaded", () => {
     url: root.dataset.openapiUrl,
     dom_id: "#swagger-ui",
     layout: "BaseLayout",
-    deepLinking: true,
+    // no deep links: they put a link inside each operation's expand button (nested interactive controls, WCAG 4.1.2)
+    deepLinking: false,
     presets: [SwaggerUIBundle.presets.apis],
     // "Try it out" with the session of a logged-in user needs the CSRF token on writes.
     requestInterceptor: (request) => {
