@@ -201,7 +201,7 @@ def edge_create(*, actor, program: Program, contribution: str = "high", **ends) 
     edge = MapEdge(program=program, contribution=contribution, **ends)
     edge.full_clean()
     with transaction.atomic():
-        existing = list(MapEdge.objects.select_for_update().filter(program=program).select_related(
+        existing = list(MapEdge.objects.select_for_update(of=("self",)).filter(program=program).select_related(
             "source_project", "source_node", "source_benefit", "target_node", "target_benefit", "target_objective"))
         if any(_key(e.source) == _key(edge.source) and _key(e.target) == _key(edge.target) for e in existing):
             raise ValidationError({"target": f"the arrow {edge} is already on the map"})

@@ -69,7 +69,8 @@ class Input(Schema):
     """A request body: unknown fields refused, and JSON types taken at their word.
 
     Pydantic's lax mode reads ``0`` as false and ``"5"`` as 5; the schema promises a boolean and an
-    integer, so anything else is a 422 naming the field.
+    integer, so anything else is a 422 naming the field. Text with a NUL character is a 422 too: PostgreSQL
+    cannot store it (SQLite would).
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -77,6 +78,8 @@ class Input(Schema):
     @field_validator("*", mode="before")
     @classmethod
     def _no_coercion(cls, value, info: ValidationInfo):
+        if any(isinstance(item, str) and "\x00" in item for item in (value if isinstance(value, list) else [value])):
+            raise ValueError("must not contain NUL characters")
         kind, is_list = _json_type(cls.model_fields[info.field_name].annotation)
         if kind not in (bool, int) or value is None:
             return value
