@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "pmo.core.middleware.PermissionsPolicyMiddleware",
+    "pmo.core.middleware.NulInQueryMiddleware",  # PostgreSQL cannot take NUL in text: 422 / 400 up front
     "django_htmx.middleware.HtmxMiddleware",
     "pmo.core.busy.DatabaseBusyMiddleware",  # 503 + Retry-After when the database is locked
 ]

@@ -158,3 +158,12 @@ def test_text_with_a_nul_character_is_422_naming_the_field(world, director):
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"][-1] == "name" and "NUL" in response.json()["detail"][0]["msg"]
     assert Program.objects.count() == before
+
+
+def test_a_nul_character_in_the_query_string_is_422_on_the_api_and_400_on_pages(director):
+    """``?q=%00`` was a 500 on PostgreSQL (found by the fuzzer on the purchase-order search)."""
+    response = director.get("/api/v1/purchase-orders?q=a%00b")
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["query", "q"] and "NUL" in response.json()["detail"][0]["msg"]
+    page = director.get("/portfolio/programs/?q=a%00b")
+    assert page.status_code == 400 and "“q” must not contain NUL" in page.content.decode()
