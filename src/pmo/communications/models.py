@@ -405,3 +405,25 @@ class Audience(GovernedModel):
     @property
     def crumb_parent(self):
         return self.communication
+
+
+class CommunicationSend(models.Model):
+    """One sending of a communication for one due date (append-only). The unique (communication, due) pair is
+    what makes a send happen once, whoever and however many workers try; each recipient's delivery and its
+    outcome are in the notifications app's communication log."""
+
+    communication = models.ForeignKey(Communication, on_delete=models.CASCADE, related_name="sends")
+    due = models.DateField(help_text="the due date this sending covers")
+    sent_at = models.DateTimeField()
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="+", help_text="empty when the scheduler sent it")
+    recipient_count = models.PositiveIntegerField(default=0)
+    skipped_count = models.PositiveIntegerField(default=0, help_text="users whose preferences decline e-mail, "
+                                                                     "audiences without an address")
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["communication", "due"], name="communication_send_once")]
+
+    def __str__(self) -> str:
+        return f"{self.communication} for {self.due}"
