@@ -32,7 +32,8 @@ def make_items(program, project, *, owner=None) -> dict:
     result = ReviewResult.objects.create(review=review, criterion=gate, result="pass", date=date(2026, 5, 4))
     planned = QualityReview.objects.create(plan=plan, title="Release 2 review", planned_on=date(2026, 9, 1))
     nc = NonConformance.objects.create(plan=plan, title="Contrast below 4.5:1 on forms", severity="major",
-                                       detected_on=date(2026, 5, 4), criterion=criterion, review=review, owner=owner)
+                                       detected_on=date(2026, 5, 4), criterion=criterion, review=review, owner=owner,
+                                       root_cause="Palette chosen before the accessibility audit")
     action = CorrectiveAction.objects.create(nonconformance=nc, description="Darken the form palette",
                                              owner=owner, due=date(2026, 6, 1))
     return {"program_plan": program_plan, "plan": plan, "role": role, "gate": gate, "criterion": criterion,

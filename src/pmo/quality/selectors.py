@@ -99,12 +99,13 @@ class CriteriaStatus:
         return self.not_met == 0 and self.open == 0
 
 
-def criteria_status(scope: Program | Project, *, gate_only: bool = True, limit: int = 50) -> CriteriaStatus:
+def criteria_status(scope: Program | Project, *, gate_only: bool = True, limit: int = 50,
+                    user=None) -> CriteriaStatus:
     """The status of the quality criteria of a program (every plan in it) or a project (its plan): counts of
     met / not met / open, and the first ``limit`` failing and unassessed criteria. ``gate_only`` (the default,
-    what a governance gate reads) counts only criteria marked as gate criteria. Three queries; not filtered by
-    a user (the caller shows it on a page of the scope, which the caller's policy guards)."""
-    rows = in_scope(QualityCriterion.objects.all(), scope)
+    what a governance gate reads) counts only criteria marked as gate criteria. Three queries. With ``user``,
+    only the criteria that user sees count (a Project Manager sees the program's plan and their own project's)."""
+    rows = in_scope(QualityCriterion.objects.all() if user is None else criterion_policy.visible(user), scope)
     if gate_only:
         rows = rows.filter(gate=True)
     counts = dict(rows.values_list("status").annotate(n=Count("pk")).order_by())
@@ -133,27 +134,32 @@ def open_by_age(nonconformances, day: date) -> dict:
     return grid
 
 
-def metrics(scope: Program | Project, *, day: date | None = None) -> dict:
+def _base(model, policy, user) -> QuerySet:
+    return model.objects.all() if user is None else policy.visible(user)
+
+
+def metrics(scope: Program | Project, *, day: date | None = None, user=None) -> dict:
     """First-pass acceptance, open non-conformances by age and severity, rework effort, criteria and reviews of
-    a program (or project). A fixed number of queries."""
+    a program (or project), of what ``user`` sees when given. A fixed number of queries."""
     day = day or today()
-    ncs = in_scope(NonConformance.objects.all(), scope)
+    ncs = in_scope(_base(NonConformance, nc_policy, user), scope)
     grid = open_by_age(ncs.filter(status__in=OPEN_NC).values_list("detected_on", "severity"), day)
     rework = ncs.aggregate(hours=Sum("rework_hours"))["hours"] or Decimal(0)
-    criteria = dict(in_scope(QualityCriterion.objects.all(), scope).values_list("status")
+    criteria = dict(in_scope(_base(QualityCriterion, criterion_policy, user), scope).values_list("status")
                     .annotate(n=Count("pk")).order_by())
-    reviews = in_scope(QualityReview.objects.all(), scope).aggregate(
+    reviews = in_scope(_base(QualityReview, review_policy, user), scope).aggregate(
         planned=Count("pk", filter=Q(status=ReviewStatus.PLANNED, planned_on__gte=day)),
         late=Count("pk", filter=Q(status=ReviewStatus.PLANNED, planned_on__lt=day)),
         held=Count("pk", filter=Q(status=ReviewStatus.HELD)))
-    overdue = in_scope(CorrectiveAction.objects.all(), scope, "nonconformance__plan__").filter(
+    overdue = in_scope(_base(CorrectiveAction, corrective_action_policy, user), scope,
+                       "nonconformance__plan__").filter(
         status=ActionStatus.OPEN, due__lt=day).count()
     severities = [(value, label) for value, label in Severity.choices]
     table = {"caption": "Open non-conformances by age and severity",
              "headers": ("Age", *(label for _, label in severities), "Total"),
              "rows": [(band, *(grid[band][s] for s, _ in severities), sum(grid[band].values())) for band in grid]}
     return {
-        "acceptance": first_pass(scope),
+        "acceptance": first_pass(scope, user),
         "open_by_age": grid, "open_total": sum(sum(v.values()) for v in grid.values()),
         "chart": {"bands": list(grid), "series": [{"severity": label, "key": value,
                                                    "data": [grid[band][value] for band in grid]}
@@ -164,7 +170,7 @@ def metrics(scope: Program | Project, *, day: date | None = None) -> dict:
     }
 
 
-def first_pass(scope: Program | Project) -> dict:
+def first_pass(scope: Program | Project, user=None) -> dict:
     """Deliverables accepted at their first decision, of those decided (filled in by the deliverable link)."""
     return {"decided": 0, "first_pass": 0, "rate": None}
 
