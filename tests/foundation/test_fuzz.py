@@ -28,8 +28,8 @@ from ..benefits import matrix as benefits_matrix
 from ..conftest import ROLES
 from ..planning import matrix as planning_matrix
 from ..procurement import matrix as procurement_matrix
-from ..raid import matrix as raid_matrix
 from ..quality import matrix as quality_matrix
+from ..raid import matrix as raid_matrix
 from ..stakeholders import matrix as stakeholders_matrix
 
 CONFIG = schemathesis.Config.from_dict({
