@@ -587,6 +587,13 @@ api:get_corrective_action   GET    /api/v1/corrective-actions/{qaction} 200/200 
 api:update_corrective_action PATCH  /api/v1/corrective-actions/{qaction} 200/200  403/403 200/404     200/404         403/404  200/404         401
 api:program_quality         GET    /api/v1/programs/{program}/quality   200/200  200/200 200/404     200/404         200/404  200/404         401
 api:project_quality         GET    /api/v1/projects/{project}/quality   200/200  200/200 200/404     200/404         200/404  200/404         401
+quality:deliverable         GET    /quality/deliverables/{qdeliverable}/ 200/200  200/200 200/404     200/404         200/404  200/404         302
+quality:decide              GET    /quality/deliverables/{qdeliverable}/decide/ 200/200  403/403 403/404     200/404         403/404  403/404         302
+quality:decide              POST   /quality/deliverables/{qdeliverable}/decide/ 302/302  403/403 403/404     302/404         403/404  403/404         302
+quality:acceptance_detail   GET    /quality/acceptances/{qacceptance}/  200/200  200/200 200/404     200/404         200/404  200/404         302
+api:list_acceptances        GET    /api/v1/acceptances                  200      200     200         200             200      200             401
+api:create_acceptance       POST   /api/v1/acceptances                  201/201  403/403 403/422     201/422         403/422  403/422         401
+api:get_acceptance          GET    /api/v1/acceptances/{qacceptance}    200/200  200/200 200/404     200/404         200/404  200/404         401
 """
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from pmo.change.models import Deliverable
 from pmo.quality.models import (
+    Acceptance,
     CorrectiveAction,
     NonConformance,
     QualityCriterion,
@@ -36,7 +38,16 @@ def make_items(program, project, *, owner=None) -> dict:
                                        root_cause="Palette chosen before the accessibility audit")
     action = CorrectiveAction.objects.create(nonconformance=nc, description="Darken the form palette",
                                              owner=owner, due=date(2026, 6, 1))
-    return {"program_plan": program_plan, "plan": plan, "role": role, "gate": gate, "criterion": criterion,
+    deliverable = Deliverable.objects.create(project=project, code="D1", name="Customer portal release 1",
+                                             status="submitted")
+    deliverable_criterion = QualityCriterion.objects.create(plan=plan, deliverable=deliverable,
+                                                            name="User acceptance test signed", status="pass",
+                                                            assessed_on=date(2026, 5, 20))
+    decision = Acceptance.objects.create(deliverable=deliverable, decision="rejected", first_decision=True,
+                                         decided_by=owner or _someone(), decided_on=date(2026, 5, 10),
+                                         note="UAT not signed yet")
+    return {"deliverable": deliverable, "deliverable_criterion": deliverable_criterion, "acceptance": decision,
+            "program_plan": program_plan, "plan": plan, "role": role, "gate": gate, "criterion": criterion,
             "review": review, "result": result, "planned": planned, "nc": nc, "action": action}
 
 

@@ -12,12 +12,12 @@ from .factories import make_items
 
 #: URL placeholder -> item
 KEYS = {"qplan": "plan", "qrole": "role", "qcriterion": "criterion", "qreview": "planned", "qnc": "nc",
-        "qaction": "action"}
+        "qaction": "action", "qdeliverable": "deliverable", "qacceptance": "acceptance"}
 
 API_NAMES = {f"{verb}_{noun}" for verb in ("list", "create", "get", "update", "delete")
              for noun in ("quality_plan", "quality_plans", "quality_role", "quality_criterion", "quality_criteria",
                           "quality_review", "quality_reviews", "nonconformance", "nonconformances",
-                          "corrective_action", "corrective_actions")} | {
+                          "corrective_action", "corrective_actions", "acceptance", "acceptances")} | {
     "record_quality_review", "transition_nonconformance", "program_quality", "project_quality"}
 #: POST actions that take If-Match
 ACTIONS = {"api:record_quality_review": "planned", "api:transition_nonconformance": "nc"}
@@ -111,6 +111,9 @@ def request_data(world, name: str, scope: str):
         "quality:nc_create": nc_form,
         "quality:nc_edit": nc_form | {"title": found["nc"].title, "version": found["nc"].version},
         "quality:nc_transition": {"to": "action", "version": found["nc"].version},
+        "api:create_acceptance": {"deliverable": found["deliverable"].pk, "decision": "accepted",
+                                  "note": "UAT signed"},
+        "quality:decide": {"decision": "accepted", "note": "UAT signed"},
         "quality:action_create": action_form,
         "quality:action_edit": action_form | {"version": found["action"].version},
     }

@@ -70,9 +70,9 @@ def test_results_set_each_criterion_to_its_latest_result(world, items):
     status = selectors.criteria_status(world.project_a1)
     assert (status.met, status.not_met, status.open) == (0, 1, 0) and status.failing == [gate]
     everything = selectors.criteria_status(world.program_a, gate_only=False)
-    assert (everything.met, everything.not_met, everything.open, everything.total) == (1, 1, 0, 2)
+    assert (everything.met, everything.not_met, everything.open, everything.total) == (2, 1, 0, 3)
     assert not everything.all_met
-    assert plan.criteria.count() == 2
+    assert plan.criteria.count() == 3
 
 
 def test_results_refused_name_the_field_and_write_nothing(world, items):
@@ -169,7 +169,8 @@ def test_metrics_by_hand(world, items):
     assert found["open_by_age"]["over 90 days"] == {"minor": 0, "major": 0, "critical": 0}
     assert found["open_total"] == 3
     assert (found["rework_hours"], found["rework_days"]) == (Decimal(16), Decimal("2.0"))
-    assert found["criteria"] == {"pass": 1, "fail": 0, "not_assessed": 1}
+    assert found["criteria"] == {"pass": 2, "fail": 0, "not_assessed": 1}
+    assert found["acceptance"] == {"decided": 1, "first_pass": 0, "rate": 0.0}  # the fixture's rejection
     assert found["overdue_actions"] == 1  # due 2026-06-01
     assert selectors.metrics(world.program_b, day=day)["open_total"] == 0
     assert [selectors.age_band(d) for d in (0, 30, 31, 60, 61, 90, 91, -3)] == [

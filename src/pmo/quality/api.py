@@ -1,7 +1,7 @@
 """``/api/v1/quality-plans``, ``/quality-roles``, ``/quality-criteria``, ``/quality-reviews`` (and a review's
-``/results``), ``/nonconformances`` (and their ``/transition``), ``/corrective-actions``, and the quality of a
-program or project (``/programs/{id}/quality``, ``/projects/{id}/quality``: metrics and gate criteria status).
-Conventions in pmo.core.api.
+``/results``), ``/nonconformances`` (and their ``/transition``), ``/corrective-actions``, ``/acceptances`` of
+deliverables, and the quality of a program or project (``/programs/{id}/quality``, ``/projects/{id}/quality``:
+metrics and gate criteria status). Conventions in pmo.core.api.
 
 Results are ``pass``, ``fail`` or ``not_assessed``; a non-conformance moves open -> action -> verified -> closed
 (verified -> action when the actions did not work): a move that is not allowed, or lacks what it needs (root
@@ -16,14 +16,16 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from pmo.core.api import IF_MATCH, Day, Id, Input, Pagination, expected_version, with_etag
+from pmo.core.api import IF_MATCH, IF_MATCH_OPTIONAL, Day, Id, Input, Pagination, expected_version, with_etag
 from pmo.portfolio.policies import program_policy, project_policy
 
 from . import selectors, services
+from .hooks import deliverable_policy
 from .models import (
     MAX_REWORK_HOURS,
     ActionKind,
     ActionStatus,
+    Decision,
     NcStatus,
     Responsibility,
     Result,
@@ -31,7 +33,15 @@ from .models import (
     ReviewStatus,
     Severity,
 )
-from .policies import corrective_action_policy, criterion_policy, nc_policy, plan_policy, review_policy, role_policy
+from .policies import (
+    acceptance_policy,
+    corrective_action_policy,
+    criterion_policy,
+    nc_policy,
+    plan_policy,
+    review_policy,
+    role_policy,
+)
 
 router = Router(tags=["quality"])
 
@@ -99,6 +109,7 @@ class QualityCriterionOut(Schema):
     id: int
     ref: str
     plan: int = Field(..., alias="plan_id")
+    deliverable: int | None = Field(None, alias="deliverable_id")
     name: str
     description: str
     target: str
@@ -109,7 +120,11 @@ class QualityCriterionOut(Schema):
     version: int
 
 
+DeliverableRef = Field(None, description="a deliverable (change app) in the plan's scope, or null")
+
+
 class QualityCriterionPatch(Input):
+    deliverable: Id | None = DeliverableRef
     name: str = Field(None, min_length=1, max_length=200)
     description: str = Field(None, max_length=2000)
     target: str = Field(None, max_length=200)
@@ -124,6 +139,7 @@ class QualityCriterionCreate(QualityCriterionPatch):
 
 class QualityCriterionFilter(Schema):
     plan: Id | None = None
+    deliverable: Id | None = None
     program: Id | None = None
     project: Id | None = None
     status: Result | None = None
@@ -143,6 +159,7 @@ class QualityReviewOut(Schema):
     id: int
     ref: str
     plan: int = Field(..., alias="plan_id")
+    deliverable: int | None = Field(None, alias="deliverable_id")
     kind: ReviewKind
     title: str
     planned_on: date
@@ -159,6 +176,7 @@ class QualityReviewOut(Schema):
 
 
 class QualityReviewPatch(Input):
+    deliverable: Id | None = DeliverableRef
     kind: ReviewKind = None
     title: str = Field(None, min_length=1, max_length=200)
     planned_on: Day = None
@@ -175,6 +193,7 @@ class QualityReviewCreate(QualityReviewPatch):
 
 class QualityReviewFilter(Schema):
     plan: Id | None = None
+    deliverable: Id | None = None
     program: Id | None = None
     status: ReviewStatus | None = None
 
@@ -203,6 +222,7 @@ class NonConformanceOut(Schema):
     owner: int | None = Field(None, alias="owner_id")
     criterion: int | None = Field(None, alias="criterion_id")
     review: int | None = Field(None, alias="review_id")
+    deliverable: int | None = Field(None, alias="deliverable_id")
     root_cause: str
     status: NcStatus
     verification: str
@@ -224,6 +244,7 @@ class NonConformancePatch(Input):
     owner: Id | None = Field(None, description="user id of whoever is assigned to resolve it")
     criterion: Id | None = None
     review: Id | None = None
+    deliverable: Id | None = DeliverableRef
     root_cause: str = Field(None, max_length=4000)
     rework_hours: Decimal = Hours
 
@@ -235,6 +256,7 @@ class NonConformanceCreate(NonConformancePatch):
 
 class NonConformanceFilter(Schema):
     plan: Id | None = None
+    deliverable: Id | None = None
     program: Id | None = None
     status: NcStatus | None = None
     severity: Severity | None = None
@@ -283,6 +305,30 @@ class CorrectiveActionFilter(Schema):
     nonconformance: Id | None = None
     owner: Id | None = None
     overdue: bool | None = None
+
+
+class AcceptanceOut(Schema):
+    id: int
+    ref: str
+    deliverable: int = Field(..., alias="deliverable_id")
+    decision: Decision
+    decided_by: int = Field(..., alias="decided_by_id")
+    decided_on: date
+    note: str
+    first_decision: bool
+    version: int
+
+
+class AcceptanceCreate(Input):
+    deliverable: Id
+    decision: Decision
+    note: str = Field("", max_length=2000)
+
+
+class AcceptanceFilter(Schema):
+    deliverable: Id | None = None
+    program: Id | None = None
+    project: Id | None = None
 
 
 class AgeBandOut(Schema):
@@ -428,7 +474,8 @@ def delete_quality_criterion(request: HttpRequest, criterion_id: Id):
 @paginate(Pagination)
 def list_quality_reviews(request: HttpRequest, filters: Query[QualityReviewFilter]):
     rows = selectors.reviews_for(request.user).prefetch_related("results").order_by("planned_on", "pk")
-    for name, lookup in (("plan", "plan_id"), ("program", "plan__program_id"), ("status", "status")):
+    for name, lookup in (("plan", "plan_id"), ("program", "plan__program_id"), ("status", "status"),
+                         ("deliverable", "deliverable_id")):
         value = getattr(filters, name)
         if value is not None:
             rows = rows.filter(**{lookup: value})
@@ -481,7 +528,7 @@ def record_quality_review(request: HttpRequest, response: HttpResponse, review_i
 def list_nonconformances(request: HttpRequest, filters: Query[NonConformanceFilter]):
     rows = selectors.search(selectors.nonconformances_for(request.user), filters.q).order_by("-detected_on", "-pk")
     for name, lookup in (("plan", "plan_id"), ("program", "plan__program_id"), ("status", "status"),
-                         ("severity", "severity"), ("owner", "owner_id")):
+                         ("severity", "severity"), ("owner", "owner_id"), ("deliverable", "deliverable_id")):
         value = getattr(filters, name)
         if value is not None:
             rows = rows.filter(**{lookup: value})
@@ -564,6 +611,43 @@ def update_corrective_action(request: HttpRequest, response: HttpResponse, actio
                                     **payload.model_dump(exclude_unset=True))
     with_etag(response, action)
     return action
+
+
+# --- acceptance -------------------------------------------------------------------------------------------
+
+@router.get("/acceptances", response=list[AcceptanceOut])
+@paginate(Pagination)
+def list_acceptances(request: HttpRequest, filters: Query[AcceptanceFilter]):
+    """Decisions on deliverables you see, newest first."""
+    rows = selectors.acceptances_for(request.user).order_by("-decided_on", "-pk")
+    for name, lookup in (("deliverable", "deliverable_id"), ("program", "deliverable__project__program_id"),
+                         ("project", "deliverable__project_id")):
+        value = getattr(filters, name)
+        if value is not None:
+            rows = rows.filter(**{lookup: value})
+    return rows
+
+
+@router.post("/acceptances", response={201: AcceptanceOut}, openapi_extra=IF_MATCH_OPTIONAL)
+def create_acceptance(request: HttpRequest, response: HttpResponse, payload: AcceptanceCreate):
+    """Accept or reject a deliverable (its Program Manager, the PMO Director or its owner); the deliverable's
+    status follows. Accepting with a mandatory criterion failed or not assessed is a 422 naming the criterion.
+    If-Match (optional) is the deliverable's ETag."""
+    data = payload.model_dump(exclude_unset=True)
+    deliverable = _visible(deliverable_policy.visible(request.user).select_related("project"),
+                           data.pop("deliverable"), "deliverable", "deliverable")
+    version = expected_version(request) if request.headers.get("If-Match") else None
+    acceptance = services.acceptance_record(actor=request.user, deliverable=deliverable, expected_version=version,
+                                            **data)
+    with_etag(response, acceptance)
+    return Status(201, acceptance)
+
+
+@router.get("/acceptances/{acceptance_id}", response=AcceptanceOut)
+def get_acceptance(request: HttpRequest, response: HttpResponse, acceptance_id: Id):
+    acceptance = acceptance_policy.get(request.user, pk=acceptance_id)
+    with_etag(response, acceptance)
+    return acceptance
 
 
 # --- metrics ----------------------------------------------------------------------------------------------

@@ -10,11 +10,13 @@ class QualityConfig(AppConfig):
         from pmo.documents.registry import register
         from pmo.portfolio.selectors import OVERVIEW_PANELS
 
-        from . import policies  # noqa: F401 - registers the app's policies (pmo.core.policies.policy_for)
-        from .models import NonConformance, QualityReview
+        from . import notices, policies  # noqa: F401 - policies registers the app's policies (policy_for)
+        from .models import Acceptance, NonConformance, QualityReview
         from .selectors import overdue_panel
 
         OVERVIEW_PANELS.append(overdue_panel)  # the user's overdue corrective actions on the portfolio overview
         # evidence: review records and non-conformance reports are attached where they belong
         register("quality_review", QualityReview, scope=lambda r: (r.plan.program, r.plan.project))
         register("nonconformance", NonConformance, scope=lambda n: (n.plan.program, n.plan.project))
+        register("acceptance", Acceptance, scope=lambda a: (a.deliverable.project.program, a.deliverable.project))
+        notices.register()  # "non-conformance assigned", "corrective action overdue", the iCal feed's actions

@@ -1,43 +1,41 @@
-"""The parts of quality that depend on apps built beside it: the link of criteria, reviews and non-conformances to
-the change app's deliverables, and notifications. Each is a no-op until that app is on main."""
+"""The link of criteria, reviews and non-conformances to the change app's deliverables (one place): a deliverable
+id in a request is the deliverable only when the actor sees it and it is in the plan's scope; a review of a
+deliverable assesses that deliverable's criteria."""
 
 from __future__ import annotations
 
-from importlib import import_module
+from django.core.exceptions import ValidationError
 
-from django.apps import apps
+from pmo.change.policies import deliverable_policy
 
-#: extra writable fields of criteria, reviews and non-conformances (the deliverable, when the change app exists)
-CRITERION_EXTRA: tuple[str, ...] = ()
-REVIEW_EXTRA: tuple[str, ...] = ()
-NC_EXTRA: tuple[str, ...] = ()
-
-
-def criterion_references(actor, plan, fields: dict) -> None:
-    """Replace a deliverable id by the deliverable (of the plan's scope); nothing yet."""
+#: the writable deliverable field of criteria, reviews and non-conformances
+CRITERION_EXTRA: tuple[str, ...] = ("deliverable",)
+REVIEW_EXTRA: tuple[str, ...] = ("deliverable",)
+NC_EXTRA: tuple[str, ...] = ("deliverable",)
 
 
-def review_references(actor, plan, fields: dict) -> None:
-    """As :func:`criterion_references`, for reviews."""
+def deliverables_in_scope(actor, plan):
+    """The deliverables of the plan's scope the actor sees (a project plan: its project's; a program plan: those
+    of the program's projects)."""
+    rows = deliverable_policy.visible(actor).select_related("project")
+    return rows.filter(project_id=plan.project_id) if plan.project_id else rows.filter(
+        project__program_id=plan.program_id)
 
 
-def nc_references(actor, plan, fields: dict) -> None:
-    """As :func:`criterion_references`, for non-conformances."""
+def _deliverable(actor, plan, fields: dict) -> None:
+    value = fields.get("deliverable")
+    if value is None:
+        return
+    pk = value.pk if hasattr(value, "pk") else value
+    found = deliverables_in_scope(actor, plan).filter(pk=pk).first() if (
+        isinstance(pk, int) and not isinstance(pk, bool)) else None
+    if found is None:
+        raise ValidationError({"deliverable": f"no deliverable with id {pk} in the scope of {plan.ref}"})
+    fields["deliverable"] = found
+
+
+criterion_references = review_references = nc_references = _deliverable
 
 
 def criteria_for_review(review, queryset):
-    return queryset
-
-
-def notify(kind: str, *, recipient, obj, message: str) -> None:
-    """Tell ``recipient`` through the notifications app when it is installed (after the transaction commits)."""
-    if recipient is None or not apps.is_installed("pmo.notifications"):
-        return
-    notify_fn = getattr(import_module("pmo.notifications.services"), "notify", None)
-    if notify_fn is not None:
-        notify_fn(kind=kind, recipient=recipient, obj=obj, message=message)
-
-
-def notify_assigned(nc) -> None:
-    notify("quality.nonconformance_assigned", recipient=nc.owner, obj=nc,
-           message=f"{nc.ref} {nc.title} ({nc.get_severity_display().lower()}) is assigned to you")
+    return queryset.filter(deliverable_id=review.deliverable_id) if review.deliverable_id else queryset

@@ -34,6 +34,15 @@ def _check_days(obj, *names) -> None:
         raise ValidationError(errors)
 
 
+def _check_deliverable(obj) -> None:
+    """A deliverable of a project plan is the project's; of a program plan, one of the program's projects'."""
+    if not (obj.deliverable_id and obj.plan_id):
+        return
+    plan, project = obj.plan, obj.deliverable.project
+    if (project.pk != plan.project_id) if plan.project_id else (project.program_id != plan.program_id):
+        raise ValidationError({"deliverable": f"{obj.deliverable.ref} is not in the scope of {plan.ref}"})
+
+
 def quality_crumb(program) -> Crumb:
     """The program's quality dashboard in breadcrumbs (Portfolio > Program > Quality)."""
     return Crumb("Quality", reverse("quality:program", args=[program.pk]), program)
@@ -128,6 +137,8 @@ class QualityCriterion(GovernedModel):
     gate ones are the governance gates' evidence (``selectors.criteria_status``)."""
 
     plan = models.ForeignKey(QualityPlan, on_delete=models.CASCADE, related_name="criteria")
+    deliverable = models.ForeignKey("change.Deliverable", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", help_text="the deliverable it applies to (empty: all)")
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True, max_length=2000)
     target = models.CharField("measure / threshold", max_length=200, blank=True,
@@ -139,7 +150,8 @@ class QualityCriterion(GovernedModel):
                               help_text="the result of the latest review that assessed it")
     assessed_on = models.DateField(null=True, blank=True)
 
-    audited_fields = ("plan", "name", "description", "target", "mandatory", "gate", "status", "assessed_on")
+    audited_fields = ("plan", "deliverable", "name", "description", "target", "mandatory", "gate", "status",
+                      "assessed_on")
 
     class Meta:
         ordering = ["pk"]
@@ -166,6 +178,7 @@ class QualityCriterion(GovernedModel):
 
     def clean(self):
         _check_days(self, "assessed_on")
+        _check_deliverable(self)
 
 
 class ReviewKind(models.TextChoices):
@@ -185,6 +198,8 @@ class QualityReview(GovernedModel):
     """A review, inspection, audit or test planned in a quality plan; held, it has a result per criterion."""
 
     plan = models.ForeignKey(QualityPlan, on_delete=models.CASCADE, related_name="reviews")
+    deliverable = models.ForeignKey("change.Deliverable", null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", help_text="the deliverable reviewed (its criteria are assessed)")
     kind = models.CharField(max_length=10, choices=ReviewKind.choices, default=ReviewKind.REVIEW)
     title = models.CharField(max_length=200)
     planned_on = models.DateField()
@@ -194,7 +209,8 @@ class QualityReview(GovernedModel):
     status = models.CharField(max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.PLANNED)
     summary = models.TextField(blank=True, max_length=4000)
 
-    audited_fields = ("plan", "kind", "title", "planned_on", "held_on", "reviewer", "status", "summary")
+    audited_fields = ("plan", "deliverable", "kind", "title", "planned_on", "held_on", "reviewer", "status",
+                      "summary")
 
     class Meta:
         ordering = ["planned_on", "pk"]
@@ -219,6 +235,7 @@ class QualityReview(GovernedModel):
 
     def clean(self):
         _check_days(self, "planned_on", "held_on")
+        _check_deliverable(self)
 
 
 class ReviewResult(GovernedModel):
@@ -290,6 +307,8 @@ class NonConformance(GovernedModel):
                                   related_name="nonconformances")
     review = models.ForeignKey(QualityReview, null=True, blank=True, on_delete=models.SET_NULL,
                                related_name="nonconformances", help_text="the review that found it")
+    deliverable = models.ForeignKey("change.Deliverable", null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
     root_cause = models.TextField(blank=True, max_length=4000)
     status = models.CharField(max_length=8, choices=NcStatus.choices, default=NcStatus.OPEN)
     verification = models.TextField("verification of effectiveness", blank=True, max_length=2000)
@@ -303,7 +322,7 @@ class NonConformance(GovernedModel):
                                        help_text="effort spent on rework, in hours")
 
     audited_fields = ("plan", "title", "description", "severity", "detected_on", "owner", "criterion", "review",
-                      "root_cause", "status", "verification", "verified_by", "verified_on", "closed_on",
+                      "deliverable", "root_cause", "status", "verification", "verified_by", "verified_on", "closed_on",
                       "rework_hours")
 
     class Meta:
@@ -342,6 +361,7 @@ class NonConformance(GovernedModel):
             errors["review"] = "the review belongs to another quality plan"
         if errors:
             raise ValidationError(errors)
+        _check_deliverable(self)
 
 
 class ActionKind(models.TextChoices):
@@ -395,3 +415,50 @@ class CorrectiveAction(GovernedModel):
 
     def clean(self):
         _check_days(self, "due", "done_on")
+
+
+class Decision(models.TextChoices):
+    ACCEPTED = "accepted", "Accepted"
+    REJECTED = "rejected", "Rejected"
+
+
+class Acceptance(GovernedModel):
+    """A decision on a deliverable: who accepted or rejected it, when, and why; evidence documents are attached
+    to this record (documents registry key ``acceptance``). The deliverable's status itself is the change app's
+    (``change.services.deliverable_accept``/``_reject``), called in the same transaction."""
+
+    deliverable = models.ForeignKey("change.Deliverable", on_delete=models.PROTECT, related_name="+")
+    decision = models.CharField(max_length=8, choices=Decision.choices)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_on = models.DateField()
+    note = models.TextField(blank=True, max_length=2000)
+    first_decision = models.BooleanField(default=False, editable=False,
+                                         help_text="the deliverable's first decision (first-pass acceptance)")
+
+    audited_fields = ("deliverable", "decision", "decided_by", "decided_on", "note", "first_decision")
+
+    class Meta:
+        ordering = ["-decided_on", "-pk"]
+        indexes = [models.Index(fields=["deliverable", "decided_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()}: {self.deliverable}"
+
+    @property
+    def ref(self) -> str:
+        return f"QA-{self.pk}"
+
+    @property
+    def crumb_label(self) -> str:
+        return self.ref
+
+    def get_absolute_url(self) -> str:
+        return reverse("quality:acceptance_detail", args=[self.pk])
+
+    @property
+    def crumb_parent(self):
+        return Crumb(f"Quality of {self.deliverable.ref}", reverse("quality:deliverable", args=[self.deliverable_id]),
+                     self.deliverable)
+
+    def clean(self):
+        _check_days(self, "decided_on")

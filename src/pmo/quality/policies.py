@@ -19,7 +19,15 @@ from pmo.accounts.models import Role
 from pmo.accounts.scopes import scopes_of
 from pmo.core.policies import Policy
 
-from .models import CorrectiveAction, NonConformance, QualityCriterion, QualityPlan, QualityReview, QualityRole
+from .models import (
+    Acceptance,
+    CorrectiveAction,
+    NonConformance,
+    QualityCriterion,
+    QualityPlan,
+    QualityReview,
+    QualityRole,
+)
 
 
 def _active(user) -> bool:
@@ -130,7 +138,29 @@ class CorrectiveActionPolicy(PlanScopedPolicy):
         return obj.nonconformance.plan
 
 
+class AcceptancePolicy(Policy):
+    """Decisions on a deliverable are read by those who see its project; they are records, never changed."""
+
+    model = Acceptance
+    actions = ("view",)
+
+    def visible(self, user, queryset=None):
+        queryset = Acceptance.objects.all() if queryset is None else queryset
+        if not _active(user):
+            return queryset.none()
+        scopes = scopes_of(user)
+        if scopes.sees_everything:
+            return queryset
+        return queryset.filter(Q(deliverable__project__program_id__in=scopes.program_ids())
+                               | Q(deliverable__project_id__in=set(scopes.project_roles)))
+
+    def can_view(self, user, obj):
+        project = obj.deliverable.project
+        return sees_scope(user, project.program_id, project.pk)
+
+
 plan_policy = PlanPolicy()
+acceptance_policy = AcceptancePolicy()
 role_policy = RolePolicy()
 criterion_policy = CriterionPolicy()
 review_policy = ReviewPolicy()

@@ -15,8 +15,10 @@ from pmo.portfolio.models import Program, Project
 from .models import (
     HOURS_PER_DAY,
     OPEN_NC,
+    Acceptance,
     ActionStatus,
     CorrectiveAction,
+    Decision,
     NonConformance,
     QualityCriterion,
     QualityPlan,
@@ -26,7 +28,15 @@ from .models import (
     ReviewStatus,
     Severity,
 )
-from .policies import corrective_action_policy, criterion_policy, nc_policy, plan_policy, review_policy, role_policy
+from .policies import (
+    acceptance_policy,
+    corrective_action_policy,
+    criterion_policy,
+    nc_policy,
+    plan_policy,
+    review_policy,
+    role_policy,
+)
 
 #: open non-conformances by age: (label, first day, last day or None)
 AGE_BANDS = (("0-30 days", 0, 30), ("31-60 days", 31, 60), ("61-90 days", 61, 90), ("over 90 days", 91, None))
@@ -171,8 +181,18 @@ def metrics(scope: Program | Project, *, day: date | None = None, user=None) -> 
 
 
 def first_pass(scope: Program | Project, user=None) -> dict:
-    """Deliverables accepted at their first decision, of those decided (filled in by the deliverable link)."""
-    return {"decided": 0, "first_pass": 0, "rate": None}
+    """First-pass acceptance: of the deliverables with a decision, the share accepted at their first one (a
+    deliverable rejected first and accepted after rework does not count). One query."""
+    rows = Acceptance.objects.all() if user is None else acceptance_policy.visible(user)
+    rows = rows.filter(**{"deliverable__project" if isinstance(scope, Project) else "deliverable__project__program":
+                          scope}, first_decision=True)
+    found = rows.aggregate(decided=Count("pk"), first=Count("pk", filter=Q(decision=Decision.ACCEPTED)))
+    rate = found["first"] / found["decided"] if found["decided"] else None
+    return {"decided": found["decided"], "first_pass": found["first"], "rate": rate}
+
+
+def acceptances_for(user) -> QuerySet[Acceptance]:
+    return acceptance_policy.visible(user).select_related("deliverable__project__program", "decided_by")
 
 
 # --- the owner's overdue actions --------------------------------------------------------------------------

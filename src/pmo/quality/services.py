@@ -19,16 +19,19 @@ from django.db.models import F
 from django.utils import timezone
 
 from pmo.accounts.selectors import active_user
+from pmo.change import services as change_services
 from pmo.core.errors import StaleVersion
 from pmo.core.services import create_audited, delete_versioned, update_versioned
 from pmo.portfolio.models import Program, Project
 
-from . import hooks
+from . import hooks, notices
 from .models import (
     NC_TRANSITIONS,
+    Acceptance,
     ActionKind,
     ActionStatus,
     CorrectiveAction,
+    Decision,
     NcStatus,
     NonConformance,
     QualityCriterion,
@@ -40,6 +43,7 @@ from .models import (
     ReviewStatus,
 )
 from .policies import (
+    accepts_deliverable,
     corrective_action_policy,
     criterion_policy,
     manages_quality,
@@ -280,7 +284,7 @@ def nc_create(*, actor, plan: QualityPlan, **fields) -> NonConformance:
     with transaction.atomic():
         nc = create_audited(actor=actor, obj=NonConformance(plan=plan, **fields))
         if nc.owner_id:
-            hooks.notify_assigned(nc)
+            notices.nonconformance_assigned(nc)
     return nc
 
 
@@ -295,7 +299,7 @@ def nc_update(*, actor, nc: NonConformance, expected_version: int, **changes) ->
     with transaction.atomic():
         saved = update_versioned(actor=actor, obj=nc, changes=changes, expected_version=expected_version)
         if saved.owner_id and saved.owner_id != nc.owner_id:
-            hooks.notify_assigned(saved)
+            notices.nonconformance_assigned(saved)
     return saved
 
 
@@ -362,3 +366,51 @@ def action_update(*, actor, action: CorrectiveAction, expected_version: int, **c
     _users(changes, "owner")
     _done_on(changes, action)
     return update_versioned(actor=actor, obj=action, changes=changes, expected_version=expected_version)
+
+
+# --- acceptance of deliverables ---------------------------------------------------------------------------
+
+def blocking_criteria(deliverable) -> list[QualityCriterion]:
+    """The deliverable's mandatory criteria that have not passed (failed or not assessed), in id order."""
+    return list(QualityCriterion.objects.filter(deliverable=deliverable, mandatory=True)
+                .exclude(status=Result.PASS).order_by("pk"))
+
+
+def _blocked_message(deliverable, blocking: list[QualityCriterion]) -> str:
+    named = "; ".join(f"{c.ref} '{c.name}' {'failed' if c.status == Result.FAIL else 'is not assessed'}"
+                      for c in blocking[:10])
+    more = f" (and {len(blocking) - 10} more)" if len(blocking) > 10 else ""
+    return f"{deliverable.ref} cannot be accepted: mandatory criterion {named}{more}"
+
+
+def acceptance_record(*, actor, deliverable, decision: str, note: str = "",
+                      expected_version: int | None = None) -> Acceptance:
+    """Accept or reject a deliverable: the decision record (who, today, why; evidence is attached to it) and the
+    deliverable's status through ``change.services.deliverable_accept``/``_reject``, in one transaction.
+    Acceptance is refused (422 naming the criterion) while a mandatory criterion of the deliverable has failed or
+    is not assessed. Decided by the program's Program Manager, the PMO Director or the deliverable's owner (and
+    whoever the change app's policy admits to decide deliverables)."""
+    project = deliverable.project
+    if not accepts_deliverable(actor, project.program_id, deliverable.owner_id):
+        raise PermissionDenied(f"you may not accept or reject deliverables of {project.code}")
+    if decision not in Decision.values:
+        raise ValidationError({"decision": f"must be accepted or rejected, not {decision!r}"})
+    note = note or ""
+    if not isinstance(note, str) or len(note) > 2000:
+        raise ValidationError({"note": "at most 2000 characters"})
+    with transaction.atomic():
+        # the criteria are locked, so a failing result recorded meanwhile waits for this decision or sees it
+        list(QualityCriterion.objects.select_for_update().filter(deliverable=deliverable).values_list("pk"))
+        if decision == Decision.ACCEPTED:
+            blocking = blocking_criteria(deliverable)
+            if blocking:
+                raise ValidationError({"deliverable": _blocked_message(deliverable, blocking)})
+            change_services.deliverable_accept(actor=actor, deliverable=deliverable, note=note,
+                                               expected_version=expected_version)
+        else:
+            change_services.deliverable_reject(actor=actor, deliverable=deliverable, note=note,
+                                               expected_version=expected_version)
+        first = not Acceptance.objects.filter(deliverable=deliverable).exists()
+        return create_audited(actor=actor, obj=Acceptance(deliverable=deliverable, decision=decision,
+                                                          decided_by=actor, decided_on=today(), note=note,
+                                                          first_decision=first))

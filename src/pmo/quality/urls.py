@@ -26,4 +26,7 @@ urlpatterns = [
     path("nonconformances/<int:pk>/actions/new/", views.action_create, name="action_create"),
     path("actions/<int:pk>/", views.action_detail, name="action_detail"),
     path("actions/<int:pk>/edit/", views.action_edit, name="action_edit"),
+    path("deliverables/<int:pk>/", views.deliverable, name="deliverable"),
+    path("deliverables/<int:pk>/decide/", views.decide, name="decide"),
+    path("acceptances/<int:pk>/", views.acceptance_detail, name="acceptance_detail"),
 ]

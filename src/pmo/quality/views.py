@@ -7,20 +7,27 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pmo.core.errors import StaleVersion
 from pmo.core.ids import parse_id
 from pmo.core.navigation import Crumb, breadcrumbs
 from pmo.core.views import apply_service, detail_page, form_page, listing
+from pmo.documents.policies import manages_target
+from pmo.documents.selectors import documents_for
 from pmo.portfolio.policies import program_policy, project_policy
 
 from . import selectors, services
-from .forms import ActionForm, CriterionForm, NonConformanceForm, PlanForm, ReviewForm, RoleForm
-from .models import FIRST_DAY, LAST_DAY, NC_TRANSITIONS, NcStatus, Result, Severity, quality_crumb
+from .forms import ActionForm, CriterionForm, DecisionForm, NonConformanceForm, PlanForm, ReviewForm, RoleForm
+from .hooks import deliverable_policy, deliverables_in_scope
+from .models import FIRST_DAY, LAST_DAY, NC_TRANSITIONS, Acceptance, NcStatus, Result, Severity, quality_crumb
 from .policies import (
+    acceptance_policy,
+    accepts_deliverable,
     corrective_action_policy,
     criterion_policy,
     manages_quality,
@@ -121,9 +128,16 @@ def project_plan_create(request, project_pk):
 @login_required
 def plan_detail(request, pk):
     plan = plan_policy.get(request.user, queryset=selectors.plans_for(request.user), pk=pk)
+    criteria = list(plan.criteria.select_related("deliverable").order_by("pk"))
+    deliverables = list(deliverables_in_scope(request.user, plan).order_by("project__code", "code", "pk")[:200])
+    for item in deliverables:
+        own = [c for c in criteria if c.deliverable_id == item.pk]
+        item.criteria_count = len(own)
+        item.passed = sum(1 for c in own if c.status == Result.PASS)
+        item.blocked = any(c.mandatory and c.status != Result.PASS for c in own)
     return detail_page(request, plan, "quality/plan_detail.html", {
-        "plan": plan, "roles": list(plan.roles.select_related("user")),
-        "criteria": list(plan.criteria.order_by("pk")),
+        "plan": plan, "roles": list(plan.roles.select_related("user")), "deliverables": deliverables,
+        "criteria": criteria,
         "reviews": list(plan.reviews.select_related("reviewer").order_by("planned_on", "pk")),
         "ncs": list(selectors.nonconformances_for(request.user).filter(plan=plan).order_by("-detected_on", "-pk")),
         "status": selectors.criteria_status(plan.project or plan.program, gate_only=False, user=request.user)
@@ -153,10 +167,13 @@ def _managed_plan(request, pk, what: str):
     return plan
 
 
-def _create_page(request, pk, form_class, service, what: str, label: str, initial: dict | None = None):
+def _create_page(request, pk, form_class, service, what: str, label: str, initial: dict | None = None,
+                 scoped: bool = True):
     """The form that adds something to a plan (a role, criterion or review)."""
     plan = _managed_plan(request, pk, what)
-    form = form_class(request.POST or None, initial=initial)
+    initial = {**(initial or {}), "deliverable": parse_id(request.GET.get("deliverable"))}
+    extra = {"plan": plan, "user": request.user} if scoped else {}
+    form = form_class(request.POST or None, initial=initial, **extra)
     if request.method == "POST" and form.is_valid():
         saved = apply_service(form, lambda: service(actor=request.user, plan=plan, **form.changes()))
         if saved:
@@ -168,7 +185,8 @@ def _create_page(request, pk, form_class, service, what: str, label: str, initia
 @login_required
 @require_http_methods(["GET", "POST"])
 def role_create(request, pk):
-    return _create_page(request, pk, RoleForm, services.role_create, "name quality roles", "New quality role")
+    return _create_page(request, pk, RoleForm, services.role_create, "name quality roles", "New quality role",
+                        scoped=False)
 
 
 @login_required
@@ -210,7 +228,7 @@ def criterion_detail(request, pk):
 def criterion_edit(request, pk):
     criterion = criterion_policy.get(request.user, pk=pk)
     criterion_policy.require(request.user, "change", criterion)
-    form = CriterionForm(request.POST or None, instance=criterion)
+    form = CriterionForm(request.POST or None, instance=criterion, plan=criterion.plan, user=request.user)
     if request.method == "POST" and form.is_valid():
         saved = apply_service(form, lambda: services.criterion_update(
             actor=request.user, criterion=criterion, expected_version=form.cleaned_data["version"] or 0,
@@ -245,7 +263,7 @@ def review_detail(request, pk):
 def review_edit(request, pk):
     review = review_policy.get(request.user, pk=pk)
     review_policy.require(request.user, "change", review)
-    form = ReviewForm(request.POST or None, instance=review)
+    form = ReviewForm(request.POST or None, instance=review, plan=review.plan, user=request.user)
     if request.method == "POST" and form.is_valid():
         saved = apply_service(form, lambda: services.review_update(
             actor=request.user, review=review, expected_version=form.cleaned_data["version"] or 0, **form.changes()))
@@ -304,7 +322,9 @@ def review_results(request, pk):
 @require_http_methods(["GET", "POST"])
 def nc_create(request, pk):
     plan = _managed_plan(request, pk, "raise non-conformances")
-    form = NonConformanceForm(request.POST or None, plan=plan, initial={"detected_on": selectors.today()})
+    form = NonConformanceForm(request.POST or None, plan=plan, user=request.user,
+                              initial={"detected_on": selectors.today(),
+                                       "deliverable": parse_id(request.GET.get("deliverable"))})
     if request.method == "POST" and form.is_valid():
         saved = apply_service(form, lambda: services.nc_create(actor=request.user, plan=plan, **form.changes()))
         if saved:
@@ -334,7 +354,7 @@ def nc_detail(request, pk):
 def nc_edit(request, pk):
     nc = nc_policy.get(request.user, pk=pk)
     nc_policy.require(request.user, "change", nc)
-    form = NonConformanceForm(request.POST or None, instance=nc, plan=nc.plan)
+    form = NonConformanceForm(request.POST or None, instance=nc, plan=nc.plan, user=request.user)
     if request.method == "POST" and form.is_valid():
         saved = apply_service(form, lambda: services.nc_update(
             actor=request.user, nc=nc, expected_version=form.cleaned_data["version"] or 0, **form.changes()))
@@ -404,3 +424,61 @@ def action_edit(request, pk):
             return redirect(saved)
     return form_page(request, form, f"Edit {action.ref}", action, "Edit")
 
+
+
+# --- deliverables and their acceptance --------------------------------------------------------------------
+
+def _deliverable(request, pk):
+    return deliverable_policy.get(request.user, queryset=deliverable_policy.visible(request.user)
+                                  .select_related("project__program", "owner", "accepted_by"), pk=pk)
+
+
+@login_required
+def deliverable(request, pk):
+    """A deliverable's quality: its criteria and their status, reviews, non-conformances and decisions."""
+    item = _deliverable(request, pk)
+    project = item.project
+    criteria = list(selectors.criteria_for(request.user).filter(deliverable=item).order_by("pk"))
+    plan = selectors.plans_for(request.user).filter(project=project).first()
+    return render(request, "quality/deliverable.html", {
+        "deliverable": item, "project": project, "plan": plan, "criteria": criteria,
+        "blocking": [c for c in criteria if c.mandatory and c.status != Result.PASS],
+        "reviews": list(selectors.reviews_for(request.user).filter(deliverable=item).order_by("planned_on", "pk")),
+        "ncs": list(selectors.nonconformances_for(request.user).filter(deliverable=item)
+                    .order_by("-detected_on", "-pk")),
+        "decisions": list(selectors.acceptances_for(request.user).filter(deliverable=item)),
+        "can_decide": accepts_deliverable(request.user, project.program_id, item.owner_id),
+        "can_manage": plan is not None and manages_quality(request.user, project.program_id, project.pk),
+        "breadcrumbs": breadcrumbs(request.user, item, Crumb("Quality")),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decide(request, pk):
+    """Accept or reject the deliverable; refused with the criterion named while a mandatory one has not passed."""
+    item = _deliverable(request, pk)
+    if not accepts_deliverable(request.user, item.project.program_id, item.owner_id):
+        raise PermissionDenied(f"you may not accept or reject deliverables of {item.project.code}")
+    form = DecisionForm(request.POST or None, initial={"decision": "accepted"})
+    if request.method == "POST" and form.is_valid():
+        saved = apply_service(form, lambda: services.acceptance_record(
+            actor=request.user, deliverable=item, decision=form.cleaned_data["decision"],
+            note=form.cleaned_data["note"]))
+        if saved:
+            messages.success(request, f"{item.ref} {saved.get_decision_display().lower()}: attach the evidence.")
+            return redirect(saved)
+    blocking = services.blocking_criteria(item)
+    return form_page(request, form, f"Accept or reject {item.ref} {item.name}", item,
+                     Crumb("Quality", reverse("quality:deliverable", args=[item.pk])), "Decision",
+                     template="quality/decide.html", context={"deliverable": item, "blocking": blocking})
+
+
+@login_required
+def acceptance_detail(request, pk):
+    acceptance = acceptance_policy.get(request.user, queryset=selectors.acceptances_for(request.user), pk=pk)
+    evidence = list(documents_for(request.user).filter(
+        content_type=ContentType.objects.get_for_model(Acceptance), object_id=acceptance.pk).order_by("pk"))
+    return detail_page(request, acceptance, "quality/acceptance_detail.html", {
+        "acceptance": acceptance, "evidence": evidence,
+        "can_attach": manages_target(request.user, acceptance)}, actions=("view",))
