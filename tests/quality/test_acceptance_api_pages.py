@@ -231,3 +231,17 @@ def test_list_queries_do_not_grow_with_rows(world, items, django_assert_max_num_
         assert count(url) == few[url], url
     with django_assert_max_num_queries(12):
         client.get("/quality/")
+
+
+def test_the_change_apps_own_accept_is_guarded_too(world, items):
+    """One rule whoever accepts: change's /deliverables/{id}/accept runs quality's guard."""
+    deliverable = items["deliverable"]
+    failed = QualityCriterion.objects.create(plan=items["plan"], deliverable=deliverable, name="Load test",
+                                             status="fail")
+    before = _written()
+    response = _api(client_for(world, "director"), "POST", f"/api/v1/deliverables/{deliverable.pk}/accept", {},
+                    HTTP_IF_MATCH=f'"{deliverable.version}"')
+    assert response.status_code == 422, response.content
+    assert failed.ref in response.content.decode()
+    deliverable.refresh_from_db()
+    assert deliverable.status == "submitted" and _written() == before

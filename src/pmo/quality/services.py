@@ -376,6 +376,16 @@ def blocking_criteria(deliverable) -> list[QualityCriterion]:
                 .exclude(status=Result.PASS).order_by("pk"))
 
 
+def acceptance_guard(deliverable) -> None:
+    """``change.services.ACCEPTANCE_GUARDS``: however a deliverable is accepted (here, or the change app's own
+    endpoint), a mandatory criterion that failed or is not assessed refuses it, naming the criterion. The criteria
+    are locked, so a failing result recorded meanwhile waits for the decision (and is then seen by the next)."""
+    list(QualityCriterion.objects.select_for_update().filter(deliverable=deliverable).values_list("pk"))
+    blocking = blocking_criteria(deliverable)
+    if blocking:
+        raise ValidationError({"deliverable": _blocked_message(deliverable, blocking)})
+
+
 def _blocked_message(deliverable, blocking: list[QualityCriterion]) -> str:
     named = "; ".join(f"{c.ref} '{c.name}' {'failed' if c.status == Result.FAIL else 'is not assessed'}"
                       for c in blocking[:10])
@@ -399,12 +409,7 @@ def acceptance_record(*, actor, deliverable, decision: str, note: str = "",
     if not isinstance(note, str) or len(note) > 2000:
         raise ValidationError({"note": "at most 2000 characters"})
     with transaction.atomic():
-        # the criteria are locked, so a failing result recorded meanwhile waits for this decision or sees it
-        list(QualityCriterion.objects.select_for_update().filter(deliverable=deliverable).values_list("pk"))
-        if decision == Decision.ACCEPTED:
-            blocking = blocking_criteria(deliverable)
-            if blocking:
-                raise ValidationError({"deliverable": _blocked_message(deliverable, blocking)})
+        if decision == Decision.ACCEPTED:  # refused by acceptance_guard while a mandatory criterion has not passed
             change_services.deliverable_accept(actor=actor, deliverable=deliverable, note=note,
                                                expected_version=expected_version)
         else:
