@@ -39,8 +39,8 @@ def make_items(program, *, name: str = "Weekly status") -> dict:
                                                  frequency="weekly", next_due=timezone.localdate() - timedelta(days=1),
                                                  subject="Status", body="The status of the program.")
     audience = Audience.objects.create(communication=communication, stakeholder=stakeholder)
-    return {"stakeholder": stakeholder, "guest": guest, "meeting": meeting, "attendee": attendee, "agenda": agenda, "action": action,
-            "communication": communication, "audience": audience}
+    return {"stakeholder": stakeholder, "guest": guest, "meeting": meeting, "attendee": attendee, "agenda": agenda,
+            "action": action, "communication": communication, "audience": audience}
 
 
 def targets(world, scope: str) -> dict:
