@@ -501,6 +501,19 @@ change:scope                 GET    /change/projects/{project}/scope/    200/200
 change:deliverable_detail    GET    /change/deliverables/{deliverable}/  200/200  200/200 200/404     200/404         200/404  200/404         302
 change:item_detail           GET    /change/scope-items/{scope_item}/    200/200  200/200 200/404     200/404         200/404  200/404         302
 change:scope_baseline_detail GET    /change/scope-baselines/{scope_baseline}/ 200/200 200/200 200/404  200/404         200/404  200/404         302
+change:deliverable_decide    POST   /change/deliverables/{deliverable}/decide/ 302/302 403/403 302/404 302/404       403/404  403/404         302
+change:request_list          GET    /change/                             200      200     200         200             200      200             302
+change:program               GET    /change/programs/{program}/          200/200  200/200 200/404     200/404         200/404  200/404         302
+change:change_log            GET    /change/programs/{program}/log/      200/200  200/200 200/404     200/404         200/404  200/404         302
+change:request_create        GET    /change/programs/{program}/new/      200/200  403/403 200/404     200/404         403/404  200/404         302
+change:request_create        POST   /change/programs/{program}/new/      302/302  403/403 302/404     302/404         403/404  302/404         302
+change:request_detail        GET    /change/requests/{change_request}/   200/200  200/200 200/404     200/404         200/404  200/404         302
+change:request_edit          GET    /change/requests/{change_request}/edit/ 200/200 403/403 200/404   200/404         403/404  403/404         302
+change:request_edit          POST   /change/requests/{change_request}/edit/ 302/302 403/403 302/404   302/404         403/404  403/404         302
+change:request_submit        POST   /change/requests/{change_request}/submit/ 302/302 403/403 302/404 302/404       403/404  403/404         302
+change:request_assess        POST   /change/requests/{cr_submitted}/assess/ 302/302 403/403 302/404   302/404         403/404  302/404         302
+change:request_decide        POST   /change/requests/{cr_assessed}/decide/ 302/302 403/403 403/404    302/404         403/404  403/404         302
+change:request_implement     POST   /change/requests/{cr_approved}/implement/ 302/302 403/403 403/404 302/404       403/404  403/404         302
 api:list_stakeholders       GET    /api/v1/stakeholders                 200      200     200         200             200      200             401
 api:create_stakeholder      POST   /api/v1/stakeholders                 201/201  403/403 201/422     201/422         403/422  403/422         401
 api:get_stakeholder         GET    /api/v1/stakeholders/{stakeholder}   200/200  200/200 200/404     200/404         200/404  200/404         401
@@ -588,6 +601,19 @@ api:send_communication      POST   /api/v1/communications/{cm_plan}/send 200/200
 api:list_communication_audiences GET /api/v1/communication-audiences    200      200     200         200             200      200             401
 api:add_communication_audience POST /api/v1/communications/{cm_plan}/audiences 201/201 403/403 201/404 201/404      403/404  403/404         401
 api:remove_communication_audience DELETE /api/v1/communication-audiences/{cm_audience} 204/204 403/403 204/404 204/404 403/404 403/404     401
+api:list_change_requests     GET    /api/v1/change-requests              200      200     200         200             200      200             401
+api:create_change_request    POST   /api/v1/change-requests              201/201  403/403 201/422     201/422         403/422  201/422         401
+api:get_change_request       GET    /api/v1/change-requests/{change_request} 200/200 200/200 200/404  200/404         200/404  200/404         401
+api:update_change_request    PATCH  /api/v1/change-requests/{change_request} 200/200 403/403 200/404  200/404         403/404  403/404         401
+api:submit_change_request    POST   /api/v1/change-requests/{change_request}/submit 200/200 403/403 200/404 200/404 403/404  403/404         401
+api:assess_change_request    POST   /api/v1/change-requests/{cr_submitted}/assess 200/200 403/403 200/404 200/404   403/404  200/404         401
+api:decide_change_request    POST   /api/v1/change-requests/{cr_assessed}/decide 200/200 403/403 403/404 200/404    403/404  403/404         401
+api:implement_change_request POST   /api/v1/change-requests/{cr_approved}/implement 200/200 403/403 403/404 200/404 403/404  403/404         401
+api:list_deliverables        GET    /api/v1/deliverables                 200      200     200         200             200      200             401
+api:get_deliverable          GET    /api/v1/deliverables/{deliverable}   200/200  200/200 200/404     200/404         200/404  200/404         401
+api:accept_deliverable       POST   /api/v1/deliverables/{deliverable}/accept 200/200 403/403 200/404 200/404       403/404  403/404         401
+api:reject_deliverable       POST   /api/v1/deliverables/{deliverable}/reject 200/200 403/403 200/404 200/404       403/404  403/404         401
+api:list_scope_items         GET    /api/v1/scope-items                  200      200     200         200             200      200             401
 """
 
 
