@@ -202,3 +202,22 @@ def test_query_counts_do_not_grow_with_rows(world, count):
         with CaptureQueriesContext(connection) as queries:
             assert client.get(url).status_code == 200, url
         assert len(queries) <= limit, (url, len(queries))
+
+
+def test_demo_tells_its_story(db):
+    from pmo.portfolio.demo import load_demo
+
+    load_demo()
+    overdue = Communication.objects.filter(next_due__lt=today())
+    assert [(c.program.code, c.owner.username, c.channel) for c in overdue] == [("DX", "program_manager", "report")]
+    assert Communication.objects.values("program").distinct().count() == 4
+    weekly = Meeting.objects.get(title="DX weekly status")
+    assert weekly.recurrence == "weekly" and weekly.agenda.count() == 3 and weekly.attendees.count() == 5
+    board = Meeting.objects.get(title="DX-IAM project board")
+    assert board.status == "held" and board.minutes and board.project.code == "DX-IAM"
+    late = [a for a in board.actions.all() if a.is_overdue(today())]
+    assert [a.owner.username for a in late] == ["project_manager"]
+    assert board.agenda.filter(subject_id__isnull=False).count() == 2
+    before = (Communication.objects.count(), Meeting.objects.count(), MeetingAction.objects.count())
+    load_demo()
+    assert (Communication.objects.count(), Meeting.objects.count(), MeetingAction.objects.count()) == before
