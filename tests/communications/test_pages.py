@@ -221,3 +221,21 @@ def test_demo_tells_its_story(db):
     before = (Communication.objects.count(), Meeting.objects.count(), MeetingAction.objects.count())
     load_demo()
     assert (Communication.objects.count(), Meeting.objects.count(), MeetingAction.objects.count()) == before
+
+
+def test_the_notifications_tick_sends_due_items_and_tells_overdue_actions(world, django_capture_on_commit_callbacks):
+    from pmo.notifications.models import Notification
+    from pmo.notifications.tasks import run_tick
+
+    own = targets(world, "own")
+    owner = world.users["program_manager"]
+    with django_capture_on_commit_callbacks(execute=True):
+        late = services.action_create(actor=world.users["coordinator"], meeting=own["meeting"],
+                                      description="Circulate the minutes", owner=owner, due=today() - timedelta(days=1))
+    assert Notification.objects.filter(recipient=owner, kind=services.KIND_ACTION_ASSIGNED).count() == 1
+    run_tick(force=True)
+    run_tick(force=True)
+    told = Notification.objects.filter(recipient=owner, kind=services.KIND_ACTION_OVERDUE)
+    assert [n.url for n in told] == [late.get_absolute_url()]
+    own["communication"].refresh_from_db()
+    assert own["communication"].next_due > today() and own["communication"].sends.count() == 1

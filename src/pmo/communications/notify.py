@@ -56,9 +56,9 @@ def _send_assigned(action_pk: int) -> None:
 def overdue_events(now: datetime):
     today = timezone.localdate(now)
     rows = (MeetingAction.objects.filter(status__in=OPEN_ACTION_STATUSES, due__lt=today, owner__isnull=False)
-            .select_related("meeting", "owner").order_by("due", "pk")[:MAX_OVERDUE_PER_TICK])
+            .select_related("meeting").order_by("due", "pk")[:MAX_OVERDUE_PER_TICK])
     for action in rows:
-        yield Event(kind=KIND_ACTION_OVERDUE, recipients=[action.owner],
+        yield Event(kind=KIND_ACTION_OVERDUE, recipients=[action.owner_id],
                     subject=f"Overdue: {action.ref} {action.description}"[:200],
                     body=f"Due {action.due.isoformat()}, from the meeting {action.meeting.title}.",
                     url=action.get_absolute_url(), dedupe_key=f"overdue:{action.pk}:{action.due.isoformat()}",
