@@ -13,6 +13,7 @@ from pmo.finance.api import router as finance_router
 from pmo.planning.api import router as planning_router
 from pmo.portfolio.api import router as portfolio_router
 from pmo.procurement.api import router as procurement_router
+from pmo.quality.api import router as quality_router
 from pmo.raid.api import router as raid_router
 from pmo.resources.api import router as resources_router
 from pmo.stakeholders.api import router as stakeholders_router
@@ -30,3 +31,4 @@ api.add_router("", documents_router)
 api.add_router("", stakeholders_router)
 api.add_router("", communications_router)
 api.add_router("", change_router)
+api.add_router("", quality_router)

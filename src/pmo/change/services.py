@@ -154,6 +154,11 @@ def deliverable_delete(*, actor, deliverable: Deliverable, expected_version: int
     delete_versioned(actor=actor, obj=deliverable, expected_version=expected_version)
 
 
+#: checks an app above runs before a deliverable is accepted, inside the decision's transaction with the deliverable
+#: locked: ``guard(deliverable)`` raises ValidationError to refuse (quality: a mandatory criterion not passed)
+ACCEPTANCE_GUARDS: list = []
+
+
 def _decide_deliverable(*, actor, deliverable: Deliverable, status: str, note: str,
                         expected_version: int | None) -> Deliverable:
     deliverable_policy.require(actor, "accept", deliverable,
@@ -166,6 +171,9 @@ def _decide_deliverable(*, actor, deliverable: Deliverable, status: str, note: s
             raise StaleVersion(locked.version)
         if locked.status == status:
             raise ValidationError({"status": f"{locked} is already {locked.get_status_display().lower()}"})
+        if status == DeliverableStatus.ACCEPTED:
+            for guard in ACCEPTANCE_GUARDS:
+                guard(locked)
         return update_versioned(actor=actor, obj=locked, action=str(status),
                                 changes={"status": status, "accepted_by": actor, "accepted_at": timezone.now(),
                                          "acceptance_note": note or ""},
