@@ -17,6 +17,8 @@ urlpatterns = [
     path("documents/", include("pmo.documents.urls")),
     path("stakeholders/", include("pmo.stakeholders.urls")),
     path("notifications/", include("pmo.notifications.urls")),
+    path("change/", include("pmo.change.urls")),
+    path("quality/", include("pmo.quality.urls")),
     path("", include("pmo.portfolio.urls")),
     path("", include("pmo.planning.urls")),
 ]
