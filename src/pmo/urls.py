@@ -18,6 +18,7 @@ urlpatterns = [
     path("stakeholders/", include("pmo.stakeholders.urls")),
     path("notifications/", include("pmo.notifications.urls")),
     path("change/", include("pmo.change.urls")),
+    path("communications/", include("pmo.communications.urls")),
     path("quality/", include("pmo.quality.urls")),
     path("", include("pmo.portfolio.urls")),
     path("", include("pmo.planning.urls")),
