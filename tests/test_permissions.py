@@ -19,6 +19,7 @@ from .communications import matrix as communications_matrix
 from .conftest import ROLES, client_for
 from .documents import matrix as documents_matrix
 from .finance import matrix as finance_matrix
+from .notifications import matrix as notifications_matrix
 from .planning import matrix as planning_matrix
 from .procurement import matrix as procurement_matrix
 from .quality import matrix as quality_matrix
@@ -539,6 +540,29 @@ api:power_interest_grid     GET    /api/v1/programs/{program}/power-interest-gri
 api:engagement_gap          GET    /api/v1/programs/{program}/engagement-gap 200/200 200/200 200/404 200/404         200/404  200/404         401
 api:get_raci                GET    /api/v1/projects/{project}/raci      200/200  200/200 200/404     200/404         200/404  200/404         401
 api:set_raci                PUT    /api/v1/projects/{project}/raci      200/200  403/403 200/404     200/404         403/404  200/404         401
+notifications:inbox          GET    /notifications/                      200      200     200         200             200      200             302
+notifications:bell           GET    /notifications/bell/                 200      200     200         200             200      200             302
+notifications:read_all       POST   /notifications/read-all/             302      302     302         302             302      302             302
+notifications:preferences    GET    /notifications/preferences/          200      200     200         200             200      200             302
+notifications:preferences    POST   /notifications/preferences/          302      302     302         302             302      302             302
+notifications:feed           GET    /notifications/calendar/             200      200     200         200             200      200             302
+notifications:feed           POST   /notifications/calendar/             200      200     200         200             200      200             302
+notifications:feed_revoke    POST   /notifications/calendar/revoke/      302      302     302         302             302      302             302
+notifications:ical           GET    /notifications/calendar/{feed_key}.ics 200/404 200/404 200/404   200/404         200/404  200/404         200/404
+notifications:log            GET    /notifications/log/                  200      403     200         403             403      403             302
+notifications:log_detail     GET    /notifications/log/{delivery}/       200/200  403/403 200/404     403/403         403/403  403/403         302
+notifications:detail         GET    /notifications/{notification}/       200/404  200/404 200/404     200/404         200/404  200/404         302
+notifications:read           POST   /notifications/{notification}/read/  302/404  302/404 302/404     302/404         302/404  302/404         302
+api:list_notifications      GET    /api/v1/notifications                200      200     200         200             200      200             401
+api:read_all_notifications  POST   /api/v1/notifications/read-all       200      200     200         200             200      200             401
+api:get_notification        GET    /api/v1/notifications/{notification} 200/404  200/404 200/404     200/404         200/404  200/404         401
+api:read_notification       POST   /api/v1/notifications/{notification}/read 200/404 200/404 200/404 200/404        200/404  200/404         401
+api:list_notification_preferences GET /api/v1/notification-preferences  200      200     200         200             200      200             401
+api:set_notification_preferences PATCH /api/v1/notification-preferences 200      200     200         200             200      200             401
+api:list_deliveries         GET    /api/v1/communication-log            200      403     200         403             403      403             401
+api:get_delivery            GET    /api/v1/communication-log/{delivery} 200/200  403/403 200/404     403/403         403/403  403/403         401
+api:create_ical_feed        POST   /api/v1/me/ical-feed                 201      201     201         201             201      201             401
+api:revoke_ical_feed        DELETE /api/v1/me/ical-feed                 200      200     200         200             200      200             401
 communications:home          GET    /communications/                     200      200     200         200             200      200             302
 communications:meeting_list  GET    /communications/meetings/            200      200     200         200             200      200             302
 communications:program_meetings GET /communications/programs/{program}/meetings/ 200/200 200/200 200/404 200/404    200/404  200/404         302
@@ -777,6 +801,8 @@ def _request_data(world, name: str, method: str, scope: str, role: str):
         return resources_matrix.request_data(world, name, scope)
     if stakeholders_matrix.is_stakeholders(name):
         return stakeholders_matrix.request_data(world, name, scope)
+    if notifications_matrix.is_notifications(name):
+        return notifications_matrix.request_data(world, name, scope)
     if change_matrix.is_change(name):
         return change_matrix.request_data(world, name, scope)
     if communications_matrix.is_communications(name):
@@ -805,7 +831,7 @@ def test_role_matrix(world, name, method, url, role, scope, expected):
                       **benefits_matrix.ids(world, scope, url),
                       **documents_matrix.ids(world, scope, url), **stakeholders_matrix.ids(world, scope, url), **change_matrix.ids(world, scope, url),
                       **communications_matrix.ids(world, scope, url),
-                      **quality_matrix.ids(world, scope, url))
+                      **quality_matrix.ids(world, scope, url), **notifications_matrix.ids(world, scope, url, role))
     data = _request_data(world, name, method, scope, role)
     headers = {}
     if method in {"PATCH", "DELETE"} and path.startswith("/api/"):

@@ -10,6 +10,7 @@ from pmo.communications.api import router as communications_router
 from pmo.core.api import build_api
 from pmo.documents.api import router as documents_router
 from pmo.finance.api import router as finance_router
+from pmo.notifications.api import router as notifications_router
 from pmo.planning.api import router as planning_router
 from pmo.portfolio.api import router as portfolio_router
 from pmo.procurement.api import router as procurement_router
@@ -29,6 +30,7 @@ api.add_router("", procurement_router)
 api.add_router("", benefits_router)
 api.add_router("", documents_router)
 api.add_router("", stakeholders_router)
+api.add_router("", notifications_router)
 api.add_router("", communications_router)
 api.add_router("", change_router)
 api.add_router("", quality_router)

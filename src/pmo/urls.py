@@ -16,6 +16,7 @@ urlpatterns = [
     path("benefits/", include("pmo.benefits.urls")),
     path("documents/", include("pmo.documents.urls")),
     path("stakeholders/", include("pmo.stakeholders.urls")),
+    path("notifications/", include("pmo.notifications.urls")),
     path("change/", include("pmo.change.urls")),
     path("communications/", include("pmo.communications.urls")),
     path("quality/", include("pmo.quality.urls")),
