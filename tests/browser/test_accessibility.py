@@ -20,6 +20,7 @@ from pmo.finance.models import Budget, BudgetChange, BudgetLine, ControlAccount,
 from pmo.planning.models import Baseline, Calendar, Dependency, Interface, Task
 from pmo.portfolio.models import Program, Project
 from pmo.procurement.models import Contract, Invoice, PaymentMilestone, PurchaseOrder
+from pmo.quality.models import Acceptance, CorrectiveAction, NonConformance, QualityCriterion, QualityReview
 from pmo.raid.models import Assumption, Escalation, Issue, Risk, RiskAction, SimulationRun
 from pmo.resources.models import Assignment
 from pmo.stakeholders.models import EngagementAction, Stakeholder
@@ -41,7 +42,8 @@ READY = {"api:openapi-view": ".opblock", "raid:run_detail": "#cost-chart canvas"
          "benefits:map": "#benefits-map canvas", "benefits:scenario_detail": "#frontier-chart canvas",
          "benefits:benefit_detail": "#risk-chart canvas",
          "stakeholders:program": "#grid-chart canvas", "stakeholders:engagement": "#gap-chart canvas",
-         "stakeholders:stakeholder_detail": "#history-chart canvas"}
+         "stakeholders:stakeholder_detail": "#history-chart canvas",
+         "quality:program": "#nc-age-chart canvas"}
 
 #: routes that answer a file (an Excel download), not a page: nothing for axe to check
 DOWNLOADS = {"procurement:export", "stakeholders:export", "documents:version_download",
@@ -113,6 +115,15 @@ def _targets() -> dict[str, object]:
               "team": assignment.resource.team_id, "organisation": assignment.resource.organisation_id,
               "skill": assignment.resource.skills.order_by("pk").first().skill_id}
     found["levelrun"] = _leveling_run(project)
+    # quality: the DX-IAM plan, a criterion that failed, the held inspection, the open non-conformance, its overdue
+    # action, the deliverable accepted after rework and its decision
+    nc = NonConformance.objects.filter(plan__project=project, status__in=("open", "action")).order_by("pk").first()
+    accepted = Acceptance.objects.filter(deliverable__project=project, decision="accepted").order_by("pk").first()
+    found |= {"qplan": nc.plan_id, "qnc": nc.pk, "qaction": CorrectiveAction.objects.filter(nonconformance=nc)
+              .order_by("pk").first().pk,
+              "qcriterion": QualityCriterion.objects.filter(plan=nc.plan, status="fail").order_by("pk").first().pk,
+              "qreview": QualityReview.objects.filter(plan=nc.plan, status="held").order_by("pk").first().pk,
+              "qdeliverable": accepted.deliverable_id, "qacceptance": accepted.pk}
     found |= _notification_targets(program)
     assert set(found) == TARGET_KEYS
     return found
@@ -179,7 +190,8 @@ TARGET_KEYS = {"program", "project", "run", "task", "dependency", "baseline", "c
                "fin_account", "contract", "vendor", "payment", "order", "line", "invoice", "assignment", "res_task",
                "resource", "team", "organisation", "skill", "benefit", "objective", "candidate", "scenario",
                "stakeholder", "sh_group", "sh_action", "document", "levelrun", "cm_meeting", "cm_agenda", "cm_action",
-               "cm_plan", "notification", "delivery"}
+               "cm_plan", "qplan", "qnc", "qaction",
+               "qcriterion", "qreview", "qdeliverable", "qacceptance", "notification", "delivery"}
 
 
 def test_every_get_page_has_an_accessibility_check():
