@@ -8,6 +8,7 @@ from pmo.benefits.api import router as benefits_router
 from pmo.core.api import build_api
 from pmo.documents.api import router as documents_router
 from pmo.finance.api import router as finance_router
+from pmo.governance.api import router as governance_router
 from pmo.planning.api import router as planning_router
 from pmo.portfolio.api import router as portfolio_router
 from pmo.procurement.api import router as procurement_router
@@ -26,3 +27,4 @@ api.add_router("", procurement_router)
 api.add_router("", benefits_router)
 api.add_router("", documents_router)
 api.add_router("", stakeholders_router)
+api.add_router("", governance_router)
