@@ -333,7 +333,11 @@ def decide_gate_review(request: HttpRequest, response: HttpResponse, review_id: 
 @router.get("/steering/awaiting", response=list[AwaitingOut])
 def list_awaiting_decisions(request: HttpRequest, filters: Query[AwaitingFilter]):
     """What waits for a Steering Committee decision in the programs you see (at most 800 items)."""
-    program = program_policy.get(request.user, pk=filters.program) if filters.program else None
+    program = None
+    if filters.program:
+        program = program_policy.visible(request.user).filter(pk=filters.program).first()
+        if program is None:
+            return []
     return [{"kind": p.kind, "ref": p.label, "title": p.title, "program": p.program_id, "due": p.due, "url": p.url}
             for p in selectors.awaiting(request.user, program)]
 

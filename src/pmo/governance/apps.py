@@ -12,7 +12,7 @@ class GovernanceConfig(AppConfig):
         from pmo.portfolio.selectors import OVERVIEW_PANELS
         from pmo.portfolio.services import PHASE_GATEKEEPERS
 
-        from . import notices, policies  # policies registers the app's policies (pmo.core.policies.policy_for)
+        from . import notices  # policies registers the app's policies (pmo.core.policies.policy_for)
         from .models import Gate, GateReview
         from .selectors import history_url, waiting_panel
         from .services import _gated

@@ -12,6 +12,8 @@ from django.apps import apps
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from pmo.accounts.models import Role
+from pmo.accounts.scopes import scopes_of
 from pmo.core.models import AuditEvent
 from pmo.core.policies import policy_for
 from pmo.finance.models import ChangeStatus
@@ -22,7 +24,7 @@ from pmo.raid.models import ACTIVE_RISK_STATUSES, EscalationLevel, EscalationSta
 from pmo.raid.selectors import Scope, escalations_for, risks_for
 
 from .models import CriterionKind, Decision, Gate, GateCriterion, GateReview, GateStatus, ReviewStatus
-from .policies import criterion_policy, decision_policy, gate_policy, is_director, on_committee, review_policy
+from .policies import criterion_policy, decision_policy, gate_policy, is_director, review_policy
 
 #: rows of a history page, newest first
 MAX_HISTORY = 500
@@ -195,9 +197,17 @@ def awaiting(user, program=None, *, horizon: date | None = None) -> list[Pending
     return items
 
 
+def committee_programs(user) -> set[int]:
+    """The programs on whose Steering Committee the user sits (no query: the request's scopes)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return set()
+    return {pk for pk, roles in scopes_of(user).program_roles.items() if Role.STEERING_COMMITTEE in roles}
+
+
 def decisions_waiting_for(user) -> list[Pending]:
-    """What waits for this user as a member of a Steering Committee."""
-    return [p for p in awaiting(user) if on_committee(user, p.program_id)]
+    """What waits for this user as a member of a Steering Committee (no query for anyone else)."""
+    programs = committee_programs(user)
+    return [p for p in awaiting(user) if p.program_id in programs] if programs else []
 
 
 # --- decision log -------------------------------------------------------------------------------------

@@ -23,10 +23,9 @@ from pmo.core.errors import StaleVersion
 from pmo.core.services import create_audited, update_versioned
 from pmo.finance import services as finance_services
 from pmo.finance.models import BudgetChange
+from pmo.notifications.services import notify
 from pmo.portfolio.models import Program, Project
 from pmo.portfolio.services import phase_advance
-
-from pmo.notifications.services import notify
 
 from . import selectors
 from .models import (
