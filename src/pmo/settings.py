@@ -68,7 +68,9 @@ INSTALLED_APPS = [
     "pmo.procurement",
     "pmo.benefits",
     "pmo.stakeholders",
+    "pmo.change",
     "pmo.notifications",
+    "pmo.communications",
     "pmo.governance",
 ]
 
