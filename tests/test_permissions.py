@@ -560,6 +560,15 @@ api:list_decisions           GET    /api/v1/decisions                    200    
 api:get_decision             GET    /api/v1/decisions/{decision}         200/200  200/200 200/404     200/404         200/404  200/404         401
 api:decide_budget_change     POST   /api/v1/budget-changes/{budget_change}/decision 403/403 403/403 403/404 403/404 200/404 403/404         401
 api:object_history           GET    /api/v1/history/portfolio.program/{program} 200/200 200/200 200/404 200/404     200/404  200/404         401
+governance:meetings          GET    /governance/meetings/                200      200     200         200             200      200             302
+governance:meeting           GET    /governance/meetings/{steering_meeting}/ 200/200 200/200 200/404  200/404         200/404  200/404         302
+governance:meeting_agenda    POST   /governance/meetings/{steering_meeting}/agenda/ 302/302 403/403 302/404 302/404   403/404  403/404         302
+governance:decision_create   GET    /governance/meetings/{steering_meeting}/decisions/new/ 403/403 403/403 403/404 403/404 200/404 403/404    302
+governance:decision_create   POST   /governance/meetings/{steering_meeting}/decisions/new/ 403/403 403/403 403/404 403/404 302/404 403/404   302
+governance:actions           GET    /governance/actions/                 200      200     200         200             200      200             302
+api:build_steering_agenda    POST   /api/v1/meetings/{steering_meeting}/steering-agenda 200/200 403/403 200/404 200/404 403/404 403/404     401
+api:create_decision          POST   /api/v1/decisions                    403/403  403/403 403/422     403/422         201/422  403/422         401
+api:list_steering_actions    GET    /api/v1/steering-actions             200      200     200         200             200      200             401
 """
 
 

@@ -8,20 +8,24 @@ Steering Committee and one entry of the decision log.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
+from django.utils import timezone
+
+from pmo.communications.models import Meeting, MeetingAction
 from pmo.finance.models import Budget, BudgetChange
 from pmo.governance import services
 from pmo.governance.models import Decision, GateReview
 from pmo.portfolio.models import Project
 
 KEYS = {"gate": "gate", "open_gate": "open_gate", "criterion": "criterion", "review": "review",
-        "decision": "decision", "budget_change": "budget_change"}
+        "decision": "decision", "budget_change": "budget_change", "steering_meeting": "meeting"}
 API_NAMES = {"list_gates", "get_gate", "update_gate", "apply_lifecycle", "create_gate_criterion",
              "get_gate_criterion", "update_gate_criterion", "list_gate_reviews", "create_gate_review",
              "get_gate_review", "decide_gate_review", "list_awaiting_decisions", "list_decisions", "get_decision",
-             "decide_budget_change", "object_history"}
+             "decide_budget_change", "object_history", "build_steering_agenda", "create_decision",
+             "list_steering_actions"}
 
 
 def make_items(world, program, project, spare_code: str) -> dict:
@@ -39,7 +43,12 @@ def make_items(world, program, project, spare_code: str) -> dict:
                                          approved_after=budget.approved)
     decision = Decision.objects.create(program=program, kind="other", title="Tranche 2 funding released",
                                        outcome="approved", decided_on=date(2026, 5, 4))
-    return {"gate": gates[0], "gates": gates, "open_gate": project_gates[0], "criterion": gates[0].criteria.first(),
+    meeting = Meeting.objects.create(program=program, kind="steering_committee", title="Steering committee",
+                                     starts_at=timezone.now() + timedelta(days=10))
+    MeetingAction.objects.create(meeting=meeting, description="Confirm the tranche 2 budget", owner=director,
+                                 due=timezone.localdate() - timedelta(days=3))
+    return {"meeting": meeting, "gate": gates[0], "gates": gates,
+            "open_gate": project_gates[0], "criterion": gates[0].criteria.first(),
             "review": review, "spare": spare, "budget_change": change, "decision": decision}
 
 
@@ -91,5 +100,8 @@ def request_data(world, name: str, scope: str):
         "api:create_gate_review": {"scheduled_for": "2026-07-01"},
         "api:decide_gate_review": decide,
         "api:decide_budget_change": {"approve": True, "rationale": "Within the reserve"},
+        "api:create_decision": {"meeting": found["meeting"].pk, "title": "Tranche 2 released", "outcome": "approved"},
+        "governance:decision_create": {"title": "Tranche 2 released", "outcome": "approved", "kind": "other",
+                                       "decided_on": "2026-06-15", "rationale": ""},
     }
     return bodies.get(name)

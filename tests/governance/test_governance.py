@@ -373,3 +373,71 @@ def test_task_findings_make_the_plan_check_fail(world, items):
                         constraint_date=date(2026, 3, 2), early_start=date(2026, 3, 9), total_float=-5)
     gate = services.lifecycle_apply(actor=world.users["director"], target=world.project_a2)[0]
     assert gate.to_phase == "define"
+
+
+# --- steering committee meetings ---------------------------------------------------------------------------------
+
+def test_the_agenda_is_built_from_what_waits(world, items):
+    from pmo.communications.models import AgendaItem
+
+    meeting = items["meeting"]
+    items["review"].scheduled_for = timezone.localdate() + timedelta(days=5)
+    items["review"].save()
+    risk = Risk.objects.create(program=world.program_a, title="Works council veto", probability=4, impact=4,
+                               score=16, rating="high")
+    Escalation.objects.create(program=world.program_a, risk=risk, from_level="program", to_level="steering",
+                              reason="score 16", escalated_at=timezone.now())
+    added = services.steering_agenda_build(actor=world.users["coordinator"], meeting=meeting)
+    assert sorted(a.subject_type.model for a in added) == ["budgetchange", "escalation", "gatereview"]
+    assert services.steering_agenda_build(actor=world.users["coordinator"], meeting=meeting) == []
+    assert AgendaItem.objects.filter(meeting=meeting).count() == 3
+    page = client_for(world, "steering").get(f"/governance/meetings/{meeting.pk}/")
+    assert page.status_code == 200
+    assert f'/governance/reviews/{items["review"].pk}/decide/'.encode() in page.content
+    assert f'/governance/budget-changes/{items["budget_change"].pk}/decide/'.encode() in page.content
+
+
+def test_only_steering_meetings_get_a_governance_agenda(world, items):
+    from pmo.communications.models import Meeting
+
+    status = Meeting.objects.create(program=world.program_a, kind="status", title="Weekly status",
+                                    starts_at=timezone.now())
+    with pytest.raises(ValidationError) as refused:
+        services.steering_agenda_build(actor=world.users["director"], meeting=status)
+    assert "meeting" in refused.value.message_dict
+    with pytest.raises(PermissionDenied):
+        services.steering_agenda_build(actor=world.users["steering"], meeting=items["meeting"])
+
+
+def test_decisions_of_a_meeting(world, items):
+    meeting = items["meeting"]
+    count = AuditEvent.objects.count()
+    response = _api(client_for(world, "program_manager"), "POST", "/api/v1/decisions",
+                    {"meeting": meeting.pk, "title": "Tranche 2 released", "outcome": "approved"})
+    assert response.status_code == 403 and "Steering Committee of PA" in response.json()["detail"]
+    assert AuditEvent.objects.count() == count
+    response = _api(client_for(world, "steering"), "POST", "/api/v1/decisions",
+                    {"meeting": meeting.pk, "title": "Tranche 2 released", "outcome": "approved",
+                     "decided_on": "2026-06-15"})
+    assert response.status_code == 201 and response.json()["meeting"] == meeting.pk
+    page = client_for(world, "analyst").get(f"/governance/meetings/{meeting.pk}/")
+    assert b"Tranche 2 released" in page.content
+
+
+def test_overdue_actions_on_their_owners_overview(world, items, django_assert_max_num_queries):
+    page = client_for(world, "director").get("/")
+    assert b"Your overdue Steering Committee actions" in page.content and b"Confirm the tranche 2 budget" in page.content
+    assert b"Your overdue Steering Committee actions" not in client_for(world, "analyst").get("/").content
+    client = client_for(world, "director")
+    with django_assert_max_num_queries(10):
+        listing = client.get("/governance/actions/?overdue=1&program=PA")
+    assert listing.status_code == 200 and b"Confirm the tranche 2 budget" in listing.content
+    assert client.get("/api/v1/steering-actions?overdue=true").json()["count"] == 1
+
+
+def test_a_phase_the_template_skips_leads_to_its_next_phase(world):
+    world.project_a2.phase = "transition"
+    world.project_a2.save()
+    gates = services.lifecycle_apply(actor=world.users["director"], target=world.project_a2)
+    assert [(g.from_phase, g.to_phase) for g in gates] == [("transition", "close")]
+    assert gates[0].criteria.count() == 4

@@ -13,6 +13,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from pmo.communications.models import ActionStatus
+from pmo.communications.policies import meeting_policy
 from pmo.core.api import (
     IF_MATCH,
     IF_MATCH_OPTIONAL,
@@ -389,3 +391,91 @@ def object_history(request: HttpRequest, object_type: str, object_id: str):
     return [{"id": e.pk, "at": e.at, "actor": e.actor_id, "actor_name": e.actor_name, "action": e.action,
              "changes": [{"field": c.field, "before": c.before, "after": c.after} for c in changes]}
             for e, changes in selectors.history(subject)]
+
+
+# --- steering committee meetings ------------------------------------------------------------------------------
+
+class SteeringAgendaItemOut(Schema):
+    id: int
+    order: int
+    title: str
+    subject_type: str | None
+    subject_id: int | None
+
+
+class DecisionCreate(Input):
+    meeting: Id = Field(..., description="the Steering Committee meeting the decision was taken in")
+    title: str = Field(..., min_length=1, max_length=200)
+    outcome: str = Field(..., min_length=1, max_length=40)
+    kind: DecisionKind = DecisionKind.OTHER
+    rationale: str = Field("", max_length=5000)
+    decided_on: Day | None = None
+    votes_for: int | None = Votes
+    votes_against: int | None = Votes
+    votes_abstain: int | None = Votes
+
+
+class SteeringActionOut(Schema):
+    id: int
+    ref: str
+    meeting: int = Field(..., alias="meeting_id")
+    program: int
+    description: str
+    owner: int | None = Field(None, alias="owner_id")
+    due: date | None
+    status: str
+    overdue: bool
+
+    @staticmethod
+    def resolve_program(obj) -> int:
+        return obj.meeting.program_id
+
+    @staticmethod
+    def resolve_overdue(obj) -> bool:
+        return obj.is_overdue(selectors.today())
+
+
+class SteeringActionFilter(Schema):
+    program: Id | None = None
+    owner: Id | None = None
+    status: ActionStatus | None = None
+    overdue: bool | None = None
+
+
+@router.post("/meetings/{meeting_id}/steering-agenda", response=list[SteeringAgendaItemOut])
+def build_steering_agenda(request: HttpRequest, meeting_id: Id):
+    """Add to a Steering Committee meeting's agenda what waits for a decision and is not on it yet; answers the
+    items added."""
+    meeting = meeting_policy.get(request.user, queryset=selectors.steering_meetings_for(request.user), pk=meeting_id)
+    added = services.steering_agenda_build(actor=request.user, meeting=meeting)
+    return [{"id": i.pk, "order": i.order, "title": i.title, "subject_type": i.subject_type.model
+             if i.subject_type_id else None, "subject_id": i.subject_id} for i in added]
+
+
+@router.post("/decisions", response={201: DecisionOut})
+def create_decision(request: HttpRequest, response: HttpResponse, payload: DecisionCreate):
+    """Enter a decision a Steering Committee took in a meeting (a member of that program's committee)."""
+    data = payload.model_dump(exclude_unset=True)
+    meeting = selectors.steering_meetings_for(request.user).filter(pk=data.pop("meeting")).first()
+    if meeting is None:
+        raise ValidationError({"meeting": f"no Steering Committee meeting with id {payload.meeting}"})
+    decision = services.meeting_decision_record(actor=request.user, meeting=meeting, **data)
+    with_etag(response, decision)
+    return Status(201, decision)
+
+
+@router.get("/steering-actions", response=list[SteeringActionOut])
+@paginate(Pagination)
+def list_steering_actions(request: HttpRequest, filters: Query[SteeringActionFilter]):
+    """The action log: actions agreed in Steering Committee meetings you see; ``overdue=true``: open, past due."""
+    rows = selectors.steering_actions_for(request.user).order_by("due", "pk")
+    if filters.program:
+        rows = rows.filter(meeting__program_id=filters.program)
+    if filters.owner:
+        rows = rows.filter(owner_id=filters.owner)
+    if filters.status:
+        rows = rows.filter(status=filters.status)
+    if filters.overdue is not None:
+        overdue = selectors.overdue_steering_actions(request.user).values("pk")
+        rows = rows.filter(pk__in=overdue) if filters.overdue else rows.exclude(pk__in=overdue)
+    return rows

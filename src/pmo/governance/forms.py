@@ -4,7 +4,7 @@ from django import forms
 
 from pmo.portfolio.forms import DATE, VersionedForm
 
-from .models import GateCriterion, Verdict
+from .models import DecisionKind, GateCriterion, Verdict
 from .services import CRITERION_FIELDS
 
 TEXT = forms.Textarea(attrs={"rows": 3})
@@ -78,3 +78,12 @@ class BudgetDecisionForm(_VotesForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["approve"].widget.attrs["class"] = "form-check-input"
+
+
+class MeetingDecisionForm(_VotesForm):
+    title = forms.CharField(label="Decision", max_length=200)
+    outcome = forms.CharField(max_length=40, help_text="approved, rejected, deferred, ...")
+    kind = forms.ChoiceField(choices=DecisionKind.choices, initial=DecisionKind.OTHER)
+    decided_on = forms.DateField(widget=DATE)
+    field_order = ["title", "outcome", "kind", "decided_on", "rationale", "votes_for", "votes_against",
+                   "votes_abstain"]

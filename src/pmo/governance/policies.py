@@ -16,28 +16,13 @@ from __future__ import annotations
 from pmo.accounts.models import Role
 from pmo.accounts.scopes import scopes_of
 from pmo.core.policies import Policy
+from pmo.stakeholders.policies import manages_program, sees_program
 
 from .models import Decision, Gate, GateCriterion, GateReview, GovernanceSettings
 
 
 def _active(user) -> bool:
     return getattr(user, "is_authenticated", False) and user.is_active
-
-
-def sees_program(user, program_id: int) -> bool:
-    if not _active(user):
-        return False
-    scopes = scopes_of(user)
-    return scopes.sees_everything or program_id in scopes.visible_program_ids()
-
-
-def manages_program(user, program_id: int) -> bool:
-    """Director; Coordinator (portfolio-wide or of the program); Program Manager of the program."""
-    if not _active(user):
-        return False
-    scopes = scopes_of(user)
-    return (scopes.is_director or Role.PMO_COORDINATOR in scopes.portfolio_roles
-            or scopes.has_program_role(program_id, Role.PMO_COORDINATOR, Role.PROGRAM_MANAGER))
 
 
 def on_committee(user, program_id: int) -> bool:

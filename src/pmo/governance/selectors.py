@@ -9,14 +9,17 @@ from datetime import date, timedelta
 from importlib import import_module
 
 from django.apps import apps
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from pmo.accounts.models import Role
 from pmo.accounts.scopes import scopes_of
+from pmo.communications.models import OPEN_ACTION_STATUSES, MeetingKind
+from pmo.communications.policies import meeting_action_policy, meeting_policy
 from pmo.core.models import AuditEvent
 from pmo.core.policies import policy_for
-from pmo.finance.models import ChangeStatus
+from pmo.finance.models import BudgetChange, ChangeStatus
 from pmo.finance.selectors import budget_changes_for
 from pmo.planning.checks import program_findings, project_findings
 from pmo.portfolio.policies import project_policy
@@ -215,8 +218,6 @@ def decisions_waiting_for(user) -> list[Pending]:
 def decision_search(rows: QuerySet[Decision], q: str | None) -> QuerySet[Decision]:
     if not q:
         return rows
-    from django.db.models import Q
-
     q = q.strip()
     match = Q(title__icontains=q) | Q(rationale__icontains=q) | Q(outcome__icontains=q)
     if q.upper().startswith("D-") and q[2:].isdigit():
@@ -304,8 +305,6 @@ def history(subject: Subject, *, limit: int = MAX_HISTORY) -> list[tuple[AuditEv
 
 def history_url(obj) -> str | None:
     """The link to the history page of a governed object (the shared "History" link of detail pages)."""
-    from django.urls import reverse
-
     if obj is None or getattr(obj, "pk", None) is None or not hasattr(obj, "audited_fields"):
         return None
     return reverse("governance:history", args=[obj._meta.label_lower, obj.pk])
@@ -313,3 +312,62 @@ def history_url(obj) -> str | None:
 
 def projects_of(user, program) -> QuerySet:
     return project_policy.visible(user).filter(program=program).order_by("code")
+
+
+# --- steering committee meetings and their actions ------------------------------------------------------
+
+def link_of(obj, fallback: str = "") -> str:
+    """``obj.get_absolute_url()``, or ``fallback`` while the owning app has no page for it yet."""
+    from django.urls import NoReverseMatch
+
+    try:
+        return obj.get_absolute_url()
+    except NoReverseMatch:
+        return fallback
+
+
+def steering_meetings_for(user) -> QuerySet:
+    return (meeting_policy.visible(user).filter(kind=MeetingKind.STEERING_COMMITTEE)
+            .select_related("program", "project", "organizer"))
+
+
+def steering_actions_for(user) -> QuerySet:
+    """Actions agreed in Steering Committee meetings that the user sees (the portfolio's action log)."""
+    return (meeting_action_policy.visible(user).filter(meeting__kind=MeetingKind.STEERING_COMMITTEE)
+            .select_related("meeting__program", "owner", "agenda_item"))
+
+
+def overdue_steering_actions(user, *, owner=None, day: date | None = None) -> QuerySet:
+    rows = steering_actions_for(user).filter(status__in=OPEN_ACTION_STATUSES, due__lt=day or today())
+    return rows.filter(owner=owner) if owner is not None else rows
+
+
+def overdue_actions_panel(user) -> dict | None:
+    """The portfolio overview's panel: the user's own overdue Steering Committee actions."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    rows = list(overdue_steering_actions(user, owner=user).order_by("due", "pk")[:20])
+    if not rows:
+        return None
+    return {"template": "governance/_overdue_panel.html", "actions": rows, "today": today()}
+
+
+def agenda_of(meeting) -> list[dict]:
+    """The meeting's agenda with each item's subject and where to decide it."""
+    items = list(meeting.agenda.select_related("subject_type", "presenter").prefetch_related("subject")
+                 .order_by("order", "pk"))
+    out = []
+    for item in items:
+        subject = item.subject if item.subject_type_id else None
+        decide = ""
+        if isinstance(subject, GateReview) and subject.status == ReviewStatus.SCHEDULED:
+            decide = reverse("governance:review_decide", args=[subject.pk])
+        elif isinstance(subject, BudgetChange) and subject.status == ChangeStatus.AWAITING_STEERING:
+            decide = reverse("governance:budget_change_decide", args=[subject.pk])
+        elif subject is not None and subject._meta.label_lower == "raid.escalation":
+            decide = link_of(subject) if subject.status != EscalationStatus.DECIDED else ""
+        elif subject is not None:
+            decide = link_of(subject) if getattr(subject, "status", "") not in ("approved", "rejected") else ""
+        out.append({"item": item, "subject": subject, "url": link_of(subject) if subject is not None else "",
+                    "decide": decide})
+    return out

@@ -15,16 +15,20 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from pmo.communications.models import MAX_AGENDA_ITEMS, Meeting, MeetingKind
+from pmo.communications.policies import meeting_policy
+from pmo.communications.services import agenda_item_add
 from pmo.core.errors import StaleVersion
 from pmo.core.services import create_audited, update_versioned
 from pmo.finance import services as finance_services
 from pmo.finance.models import BudgetChange
 from pmo.notifications.services import notify
-from pmo.portfolio.models import Program, Project
+from pmo.portfolio.models import Lifecycle, Program, Project
 from pmo.portfolio.services import phase_advance
 
 from . import selectors
@@ -119,8 +123,9 @@ def _gated(target) -> str | None:
 
 def lifecycle_apply(*, actor, target: Program | Project, template: LifecycleTemplate | None = None,
                     planned_dates: dict[str, date] | None = None) -> list[Gate]:
-    """Create the gates of ``target`` from ``template`` (default: the portfolio's): one per passage after the
-    current phase, each with the template's criteria."""
+    """Create the gates of ``target`` from ``template`` (default: the portfolio's): one per passage from the
+    current phase to each later phase of the template, each with the template's criteria of the phase it leads
+    into."""
     program = target.program if isinstance(target, Project) else target
     if not manages_program(actor, program.pk):
         raise PermissionDenied(f"you may not set up the lifecycle of {target.code}")
@@ -128,11 +133,10 @@ def lifecycle_apply(*, actor, target: Program | Project, template: LifecycleTemp
     project = target if isinstance(target, Project) else None
     if Gate.objects.filter(program=program, project=project).exists():
         raise ValidationError({"target": f"{target.code} already has its lifecycle"})
-    if target.phase not in template.phases:
-        raise ValidationError({"template": f"{template.name} has no phase {target.get_phase_display()} "
-                                           f"({target.code} is in it)"})
+    order = Lifecycle.values.index
+    # from the current phase (even one the template skips, such as Transition) to the template's later phases
+    phases = [target.phase, *(p for p in template.phases if order(p) > order(target.phase))]
     planned_dates = planned_dates or {}
-    phases = template.phases[template.phases.index(target.phase):]
     gates = []
     with transaction.atomic():
         for order, (before, after) in enumerate(zip(phases, phases[1:], strict=False), start=1):
@@ -278,7 +282,8 @@ def review_decide(*, actor, review: GateReview, expected_version: int, verdict: 
             program=gate.program, project=gate.project, kind=DecisionKind.GATE, outcome=label.lower(),
             title=f"{gate.target_code}: gate to {gate.get_to_phase_display()}: {label}",
             rationale="\n".join(t for t in (rationale, f"Conditions: {conditions}" if conditions else "") if t),
-            decided_on=timezone.localdate(now), decided_by=actor, subject_type=review._meta.label_lower,
+            decided_on=min(review.scheduled_for, timezone.localdate(now)), decided_by=actor,
+            subject_type=review._meta.label_lower,
             subject_id=str(review.pk), subject_url=review.get_absolute_url(), meeting_id=meeting_id, **votes))
     return review
 
@@ -331,6 +336,8 @@ def decision_record(*, actor, program: Program, title: str, outcome: str, kind: 
         raise ValidationError({"outcome": "give the outcome (approved, rejected, ...)"})
     if project is not None and project.program_id != program.pk:
         raise ValidationError({"project": f"no project with id {project.pk} in {program.code}"})
+    if decided_on is not None and not isinstance(decided_on, date):
+        raise ValidationError({"decided_on": "a date"})
     votes = _votes(program, {"votes_for": votes_for, "votes_against": votes_against, "votes_abstain": votes_abstain})
     subject_fields = {}
     if subject is not None:
@@ -341,3 +348,36 @@ def decision_record(*, actor, program: Program, title: str, outcome: str, kind: 
         rationale=_text(rationale, "rationale", 5000), decided_on=decided_on or timezone.localdate(),
         decided_by=actor, meeting_id=meeting_id, **subject_fields, **votes))
 
+
+
+# --- steering committee meetings -------------------------------------------------------------------------------
+
+def steering_agenda_build(*, actor, meeting: Meeting) -> list:
+    """Add to a Steering Committee meeting's agenda what waits for the committee's decision in its program and is
+    not on the agenda yet: gate reviews due by the meeting, budget changes and change requests beyond tolerance,
+    escalated risks and issues (each item links to its subject). Running it again adds only what is new."""
+    meeting_policy.require(actor, "change", meeting, "you may not change this meeting's agenda")
+    if meeting.kind != MeetingKind.STEERING_COMMITTEE:
+        raise ValidationError({"meeting": f"{meeting} is not a Steering Committee meeting"})
+    pending = selectors.awaiting(actor, meeting.program, horizon=timezone.localdate(meeting.starts_at))
+    on_agenda = set(meeting.agenda.filter(subject_type__isnull=False).values_list("subject_type_id", "subject_id"))
+    room = MAX_AGENDA_ITEMS - meeting.agenda.count()
+    added = []
+    with transaction.atomic():
+        for item in pending:
+            key = (ContentType.objects.get_for_model(type(item.subject)).pk, item.subject.pk)
+            if key in on_agenda:
+                continue
+            if len(added) >= room:
+                break
+            added.append(agenda_item_add(actor=actor, meeting=meeting, subject=item.subject,
+                                         title=f"{item.kind_label}: {item.label} {item.title}"[:200]))
+            on_agenda.add(key)
+    return added
+
+
+def meeting_decision_record(*, actor, meeting: Meeting, **fields) -> Decision:
+    """A decision the Steering Committee took in ``meeting`` (entered by one of its members)."""
+    if meeting.kind != MeetingKind.STEERING_COMMITTEE:
+        raise ValidationError({"meeting": f"{meeting} is not a Steering Committee meeting"})
+    return decision_record(actor=actor, program=meeting.program, meeting_id=meeting.pk, **fields)

@@ -18,4 +18,9 @@ urlpatterns = [
     path("decisions/<int:pk>/", views.decision_detail, name="decision_detail"),
     path("history/<str:object_type>/<str:object_id>/", views.history, name="history"),
     path("audit/", views.audit_verify, name="audit"),
+    path("meetings/", views.meetings, name="meetings"),
+    path("meetings/<int:pk>/", views.meeting, name="meeting"),
+    path("meetings/<int:pk>/agenda/", views.meeting_agenda, name="meeting_agenda"),
+    path("meetings/<int:pk>/decisions/new/", views.decision_create, name="decision_create"),
+    path("actions/", views.actions, name="actions"),
 ]

@@ -12,8 +12,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from pmo.communications.models import ActionStatus
+from pmo.communications.policies import meeting_policy
 from pmo.core import audit
 from pmo.core.ids import parse_id
 from pmo.core.models import AuditChainHead
@@ -25,7 +29,7 @@ from pmo.portfolio.models import Project
 from pmo.portfolio.policies import program_policy
 
 from . import selectors, services
-from .forms import BudgetDecisionForm, CriterionForm, DecisionForm, ReviewScheduleForm
+from .forms import BudgetDecisionForm, CriterionForm, DecisionForm, MeetingDecisionForm, ReviewScheduleForm
 from .models import DecisionKind, GateStatus, ReviewStatus, Verdict
 from .policies import (
     criterion_policy,
@@ -45,8 +49,6 @@ FILTERS = {"program": "program__code", "kind": "kind", "outcome": "outcome", "by
 
 
 def _crumb() -> Crumb:
-    from django.urls import reverse
-
     return Crumb("Governance", reverse("governance:index"))
 
 
@@ -257,10 +259,13 @@ def history(request, object_type, object_id):
     subject = selectors.subject_of(request.user, object_type, object_id)
     if subject is None:
         raise Http404("no such object, or not one you can see")
-    trail = (subject.obj, Crumb("History")) if subject.obj is not None else (subject.label, )
+    try:
+        crumbs = breadcrumbs(request.user, subject.obj, Crumb("History")) if subject.obj is not None else None
+    except NoReverseMatch:  # an object whose app has no page yet
+        crumbs = None
     return render(request, "governance/history.html", {
         "subject": subject, "events": selectors.history(subject), "limit": selectors.MAX_HISTORY,
-        "breadcrumbs": breadcrumbs(request.user, *trail),
+        "breadcrumbs": crumbs or breadcrumbs(request.user, _crumb(), subject.label, "History"),
     })
 
 
@@ -280,3 +285,104 @@ def audit_verify(request):
         "head": head, "result": result, "breadcrumbs": breadcrumbs(request.user, _crumb(), "Audit trail"),
     })
 
+
+
+# --- steering committee meetings and the action log ---------------------------------------------------------
+
+ACTION_SORTS = {"ref": "pk", "due": "due", "program": "meeting__program__code", "owner": "owner__last_name",
+                "status": "status", "meeting": "meeting__starts_at"}
+ACTION_FILTERS = {"program": "meeting__program__code", "status": "status", "owner": "owner_id"}
+
+
+def _meetings_crumb() -> Crumb:
+    return Crumb("Steering committees", reverse("governance:meetings"), _crumb())
+
+
+@login_required
+def meetings(request):
+    """Steering Committee meetings of the programs the user sees: coming ones first, then the past."""
+    rows = selectors.steering_meetings_for(request.user)
+    now = timezone.now()
+    return render(request, "governance/meetings.html", {
+        "coming": list(rows.filter(starts_at__gte=now).order_by("starts_at", "pk")[:50]),
+        "past": list(rows.filter(starts_at__lt=now).order_by("-starts_at", "-pk")[:50]),
+        "breadcrumbs": breadcrumbs(request.user, _crumb(), "Steering committees"),
+    })
+
+
+def _meeting(request, pk):
+    meeting = meeting_policy.get(request.user, queryset=selectors.steering_meetings_for(request.user), pk=pk)
+    return meeting
+
+
+@login_required
+def meeting(request, pk):
+    """A Steering Committee meeting as the committee works it: its agenda (built from what waits for a decision,
+    each item with where to decide it), the decisions taken and the actions agreed."""
+    meeting = _meeting(request, pk)
+    decisions = list(selectors.decisions_for(request.user).filter(meeting_id=meeting.pk).order_by("pk"))
+    actions = list(meeting.actions.select_related("owner").order_by("due", "pk"))
+    program = meeting.program
+    agenda = selectors.agenda_of(meeting)
+    on_agenda = {(type(row["subject"]), row["subject"].pk) for row in agenda if row["subject"] is not None}
+    waiting = [p for p in selectors.awaiting(request.user, program, horizon=timezone.localdate(meeting.starts_at))
+               if (type(p.subject), p.subject.pk) not in on_agenda]
+    return render(request, "governance/meeting.html", {
+        "meeting": meeting, "agenda": agenda, "decisions": decisions, "actions": actions, "waiting": waiting,
+        "can_build": meeting_policy.can(request.user, "change", meeting),
+        "on_committee": on_committee(request.user, program.pk), "today": selectors.today(),
+        "communications_url": selectors.link_of(meeting), "history_url": selectors.history_url(meeting),
+        "breadcrumbs": breadcrumbs(request.user, _meetings_crumb(), str(meeting)),
+    })
+
+
+@login_required
+@require_POST
+def meeting_agenda(request, pk):
+    meeting = _meeting(request, pk)
+    try:
+        added = services.steering_agenda_build(actor=request.user, meeting=meeting)
+    except services.ValidationError as exc:
+        messages.error(request, " ".join(m for ms in exc.message_dict.values() for m in ms))
+    else:
+        messages.success(request, f"{len(added)} item(s) added to the agenda." if added else
+                         "The agenda already holds everything that waits for a decision.")
+    return redirect("governance:meeting", pk=meeting.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decision_create(request, pk):
+    """Enter a decision the committee took in this meeting (a member of the program's Steering Committee)."""
+    meeting = _meeting(request, pk)
+    if not on_committee(request.user, meeting.program_id):
+        raise PermissionDenied(not_on_committee(meeting.program))
+    form = MeetingDecisionForm(request.POST or None, votes=services.settings_of(meeting.program).votes_required,
+                               initial={"decided_on": timezone.localdate(meeting.starts_at)})
+    if request.method == "POST" and form.is_valid():
+        saved = apply_service(form, lambda: services.meeting_decision_record(
+            actor=request.user, meeting=meeting, **form.changes()))
+        if saved:
+            messages.success(request, f"{saved.ref} entered in the decision log.")
+            return redirect("governance:meeting", pk=meeting.pk)
+    return form_page(request, form, f"Record a decision of {meeting}", _meetings_crumb(),
+                     Crumb(str(meeting), reverse("governance:meeting", args=[meeting.pk])), "New decision")
+
+
+@login_required
+def actions(request):
+    """The action log: actions agreed in Steering Committee meetings across the programs the user sees."""
+    rows = selectors.steering_actions_for(request.user)
+    query = request.GET.copy()
+    if query.get("owner") and parse_id(query["owner"]) is None:
+        query.pop("owner")
+    request.GET = query
+    overdue = request.GET.get("overdue") == "1"
+    if overdue:
+        rows = rows.filter(pk__in=selectors.overdue_steering_actions(request.user).values("pk"))
+    found = listing(request, rows, sortable=ACTION_SORTS, default_sort="due", filters=ACTION_FILTERS)
+    return render(request, "governance/actions.html", {
+        "listing": found, "overdue": overdue, "today": selectors.today(), "statuses": ActionStatus.choices,
+        "programs": list(program_policy.visible(request.user).order_by("code")),
+        "breadcrumbs": breadcrumbs(request.user, _crumb(), "Action log"),
+    })
