@@ -17,6 +17,7 @@ urlpatterns = [
     path("documents/", include("pmo.documents.urls")),
     path("stakeholders/", include("pmo.stakeholders.urls")),
     path("change/", include("pmo.change.urls")),
+    path("quality/", include("pmo.quality.urls")),
     path("governance/", include("pmo.governance.urls")),
     path("", include("pmo.portfolio.urls")),
     path("", include("pmo.planning.urls")),

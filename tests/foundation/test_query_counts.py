@@ -17,8 +17,8 @@ from ..conftest import client_for
 
 # url -> queries for a signed-in director: session, user, memberships, then the page's own (list, count, filters)
 PINNED = {
-    "/": 6,  # + the user's overdue engagement actions (stakeholders' overview panel), overdue Steering Committee
-    #   actions (governance's panel; decisions waiting for a member cost nothing for users on no committee)
+    "/": 7,  # + the user's overdue engagement actions (stakeholders' overview panel) and quality actions (quality's)
+    #   and Steering Committee actions (governance's; decisions waiting for a member cost nothing off a committee)
     "/programs/": 5,
     "/projects/": 6,
     "/api/v1/programs": 5,
