@@ -21,7 +21,7 @@ def test_governance_demo(db):
     assert [c["met"] for c in past.evidence["criteria"]] == [True, True, True]
     upcoming = Meeting.objects.get(title=NEXT_TITLE)
     kinds = sorted({item.subject_type.model for item in AgendaItem.objects.filter(meeting=upcoming)})
-    assert kinds == ["budgetchange", "escalation", "gatereview"]
+    assert {"budgetchange", "escalation", "gatereview"} <= set(kinds)
     counts = (Gate.objects.count(), GateReview.objects.count(), Decision.objects.count(),
               AgendaItem.objects.count())
     from pmo.accounts.models import User

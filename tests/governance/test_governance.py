@@ -187,7 +187,7 @@ def test_computed_evidence_follows_risks_and_the_plan(world, items):
     director = world.users["director"]
     found = {e.criterion.kind: e for e in selectors.evidence(director, gate)}
     assert found["critical_risks"].met is True
-    assert found["quality"].met is None and "quality" in found["quality"].detail
+    assert found["quality"].met is None and "gate criterion" in found["quality"].detail
     Risk.objects.create(program=world.program_a, project=world.project_a1, title="Payroll vendor insolvent",
                         probability=5, impact=5, score=25, rating="critical")
     found = {e.criterion.kind: e for e in selectors.evidence(director, gate)}
@@ -426,7 +426,8 @@ def test_decisions_of_a_meeting(world, items):
 
 def test_overdue_actions_on_their_owners_overview(world, items, django_assert_max_num_queries):
     page = client_for(world, "director").get("/")
-    assert b"Your overdue Steering Committee actions" in page.content and b"Confirm the tranche 2 budget" in page.content
+    assert b"Your overdue Steering Committee actions" in page.content
+    assert b"Confirm the tranche 2 budget" in page.content
     assert b"Your overdue Steering Committee actions" not in client_for(world, "analyst").get("/").content
     client = client_for(world, "director")
     with django_assert_max_num_queries(10):
@@ -441,3 +442,27 @@ def test_a_phase_the_template_skips_leads_to_its_next_phase(world):
     gates = services.lifecycle_apply(actor=world.users["director"], target=world.project_a2)
     assert [(g.from_phase, g.to_phase) for g in gates] == [("transition", "close")]
     assert gates[0].criteria.count() == 4
+
+
+def test_quality_gate_criteria_are_computed_evidence(world, items):
+    from pmo.quality.models import QualityCriterion, QualityPlan
+
+    gate = items["open_gate"].__class__.objects.get(project=world.project_a1, to_phase="deliver")
+    plan = QualityPlan.objects.create(program=world.program_a, project=world.project_a1, title="A1 quality plan")
+    passed = QualityCriterion.objects.create(plan=plan, name="Payslips reconcile", gate=True, status="pass")
+    QualityCriterion.objects.create(plan=plan, name="Not a gate criterion", gate=False, status="fail")
+    found = {e.criterion.kind: e for e in selectors.evidence(world.users["director"], gate)}
+    assert found["quality"].met is True and "all 1" in found["quality"].detail
+    QualityCriterion.objects.create(plan=plan, name="Load test at 2x peak", gate=True, status="fail")
+    found = {e.criterion.kind: e for e in selectors.evidence(world.users["director"], gate)}
+    assert found["quality"].met is False and "Load test at 2x peak" in found["quality"].detail
+    assert passed.pk
+
+
+def test_change_requests_beyond_tolerance_wait_for_the_committee(world, items):
+    from pmo.change.models import ChangeRequest
+
+    request = ChangeRequest.objects.create(program=world.program_a, title="Add the payroll interface",
+                                           type="scope", status="assessed", route="steering")
+    pending = {p.kind: p for p in selectors.awaiting(world.users["steering"])}
+    assert pending["change_request"].subject == request and pending["change_request"].label == request.ref

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from importlib import import_module
 
 from django.apps import apps
 from django.db.models import Q, QuerySet
@@ -15,6 +14,7 @@ from django.utils import timezone
 
 from pmo.accounts.models import Role
 from pmo.accounts.scopes import scopes_of
+from pmo.change.selectors import awaiting_steering
 from pmo.communications.models import OPEN_ACTION_STATUSES, MeetingKind
 from pmo.communications.policies import meeting_action_policy, meeting_policy
 from pmo.core.models import AuditEvent
@@ -23,6 +23,7 @@ from pmo.finance.models import BudgetChange, ChangeStatus
 from pmo.finance.selectors import budget_changes_for
 from pmo.planning.checks import program_findings, project_findings
 from pmo.portfolio.policies import project_policy
+from pmo.quality.selectors import criteria_status
 from pmo.raid.models import ACTIVE_RISK_STATUSES, EscalationLevel, EscalationStatus, Rating
 from pmo.raid.selectors import Scope, escalations_for, risks_for
 
@@ -68,14 +69,6 @@ def next_gate(gates: list[Gate], target) -> Gate | None:
 
 # --- evidence -------------------------------------------------------------------------------------------
 
-#: quality's selector, when that app is installed: fn(user, program, project) -> (met, detail)
-def _quality_source() -> Callable | None:
-    if not apps.is_installed("pmo.quality"):
-        return None
-    module = import_module("pmo.quality.selectors")
-    return getattr(module, "gate_evidence", None)
-
-
 @dataclass(frozen=True)
 class Evidence:
     criterion: GateCriterion
@@ -106,6 +99,17 @@ def _critical_risks(user, gate: Gate) -> tuple[bool, str]:
     return True, "no open critical risk"
 
 
+def _quality(user, gate: Gate) -> tuple[bool | None, str]:
+    """The quality criteria marked as gate criteria in the gate's scope (quality's ``criteria_status``)."""
+    status = criteria_status(gate.project if gate.project_id else gate.program, user=user, limit=3)
+    if status.total == 0:
+        return None, "no quality criterion of this scope is marked as a gate criterion"
+    if status.not_met or status.open:
+        names = "; ".join(str(c) for c in (status.failing + status.unassessed)[:3])
+        return False, f"{status.not_met} not met, {status.open} not assessed of {status.total} ({names})"
+    return True, f"all {status.total} quality gate criteria met"
+
+
 def evidence(user, gate: Gate, criteria: list[GateCriterion] | None = None) -> list[Evidence]:
     """Each criterion with its state: ticked by hand, or computed now from planning, RAID and quality."""
     criteria = list(gate.criteria.order_by("order", "pk")) if criteria is None else criteria
@@ -116,12 +120,7 @@ def evidence(user, gate: Gate, criteria: list[GateCriterion] | None = None) -> l
         elif criterion.kind == CriterionKind.CRITICAL_RISKS:
             met, detail = cache.setdefault("risks", _critical_risks(user, gate))
         elif criterion.kind == CriterionKind.QUALITY:
-            source = _quality_source()
-            if source is None:
-                met, detail = None, "no source: the quality app is not installed"
-            else:
-                met, detail = cache.setdefault("quality", source(user, gate.program,
-                                                                 gate.project if gate.project_id else None))
+            met, detail = cache.setdefault("quality", _quality(user, gate))
         else:
             met = criterion.met
             detail = "met" if met else "not met yet"
@@ -154,19 +153,9 @@ AWAITING_SOURCES: list[Callable] = []
 
 
 def _change_requests(user) -> list[Pending]:
-    if not apps.is_installed("pmo.change"):
-        return []
-    module = import_module("pmo.change.selectors")
-    source = getattr(module, "awaiting_steering", None)
-    if source is None:
-        return []
-    out = []
-    for request in source(user)[:200]:
-        program = getattr(request, "program", None)
-        out.append(Pending("change_request", getattr(request, "ref", f"CR-{request.pk}"), str(request),
-                           getattr(program, "pk", 0), getattr(program, "code", ""), request.get_absolute_url(),
-                           None, request))
-    return out
+    """Change requests beyond tolerance, assessed, waiting for the committee (the change app's selector)."""
+    return [Pending("change_request", r.ref, r.title, r.program_id, r.program.code, r.get_absolute_url(), None, r)
+            for r in awaiting_steering(user)[:200]]
 
 
 def awaiting(user, program=None, *, horizon: date | None = None) -> list[Pending]:
