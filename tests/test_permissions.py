@@ -639,7 +639,7 @@ governance:decisions         GET    /governance/decisions/               200    
 governance:decision_detail   GET    /governance/decisions/{decision}/    200/200  200/200 200/404     200/404         200/404  200/404         302
 governance:history           GET    /governance/history/portfolio.program/{program}/ 200/200 200/200 200/404 200/404 200/404 200/404         302
 governance:audit             GET    /governance/audit/                   200      403     403         403             403      403             302
-governance:audit             POST   /governance/audit/                   200      403     403         403             403      403             302
+governance:audit             POST   /governance/audit/                   302      403     403         403             403      403             302
 api:list_gates               GET    /api/v1/gates                        200      200     200         200             200      200             401
 api:get_gate                 GET    /api/v1/gates/{gate}                 200/200  200/200 200/404     200/404         200/404  200/404         401
 api:update_gate              PATCH  /api/v1/gates/{gate}                 200/200  403/403 200/404     200/404         403/404  403/404         401

@@ -363,9 +363,21 @@ def test_deleted_objects_history_for_the_director_only(world):
     assert page.status_code == 200 and b"deleted" in page.content
 
 
-def test_chain_verification_page(world, items):
-    page = client_for(world, "director").post("/governance/audit/")
-    assert page.status_code == 200 and b"The chain is intact" in page.content
+def test_chain_verification_in_the_background(world, items, django_capture_on_commit_callbacks):
+    from pmo.governance.models import ChainVerification
+    from pmo.governance.tasks import execute
+
+    client = client_for(world, "director")
+    with django_capture_on_commit_callbacks(execute=False):
+        assert client.post("/governance/audit/").status_code == 302
+        assert client.post("/governance/audit/").status_code == 302  # one at a time
+    job = ChainVerification.objects.get()
+    assert b"queued" in client.get("/governance/audit/").content
+    assert execute(job.pk) == "done"
+    job.refresh_from_db()
+    assert job.results["intact"] is True and job.results["events"] == AuditEvent.objects.count() - 1
+    assert b"the chain is intact" in client.get("/governance/audit/").content
+    assert client_for(world, "steering").post("/governance/audit/").status_code == 403
 
 
 def test_task_findings_make_the_plan_check_fail(world, items):

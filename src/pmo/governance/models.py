@@ -20,6 +20,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.urls import reverse
 
+from pmo.core.jobs import JobStatus
 from pmo.core.models import GovernedModel
 from pmo.core.navigation import Crumb
 from pmo.portfolio.models import Lifecycle
@@ -336,3 +337,30 @@ class Decision(GovernedModel):
             errors["project"] = "the project belongs to another program"
         if errors:
             raise ValidationError(errors)
+
+
+class ChainVerification(GovernedModel):
+    """One verification of the whole audit chain, run in the background (a long trail takes a while)."""
+
+    status = models.CharField(max_length=8, choices=JobStatus.choices, default=JobStatus.QUEUED, editable=False)
+    reason = models.TextField(blank=True, editable=False)
+    progress = models.PositiveSmallIntegerField(default=0, editable=False)
+    results = models.JSONField(null=True, blank=True, editable=False,
+                               help_text="intact, events, broken_event_id, broken_reason, seconds")
+    started_at = models.DateTimeField(null=True, blank=True, editable=False)
+    finished_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    audited_fields = ("status", "reason")
+
+    class Meta:
+        ordering = ["-pk"]
+
+    def __str__(self) -> str:
+        return f"audit chain verification #{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("governance:audit")
+
+    @property
+    def crumb_parent(self):
+        return Crumb("Governance", reverse("governance:index"))

@@ -18,7 +18,7 @@ from pmo.accounts.scopes import scopes_of
 from pmo.core.policies import Policy
 from pmo.stakeholders.policies import manages_program, sees_program
 
-from .models import Decision, Gate, GateCriterion, GateReview, GovernanceSettings
+from .models import ChainVerification, Decision, Gate, GateCriterion, GateReview, GovernanceSettings
 
 
 def _active(user) -> bool:
@@ -113,3 +113,18 @@ criterion_policy = CriterionPolicy()
 review_policy = ReviewPolicy()
 decision_policy = DecisionPolicy()
 settings_policy = SettingsPolicy()
+
+
+class VerificationPolicy(Policy):
+    model = ChainVerification
+    actions = ("view",)
+
+    def visible(self, user, queryset=None):
+        queryset = ChainVerification.objects.all() if queryset is None else queryset
+        return queryset if is_director(user) else queryset.none()
+
+    def can_view(self, user, obj):
+        return is_director(user)
+
+
+verification_policy = VerificationPolicy()

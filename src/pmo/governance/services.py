@@ -24,6 +24,7 @@ from pmo.communications.models import MAX_AGENDA_ITEMS, Meeting, MeetingKind
 from pmo.communications.policies import meeting_policy
 from pmo.communications.services import agenda_item_add
 from pmo.core.errors import StaleVersion
+from pmo.core.jobs import JobStatus
 from pmo.core.services import create_audited, update_versioned
 from pmo.finance import services as finance_services
 from pmo.finance.models import BudgetChange
@@ -35,6 +36,7 @@ from . import selectors
 from .models import (
     ADVANCING,
     DEFAULT_PHASES,
+    ChainVerification,
     CriterionKind,
     Decision,
     DecisionKind,
@@ -48,7 +50,15 @@ from .models import (
     Verdict,
 )
 from .notices import DECISION_WAITING, committee_of
-from .policies import criterion_policy, gate_policy, manages_program, not_on_committee, on_committee, review_policy
+from .policies import (
+    criterion_policy,
+    gate_policy,
+    is_director,
+    manages_program,
+    not_on_committee,
+    on_committee,
+    review_policy,
+)
 
 CRITERION_FIELDS = ("met", "evidence_url", "note")
 #: the default template's gate criteria: phase -> [(kind, text)]
@@ -258,8 +268,8 @@ def review_decide(*, actor, review: GateReview, expected_version: int, verdict: 
         raise ValidationError({"verdict": f"a go needs more votes for than against ({votes['votes_for']} for, "
                                           f"{votes['votes_against']} against)"})
     with transaction.atomic():
-        review = GateReview.objects.select_for_update().select_related("gate__program", "gate__project").get(
-            pk=review.pk)
+        review = GateReview.objects.select_for_update(of=("self",)).select_related(
+            "gate__program", "gate__project").get(pk=review.pk)
         if review.version != expected_version:
             raise StaleVersion(review.version)
         if review.status != ReviewStatus.SCHEDULED:
@@ -381,3 +391,25 @@ def meeting_decision_record(*, actor, meeting: Meeting, **fields) -> Decision:
     if meeting.kind != MeetingKind.STEERING_COMMITTEE:
         raise ValidationError({"meeting": f"{meeting} is not a Steering Committee meeting"})
     return decision_record(actor=actor, program=meeting.program, meeting_id=meeting.pk, **fields)
+
+
+# --- the audit chain -------------------------------------------------------------------------------------------
+
+def verification_start(*, actor) -> ChainVerification:
+    """Queue a verification of the whole audit chain (the PMO Director); one at a time."""
+    if not is_director(actor):
+        raise PermissionDenied("the audit chain's verification is the PMO Director's")
+    with transaction.atomic():
+        running = ChainVerification.objects.select_for_update().filter(
+            status__in=(JobStatus.QUEUED, JobStatus.RUNNING)).first()
+        if running is not None:
+            return running
+        job = create_audited(actor=actor, obj=ChainVerification())
+        transaction.on_commit(lambda: _enqueue(job.pk))
+    return job
+
+
+def _enqueue(verification_id: int) -> None:
+    from .tasks import verify_chain
+
+    verify_chain.enqueue(verification_id)

@@ -4,8 +4,6 @@ and the audit chain verification (PMO Director)."""
 
 from __future__ import annotations
 
-import time
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
@@ -18,7 +16,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from pmo.communications.models import ActionStatus
 from pmo.communications.policies import meeting_policy
-from pmo.core import audit
 from pmo.core.ids import parse_id
 from pmo.core.models import AuditChainHead
 from pmo.core.navigation import Crumb, breadcrumbs
@@ -30,7 +27,7 @@ from pmo.portfolio.policies import program_policy
 
 from . import selectors, services
 from .forms import BudgetDecisionForm, CriterionForm, DecisionForm, MeetingDecisionForm, ReviewScheduleForm
-from .models import DecisionKind, GateStatus, ReviewStatus, Verdict
+from .models import ChainVerification, DecisionKind, GateStatus, ReviewStatus
 from .policies import (
     criterion_policy,
     decision_policy,
@@ -42,6 +39,7 @@ from .policies import (
     review_policy,
 )
 
+DECIDE = "governance/decide_form.html"
 SORTS = {"ref": "pk", "date": "decided_on", "program": "program__code", "kind": "kind", "title": "title",
          "outcome": "outcome", "by": "decided_by__last_name"}
 FILTERS = {"program": "program__code", "kind": "kind", "outcome": "outcome", "by": "decided_by_id",
@@ -193,15 +191,15 @@ def review_decide(request, pk):
         if saved:
             messages.success(request, f"{review.gate}: {saved.get_verdict_display()}.")
             return redirect(saved)
-    return form_page(request, form, f"Decide: {review.gate}", review, "Decide",
-                     context={"verdicts": Verdict.choices})
+    return form_page(request, form, f"Decide: {review.gate}", review, "Decide", template=DECIDE,
+                     context={"evidence": selectors.evidence(request.user, review.gate)})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def budget_change_decide(request, pk):
     change = budget_change_policy.get(request.user, queryset=budget_change_policy.visible(request.user)
-                                      .select_related("budget__program", "budget__project"), pk=pk)
+                                      .select_related("budget__program", "budget__project", "created_by"), pk=pk)
     program = change.budget.program
     if program is None or not on_committee(request.user, program.pk):
         raise PermissionDenied(not_on_committee(program) if program else
@@ -215,8 +213,13 @@ def budget_change_decide(request, pk):
         if saved:
             messages.success(request, f"Budget change #{saved.pk}: {saved.get_status_display().lower()}.")
             return redirect(saved)
+    target = change.budget.project or program
     return form_page(request, form, f"Decide budget change #{change.pk} ({change.amount:+,.2f})", change,
-                     "Decide")
+                     "Decide", template=DECIDE, context={"facts": [
+                         ("Budget of", f"{target.code} {target.name}"), ("Amount", f"{change.amount:+,.2f}"),
+                         ("Approved budget now", f"{change.budget.approved:,.2f}"), ("Reason", change.reason),
+                         ("Tolerance", change.rule),
+                         ("Requested by", getattr(change.created_by, "display_name", "—"))]})
 
 
 @login_required
@@ -272,19 +275,19 @@ def history(request, object_type, object_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def audit_verify(request):
-    """The audit chain's head, and its verification on demand (PMO Director)."""
+    """The audit chain's head, and its verification in the background (PMO Director): the page shows the latest."""
     if not is_director(request.user):
         raise PermissionDenied("the audit chain's verification is the PMO Director's")
-    result = None
     if request.method == "POST":
-        started = time.perf_counter()
-        broken = audit.verify()
-        result = {"broken": broken, "seconds": time.perf_counter() - started}
-    head = AuditChainHead.objects.filter(pk=1).first()
+        job = services.verification_start(actor=request.user)
+        messages.info(request, f"Verification #{job.pk} is {job.get_status_display().lower()}: "
+                               "this page shows its result when it is done.")
+        return redirect("governance:audit")
     return render(request, "governance/audit.html", {
-        "head": head, "result": result, "breadcrumbs": breadcrumbs(request.user, _crumb(), "Audit trail"),
+        "head": AuditChainHead.objects.filter(pk=1).first(),
+        "latest": ChainVerification.objects.select_related("created_by").order_by("-pk").first(),
+        "breadcrumbs": breadcrumbs(request.user, _crumb(), "Audit trail"),
     })
-
 
 
 # --- steering committee meetings and the action log ---------------------------------------------------------
@@ -366,7 +369,8 @@ def decision_create(request, pk):
             messages.success(request, f"{saved.ref} entered in the decision log.")
             return redirect("governance:meeting", pk=meeting.pk)
     return form_page(request, form, f"Record a decision of {meeting}", _meetings_crumb(),
-                     Crumb(str(meeting), reverse("governance:meeting", args=[meeting.pk])), "New decision")
+                     Crumb(str(meeting), reverse("governance:meeting", args=[meeting.pk])), "New decision",
+                     template=DECIDE)
 
 
 @login_required
