@@ -15,10 +15,12 @@ from pmo.accounts.services import api_token_create
 
 from .benefits import matrix as benefits_matrix
 from .change import matrix as change_matrix
+from .communications import matrix as communications_matrix
 from .conftest import ROLES, client_for
 from .documents import matrix as documents_matrix
 from .finance import matrix as finance_matrix
 from .governance import matrix as governance_matrix
+from .notifications import matrix as notifications_matrix
 from .planning import matrix as planning_matrix
 from .procurement import matrix as procurement_matrix
 from .quality import matrix as quality_matrix
@@ -539,6 +541,92 @@ api:power_interest_grid     GET    /api/v1/programs/{program}/power-interest-gri
 api:engagement_gap          GET    /api/v1/programs/{program}/engagement-gap 200/200 200/200 200/404 200/404         200/404  200/404         401
 api:get_raci                GET    /api/v1/projects/{project}/raci      200/200  200/200 200/404     200/404         200/404  200/404         401
 api:set_raci                PUT    /api/v1/projects/{project}/raci      200/200  403/403 200/404     200/404         403/404  200/404         401
+notifications:inbox          GET    /notifications/                      200      200     200         200             200      200             302
+notifications:bell           GET    /notifications/bell/                 200      200     200         200             200      200             302
+notifications:read_all       POST   /notifications/read-all/             302      302     302         302             302      302             302
+notifications:preferences    GET    /notifications/preferences/          200      200     200         200             200      200             302
+notifications:preferences    POST   /notifications/preferences/          302      302     302         302             302      302             302
+notifications:feed           GET    /notifications/calendar/             200      200     200         200             200      200             302
+notifications:feed           POST   /notifications/calendar/             200      200     200         200             200      200             302
+notifications:feed_revoke    POST   /notifications/calendar/revoke/      302      302     302         302             302      302             302
+notifications:ical           GET    /notifications/calendar/{feed_key}.ics 200/404 200/404 200/404   200/404         200/404  200/404         200/404
+notifications:log            GET    /notifications/log/                  200      403     200         403             403      403             302
+notifications:log_detail     GET    /notifications/log/{delivery}/       200/200  403/403 200/404     403/403         403/403  403/403         302
+notifications:detail         GET    /notifications/{notification}/       200/404  200/404 200/404     200/404         200/404  200/404         302
+notifications:read           POST   /notifications/{notification}/read/  302/404  302/404 302/404     302/404         302/404  302/404         302
+api:list_notifications      GET    /api/v1/notifications                200      200     200         200             200      200             401
+api:read_all_notifications  POST   /api/v1/notifications/read-all       200      200     200         200             200      200             401
+api:get_notification        GET    /api/v1/notifications/{notification} 200/404  200/404 200/404     200/404         200/404  200/404         401
+api:read_notification       POST   /api/v1/notifications/{notification}/read 200/404 200/404 200/404 200/404        200/404  200/404         401
+api:list_notification_preferences GET /api/v1/notification-preferences  200      200     200         200             200      200             401
+api:set_notification_preferences PATCH /api/v1/notification-preferences 200      200     200         200             200      200             401
+api:list_deliveries         GET    /api/v1/communication-log            200      403     200         403             403      403             401
+api:get_delivery            GET    /api/v1/communication-log/{delivery} 200/200  403/403 200/404     403/403         403/403  403/403         401
+api:create_ical_feed        POST   /api/v1/me/ical-feed                 201      201     201         201             201      201             401
+api:revoke_ical_feed        DELETE /api/v1/me/ical-feed                 200      200     200         200             200      200             401
+communications:home          GET    /communications/                     200      200     200         200             200      200             302
+communications:meeting_list  GET    /communications/meetings/            200      200     200         200             200      200             302
+communications:program_meetings GET /communications/programs/{program}/meetings/ 200/200 200/200 200/404 200/404    200/404  200/404         302
+communications:meeting_create GET   /communications/programs/{program}/meetings/new/ 200/200 403/403 200/404 200/404 403/404  403/404         302
+communications:meeting_create POST  /communications/programs/{program}/meetings/new/ 302/302 403/403 302/404 302/404 403/404  403/404         302
+communications:project_meeting_create GET /communications/projects/{project}/meetings/new/ 200/200 403/403 200/404 200/404 403/404 200/404 302
+communications:project_meeting_create POST /communications/projects/{project}/meetings/new/ 302/302 403/403 302/404 302/404 403/404 302/404 302
+communications:meeting_detail GET   /communications/meetings/{cm_meeting}/ 200/200 200/200 200/404   200/404         200/404  200/404         302
+communications:meeting_edit  GET    /communications/meetings/{cm_meeting}/edit/ 200/200 403/403 200/404 200/404      403/404  403/404         302
+communications:meeting_edit  POST   /communications/meetings/{cm_meeting}/edit/ 302/302 403/403 302/404 302/404      403/404  403/404         302
+communications:meeting_delete POST  /communications/meetings/{cm_meeting}/delete/ 302/302 403/403 302/404 302/404    403/404  403/404         302
+communications:meeting_invitation GET /communications/meetings/{cm_meeting}/invitation.ics 200/200 200/200 200/404 200/404 200/404 200/404   302
+communications:attendee_add  POST   /communications/meetings/{cm_meeting}/attendees/ 302/302 403/403 302/404 302/404 403/404  403/404         302
+communications:attendee_remove POST /communications/attendees/{cm_attendee}/remove/ 302/302 403/403 302/404 302/404  403/404  403/404         302
+communications:agenda_item_create GET /communications/meetings/{cm_meeting}/agenda/new/ 200/200 403/403 200/404 200/404 403/404 403/404     302
+communications:agenda_item_create POST /communications/meetings/{cm_meeting}/agenda/new/ 302/302 403/403 302/404 302/404 403/404 403/404    302
+communications:agenda_item_edit GET /communications/agenda/{cm_agenda}/edit/ 200/200 403/403 200/404   200/404         403/404  403/404         302
+communications:agenda_item_edit POST /communications/agenda/{cm_agenda}/edit/ 302/302 403/403 302/404  302/404         403/404  403/404         302
+communications:agenda_item_delete POST /communications/agenda/{cm_agenda}/delete/ 302/302 403/403 302/404 302/404   403/404  403/404         302
+communications:action_create GET    /communications/meetings/{cm_meeting}/actions/new/ 200/200 403/403 200/404 200/404 403/404 403/404       302
+communications:action_create POST   /communications/meetings/{cm_meeting}/actions/new/ 302/302 403/403 302/404 302/404 403/404 403/404       302
+communications:action_detail GET    /communications/actions/{cm_action}/ 200/200 200/200 200/404     200/404         200/404  200/404         302
+communications:action_edit   GET    /communications/actions/{cm_action}/edit/ 200/200 403/403 200/404 200/404        403/404  403/404         302
+communications:action_edit   POST   /communications/actions/{cm_action}/edit/ 302/302 403/403 302/404 302/404        403/404  403/404         302
+communications:program_plan  GET    /communications/programs/{program}/plan/ 200/200 200/200 200/404 200/404         200/404  200/404         302
+communications:communication_create GET /communications/programs/{program}/plan/new/ 200/200 403/403 200/404 200/404 403/404  403/404         302
+communications:communication_create POST /communications/programs/{program}/plan/new/ 302/302 403/403 302/404 302/404 403/404 403/404        302
+communications:communication_detail GET /communications/plan/{cm_plan}/ 200/200 200/200 200/404     200/404         200/404  200/404         302
+communications:communication_edit GET /communications/plan/{cm_plan}/edit/ 200/200 403/403 200/404   200/404         403/404  403/404         302
+communications:communication_edit POST /communications/plan/{cm_plan}/edit/ 302/302 403/403 302/404  302/404         403/404  403/404         302
+communications:communication_delete POST /communications/plan/{cm_plan}/delete/ 302/302 403/403 302/404 302/404     403/404  403/404         302
+communications:communication_send POST /communications/plan/{cm_plan}/send/ 302/302 403/403 302/404  302/404         403/404  403/404         302
+communications:audience_add  POST   /communications/plan/{cm_plan}/audiences/ 302/302 403/403 302/404 302/404        403/404  403/404         302
+communications:audience_remove POST /communications/audiences/{cm_audience}/remove/ 302/302 403/403 302/404 302/404  403/404  403/404         302
+api:list_meetings           GET    /api/v1/meetings                     200      200     200         200             200      200             401
+api:create_meeting          POST   /api/v1/meetings                     201/201  403/403 201/422     201/422         403/422  403/422         401
+api:get_meeting             GET    /api/v1/meetings/{cm_meeting}        200/200  200/200 200/404     200/404         200/404  200/404         401
+api:update_meeting          PATCH  /api/v1/meetings/{cm_meeting}        200/200  403/403 200/404     200/404         403/404  403/404         401
+api:delete_meeting          DELETE /api/v1/meetings/{cm_meeting}        204/204  403/403 204/404     204/404         403/404  403/404         401
+api:meeting_occurrences     GET    /api/v1/meetings/{cm_meeting}/occurrences 200/200 200/200 200/404 200/404         200/404  200/404         401
+api:meeting_invitation      GET    /api/v1/meetings/{cm_meeting}/invitation 200/200 200/200 200/404  200/404         200/404  200/404         401
+api:list_meeting_attendees  GET    /api/v1/meeting-attendees            200      200     200         200             200      200             401
+api:add_meeting_attendee    POST   /api/v1/meetings/{cm_meeting}/attendees 201/201 403/403 201/404   201/404         403/404  403/404         401
+api:remove_meeting_attendee DELETE /api/v1/meeting-attendees/{cm_attendee} 204/204 403/403 204/404   204/404         403/404  403/404         401
+api:list_agenda_items       GET    /api/v1/agenda-items                 200      200     200         200             200      200             401
+api:create_agenda_item      POST   /api/v1/agenda-items                 201/201  403/403 201/422     201/422         403/422  403/422         401
+api:get_agenda_item         GET    /api/v1/agenda-items/{cm_agenda}     200/200  200/200 200/404     200/404         200/404  200/404         401
+api:update_agenda_item      PATCH  /api/v1/agenda-items/{cm_agenda}     200/200  403/403 200/404     200/404         403/404  403/404         401
+api:delete_agenda_item      DELETE /api/v1/agenda-items/{cm_agenda}     204/204  403/403 204/404     204/404         403/404  403/404         401
+api:list_meeting_actions    GET    /api/v1/meeting-actions              200      200     200         200             200      200             401
+api:create_meeting_action   POST   /api/v1/meeting-actions              201/201  403/403 201/422     201/422         403/422  403/422         401
+api:get_meeting_action      GET    /api/v1/meeting-actions/{cm_action}  200/200  200/200 200/404     200/404         200/404  200/404         401
+api:update_meeting_action   PATCH  /api/v1/meeting-actions/{cm_action}  200/200  403/403 200/404     200/404         403/404  403/404         401
+api:delete_meeting_action   DELETE /api/v1/meeting-actions/{cm_action}  204/204  403/403 204/404     204/404         403/404  403/404         401
+api:list_communications     GET    /api/v1/communications               200      200     200         200             200      200             401
+api:create_communication    POST   /api/v1/communications               201/201  403/403 201/422     201/422         403/422  403/422         401
+api:get_communication       GET    /api/v1/communications/{cm_plan}     200/200  200/200 200/404     200/404         200/404  200/404         401
+api:update_communication    PATCH  /api/v1/communications/{cm_plan}     200/200  403/403 200/404     200/404         403/404  403/404         401
+api:delete_communication    DELETE /api/v1/communications/{cm_plan}     204/204  403/403 204/404     204/404         403/404  403/404         401
+api:send_communication      POST   /api/v1/communications/{cm_plan}/send 200/200 403/403 200/404     200/404         403/404  403/404         401
+api:list_communication_audiences GET /api/v1/communication-audiences    200      200     200         200             200      200             401
+api:add_communication_audience POST /api/v1/communications/{cm_plan}/audiences 201/201 403/403 201/404 201/404      403/404  403/404         401
+api:remove_communication_audience DELETE /api/v1/communication-audiences/{cm_audience} 204/204 403/403 204/404 204/404 403/404 403/404     401
 api:list_change_requests     GET    /api/v1/change-requests              200      200     200         200             200      200             401
 api:create_change_request    POST   /api/v1/change-requests              201/201  403/403 201/422     201/422         403/422  201/422         401
 api:get_change_request       GET    /api/v1/change-requests/{change_request} 200/200 200/200 200/404  200/404         200/404  200/404         401
@@ -758,8 +846,12 @@ def _request_data(world, name: str, method: str, scope: str, role: str):
         return resources_matrix.request_data(world, name, scope)
     if stakeholders_matrix.is_stakeholders(name):
         return stakeholders_matrix.request_data(world, name, scope)
+    if notifications_matrix.is_notifications(name):
+        return notifications_matrix.request_data(world, name, scope)
     if change_matrix.is_change(name):
         return change_matrix.request_data(world, name, scope)
+    if communications_matrix.is_communications(name):
+        return communications_matrix.request_data(world, name, scope)
     if quality_matrix.is_quality(name):
         return quality_matrix.request_data(world, name, scope)
     if governance_matrix.is_governance(name):
@@ -785,7 +877,8 @@ def test_role_matrix(world, name, method, url, role, scope, expected):
                       **finance_matrix.ids(world, scope, url), **procurement_matrix.ids(world, scope, url),
                       **benefits_matrix.ids(world, scope, url),
                       **documents_matrix.ids(world, scope, url), **stakeholders_matrix.ids(world, scope, url), **change_matrix.ids(world, scope, url),
-                      **quality_matrix.ids(world, scope, url),
+                      **communications_matrix.ids(world, scope, url),
+                      **quality_matrix.ids(world, scope, url), **notifications_matrix.ids(world, scope, url, role),
                       **governance_matrix.ids(world, scope, url))
     data = _request_data(world, name, method, scope, role)
     headers = {}
@@ -795,6 +888,7 @@ def test_role_matrix(world, name, method, url, role, scope, expected):
         obj = (benefits_matrix.etag_object(world, scope, name) or raid_matrix.etag_object(world, scope, name) or finance_matrix.etag_object(world, scope, name)
                or procurement_matrix.etag_object(world, scope, name) or resources_matrix.etag_object(world, scope, name)
                or stakeholders_matrix.etag_object(world, scope, name) or change_matrix.etag_object(world, scope, name)
+               or communications_matrix.etag_object(world, scope, name)
                or obj)
         obj = documents_matrix.etag_object(world, scope, name) or obj
         obj = quality_matrix.etag_object(world, scope, name) or obj

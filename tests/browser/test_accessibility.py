@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from pmo.benefits.models import Benefit, Candidate, Objective, SelectionScenario
+from pmo.communications.models import Communication, Meeting, MeetingAction
 from pmo.documents.models import Document
 from pmo.finance.models import Budget, BudgetChange, BudgetLine, ControlAccount, CostEntry
 from pmo.planning.models import Baseline, Calendar, Dependency, Interface, Task
@@ -43,7 +44,8 @@ READY = {"api:openapi-view": ".opblock", "raid:run_detail": "#cost-chart canvas"
          "stakeholders:stakeholder_detail": "#history-chart canvas"}
 
 #: routes that answer a file (an Excel download), not a page: nothing for axe to check
-DOWNLOADS = {"procurement:export", "stakeholders:export", "documents:version_download"}
+DOWNLOADS = {"procurement:export", "stakeholders:export", "documents:version_download",
+             "communications:meeting_invitation"}
 
 #: (route, rule) -> why the rule does not apply to that page
 ALLOWED: dict[tuple[str, str], str] = {}
@@ -100,6 +102,10 @@ def _targets() -> dict[str, object]:
         "stakeholder": Stakeholder.objects.filter(program=program, group__isnull=False).order_by("pk").first().pk,
         "sh_group": Stakeholder.objects.filter(program=program, group__isnull=False).order_by("pk").first().group_id,
         "sh_action": EngagementAction.objects.filter(stakeholder__program=program).order_by("pk").first().pk,
+        "cm_meeting": Meeting.objects.get(project=project, title="DX-IAM project board").pk,
+        "cm_agenda": Meeting.objects.get(project=project, title="DX-IAM project board").agenda.first().pk,
+        "cm_action": MeetingAction.objects.filter(meeting__project=project).order_by("pk").first().pk,
+        "cm_plan": Communication.objects.filter(program=program).order_by("pk").first().pk,
         **_governance_targets(program),
     }
     assignment = Assignment.objects.filter(task__project=project, resource__kind="person").select_related(
@@ -174,7 +180,8 @@ TARGET_KEYS = {"program", "project", "run", "task", "dependency", "baseline", "c
                "action", "issue", "assumption", "escalation", "fin_budget", "fin_line", "fin_change", "fin_cost",
                "fin_account", "contract", "vendor", "payment", "order", "line", "invoice", "assignment", "res_task",
                "resource", "team", "organisation", "skill", "benefit", "objective", "candidate", "scenario",
-               "stakeholder", "sh_group", "sh_action", "document", "levelrun", "gate", "review", "criterion",
+               "stakeholder", "sh_group", "sh_action", "document", "levelrun", "cm_meeting", "cm_agenda", "cm_action",
+               "cm_plan", "gate", "review", "criterion",
                "open_gate", "decision", "budget_change", "steering_meeting"}
 #: pages only a member of the program's Steering Committee opens (the Director gets a 403 there): checked as
 #: the steering member

@@ -14,13 +14,12 @@ class GovernanceConfig(AppConfig):
 
         from . import notices  # policies registers the app's policies (pmo.core.policies.policy_for)
         from .models import Gate, GateReview
-        from .selectors import history_url, overdue_actions_panel, waiting_panel
+        from .selectors import history_url, waiting_panel
         from .services import _gated
 
         PHASE_GATEKEEPERS.append(_gated)  # a program or project with gates changes phase only through them
         HISTORY_LINKS.append(history_url)  # the "History" link of every detail page
         OVERVIEW_PANELS.append(waiting_panel)  # decisions waiting for a Steering Committee member
-        OVERVIEW_PANELS.append(overdue_actions_panel)  # the user's overdue Steering Committee actions
         register("gate", Gate, scope=lambda g: (g.program, g.project), scoped=True)
         register("gate_review", GateReview, scope=lambda r: (r.gate.program, r.gate.project), scoped=True)
         notices.register()  # "gate review coming", "decision waiting for you", gate reviews in the iCal feed

@@ -331,16 +331,6 @@ def overdue_steering_actions(user, *, owner=None, day: date | None = None) -> Qu
     return rows.filter(owner=owner) if owner is not None else rows
 
 
-def overdue_actions_panel(user) -> dict | None:
-    """The portfolio overview's panel: the user's own overdue Steering Committee actions."""
-    if not getattr(user, "is_authenticated", False):
-        return None
-    rows = list(overdue_steering_actions(user, owner=user).order_by("due", "pk")[:20])
-    if not rows:
-        return None
-    return {"template": "governance/_overdue_panel.html", "actions": rows, "today": today()}
-
-
 def agenda_of(meeting) -> list[dict]:
     """The meeting's agenda with each item's subject and where to decide it."""
     items = list(meeting.agenda.select_related("subject_type", "presenter").prefetch_related("subject")
