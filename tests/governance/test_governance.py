@@ -429,6 +429,13 @@ def test_decisions_of_a_meeting(world, items):
     assert response.status_code == 403 and "Steering Committee of PA" in response.json()["detail"]
     assert AuditEvent.objects.count() == count
     response = _api(client_for(world, "steering"), "POST", "/api/v1/decisions",
+                    {"meeting": meeting.pk, "title": "Phase moved", "outcome": "go", "kind": "gate"})
+    assert response.status_code == 422 and response.json()["detail"][0]["loc"][-1] == "kind"
+    response = _api(client_for(world, "steering"), "POST", "/api/v1/decisions",
+                    {"meeting": meeting.pk + 1000, "title": "Tranche 2 released", "outcome": "approved"})
+    assert response.status_code == 422 and response.json()["detail"][0]["loc"][-1] == "meeting"
+    assert AuditEvent.objects.count() == count
+    response = _api(client_for(world, "steering"), "POST", "/api/v1/decisions",
                     {"meeting": meeting.pk, "title": "Tranche 2 released", "outcome": "approved",
                      "decided_on": "2026-06-15"})
     assert response.status_code == 201 and response.json()["meeting"] == meeting.pk

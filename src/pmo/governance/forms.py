@@ -5,7 +5,7 @@ from django import forms
 from pmo.portfolio.forms import DATE, VersionedForm
 
 from .models import DecisionKind, GateCriterion, Verdict
-from .services import CRITERION_FIELDS
+from .services import CRITERION_FIELDS, RECORDED_KINDS
 
 TEXT = forms.Textarea(attrs={"rows": 3})
 VOTE = {"required": False, "min_value": 0, "max_value": 500}
@@ -83,7 +83,7 @@ class BudgetDecisionForm(_VotesForm):
 class MeetingDecisionForm(_VotesForm):
     title = forms.CharField(label="Decision", max_length=200)
     outcome = forms.CharField(max_length=40, help_text="approved, rejected, deferred, ...")
-    kind = forms.ChoiceField(choices=DecisionKind.choices, initial=DecisionKind.OTHER)
+    kind = forms.ChoiceField(choices=[(k, DecisionKind(k).label) for k in RECORDED_KINDS], initial=DecisionKind.OTHER)
     decided_on = forms.DateField(widget=DATE)
     field_order = ["title", "outcome", "kind", "decided_on", "rationale", "votes_for", "votes_against",
                    "votes_abstain"]

@@ -72,6 +72,8 @@ DEFAULT_CRITERIA = {
     "close": [("manual", "Deliverables accepted by their owners"), ("manual", "Benefits handed over"),
               ("critical_risks", "No open critical risk"), ("quality", "Quality criteria met")],
 }
+#: kinds of decisions entered by hand (gate and budget change decisions come from their own forms)
+RECORDED_KINDS = (DecisionKind.CHANGE_REQUEST, DecisionKind.ESCALATION, DecisionKind.OTHER)
 VERDICT_OUTCOME = {Verdict.GO: GateStatus.PASSED, Verdict.GO_WITH_CONDITIONS: GateStatus.PASSED,
                    Verdict.HOLD: GateStatus.ON_HOLD, Verdict.STOP: GateStatus.STOPPED}
 
@@ -337,8 +339,9 @@ def decision_record(*, actor, program: Program, title: str, outcome: str, kind: 
     """Enter a decision the Steering Committee took (in a meeting, on an escalation, ...) in the log."""
     if not on_committee(actor, program.pk):
         raise PermissionDenied(not_on_committee(program))
-    if kind not in DecisionKind.values:
-        raise ValidationError({"kind": f"must be one of {', '.join(DecisionKind.values)}"})
+    if kind not in RECORDED_KINDS:
+        raise ValidationError({"kind": f"must be one of {', '.join(RECORDED_KINDS)} (gate and budget decisions are "
+                                       "taken on the gate review and the budget change)"})
     title, outcome = _text(title, "title", 200), _text(outcome, "outcome", 40)
     if not title:
         raise ValidationError({"title": "say what was decided"})
