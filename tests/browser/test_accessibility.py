@@ -20,6 +20,7 @@ from pmo.finance.models import Budget, BudgetChange, BudgetLine, ControlAccount,
 from pmo.planning.models import Baseline, Calendar, Dependency, Interface, Task
 from pmo.portfolio.models import Program, Project
 from pmo.procurement.models import Contract, Invoice, PaymentMilestone, PurchaseOrder
+from pmo.quality.models import Acceptance, CorrectiveAction, NonConformance, QualityCriterion, QualityReview
 from pmo.raid.models import Assumption, Escalation, Issue, Risk, RiskAction, SimulationRun
 from pmo.resources.models import Assignment
 from pmo.stakeholders.models import EngagementAction, Stakeholder
@@ -34,18 +35,19 @@ WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 #: HTMX fragment route -> the page that shows it (the fragment is checked in place, with the page's styles)
 FRAGMENTS = {"raid:cell": "raid:project_log", "raid:run_progress": "raid:run_detail",
              "resources:run_progress": "resources:run_detail",
-             "benefits:scenario_progress": "benefits:scenario_detail"}
+             "benefits:scenario_progress": "benefits:scenario_detail", "notifications:bell": "notifications:inbox"}
 
 #: route -> what shows that a page drawn by script is ready to check
 READY = {"api:openapi-view": ".opblock", "raid:run_detail": "#cost-chart canvas", "raid:run_compare": "canvas",
          "benefits:map": "#benefits-map canvas", "benefits:scenario_detail": "#frontier-chart canvas",
          "benefits:benefit_detail": "#risk-chart canvas",
          "stakeholders:program": "#grid-chart canvas", "stakeholders:engagement": "#gap-chart canvas",
-         "stakeholders:stakeholder_detail": "#history-chart canvas"}
+         "stakeholders:stakeholder_detail": "#history-chart canvas",
+         "quality:program": "#nc-age-chart canvas"}
 
 #: routes that answer a file (an Excel download), not a page: nothing for axe to check
 DOWNLOADS = {"procurement:export", "stakeholders:export", "documents:version_download",
-             "communications:meeting_invitation"}
+             "communications:meeting_invitation", "notifications:ical"}
 
 #: (route, rule) -> why the rule does not apply to that page
 ALLOWED: dict[tuple[str, str], str] = {}
@@ -114,10 +116,33 @@ def _targets() -> dict[str, object]:
               "team": assignment.resource.team_id, "organisation": assignment.resource.organisation_id,
               "skill": assignment.resource.skills.order_by("pk").first().skill_id}
     found["levelrun"] = _leveling_run(project)
+    # quality: the DX-IAM plan, a criterion that failed, the held inspection, the open non-conformance, its overdue
+    # action, the deliverable accepted after rework and its decision
+    nc = NonConformance.objects.filter(plan__project=project, status__in=("open", "action")).order_by("pk").first()
+    accepted = Acceptance.objects.filter(deliverable__project=project, decision="accepted").order_by("pk").first()
+    found |= {"qplan": nc.plan_id, "qnc": nc.pk, "qaction": CorrectiveAction.objects.filter(nonconformance=nc)
+              .order_by("pk").first().pk,
+              "qcriterion": QualityCriterion.objects.filter(plan=nc.plan, status="fail").order_by("pk").first().pk,
+              "qreview": QualityReview.objects.filter(plan=nc.plan, status="held").order_by("pk").first().pk,
+              "qdeliverable": accepted.deliverable_id, "qacceptance": accepted.pk}
+    found |= _notification_targets(program)
     assert set(found) == TARGET_KEYS
     return found
 
 
+def _notification_targets(program) -> dict:
+    """A notification of the director (the demo's, or one made) and a message of the log about the program."""
+    from django.utils import timezone
+
+    from pmo.accounts.models import User
+    from pmo.notifications.models import Delivery, Notification
+
+    director = User.objects.get(username="director")
+    note = Notification.objects.filter(recipient=director).order_by("pk").first() or Notification.objects.create(
+        recipient=director, kind="raid.escalation", subject="Escalated to the steering committee", url="/",
+        created_at=timezone.now())
+    return {"notification": note.pk,
+            "delivery": Delivery.objects.filter(program=program).exclude(channel="in_app").order_by("pk").first().pk}
 def _governance_targets(program) -> dict:
     """DX-WF's gate into Deliver with its review scheduled (decided by the steering member only), DX's own next
     gate, a decision, the budget change waiting for the committee and the coming steering committee."""
@@ -181,8 +206,9 @@ TARGET_KEYS = {"program", "project", "run", "task", "dependency", "baseline", "c
                "fin_account", "contract", "vendor", "payment", "order", "line", "invoice", "assignment", "res_task",
                "resource", "team", "organisation", "skill", "benefit", "objective", "candidate", "scenario",
                "stakeholder", "sh_group", "sh_action", "document", "levelrun", "cm_meeting", "cm_agenda", "cm_action",
-               "cm_plan", "gate", "review", "criterion",
-               "open_gate", "decision", "budget_change", "steering_meeting"}
+               "cm_plan", "qplan", "qnc", "qaction",
+               "qcriterion", "qreview", "qdeliverable", "qacceptance", "notification", "delivery",
+               "gate", "review", "criterion", "open_gate", "decision", "budget_change", "steering_meeting"}
 #: pages only a member of the program's Steering Committee opens (the Director gets a 403 there): checked as
 #: the steering member
 COMMITTEE_ONLY = {"governance:review_decide", "governance:budget_change_decide", "governance:decision_create"}
