@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from pmo.benefits.models import Benefit, Candidate, Objective, SelectionScenario
+from pmo.change.models import ChangeRequest, Deliverable, ScopeBaseline, ScopeItem
 from pmo.communications.models import Communication, Meeting, MeetingAction
 from pmo.documents.models import Document
 from pmo.finance.models import Budget, BudgetChange, BudgetLine, ControlAccount, CostEntry
@@ -104,6 +105,11 @@ def _targets() -> dict[str, object]:
         "stakeholder": Stakeholder.objects.filter(program=program, group__isnull=False).order_by("pk").first().pk,
         "sh_group": Stakeholder.objects.filter(program=program, group__isnull=False).order_by("pk").first().group_id,
         "sh_action": EngagementAction.objects.filter(stakeholder__program=program).order_by("pk").first().pk,
+        "deliverable": Deliverable.objects.filter(project=project).order_by("pk").first().pk,
+        "scope_item": ScopeItem.objects.filter(project=project).order_by("pk").first().pk,
+        "scope_baseline": ScopeBaseline.objects.filter(project=project).order_by("pk").first().pk,
+        # the assessed request beyond tolerance: its impact side by side and the steering committee's decision
+        "change_request": ChangeRequest.objects.get(program=program, route="steering").pk,
         "cm_meeting": Meeting.objects.get(project=project, title="DX-IAM project board").pk,
         "cm_agenda": Meeting.objects.get(project=project, title="DX-IAM project board").agenda.first().pk,
         "cm_action": MeetingAction.objects.filter(meeting__project=project).order_by("pk").first().pk,
@@ -205,9 +211,9 @@ TARGET_KEYS = {"program", "project", "run", "task", "dependency", "baseline", "c
                "action", "issue", "assumption", "escalation", "fin_budget", "fin_line", "fin_change", "fin_cost",
                "fin_account", "contract", "vendor", "payment", "order", "line", "invoice", "assignment", "res_task",
                "resource", "team", "organisation", "skill", "benefit", "objective", "candidate", "scenario",
-               "stakeholder", "sh_group", "sh_action", "document", "levelrun", "cm_meeting", "cm_agenda", "cm_action",
-               "cm_plan", "qplan", "qnc", "qaction",
-               "qcriterion", "qreview", "qdeliverable", "qacceptance", "notification", "delivery",
+               "stakeholder", "sh_group", "sh_action", "document", "levelrun", "deliverable", "scope_item",
+               "scope_baseline", "change_request", "cm_meeting", "cm_agenda", "cm_action", "cm_plan", "qplan", "qnc",
+               "qaction", "qcriterion", "qreview", "qdeliverable", "qacceptance", "notification", "delivery",
                "gate", "review", "criterion", "open_gate", "decision", "budget_change", "steering_meeting"}
 #: pages only a member of the program's Steering Committee opens (the Director gets a 403 there): checked as
 #: the steering member
