@@ -5,6 +5,7 @@ from ninja.security import django_auth
 from pmo.accounts.api import router as accounts_router
 from pmo.accounts.auth import BearerToken
 from pmo.benefits.api import router as benefits_router
+from pmo.closure.api import router as closure_router
 from pmo.core.api import build_api
 from pmo.documents.api import router as documents_router
 from pmo.finance.api import router as finance_router
@@ -26,3 +27,4 @@ api.add_router("", procurement_router)
 api.add_router("", benefits_router)
 api.add_router("", documents_router)
 api.add_router("", stakeholders_router)
+api.add_router("", closure_router)

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "pmo.procurement",
     "pmo.benefits",
     "pmo.stakeholders",
+    "pmo.closure",
 ]
 
 MIDDLEWARE = [
