@@ -14,6 +14,7 @@ from pmo.accounts.models import ApiToken
 from pmo.accounts.services import api_token_create
 
 from .benefits import matrix as benefits_matrix
+from .change import matrix as change_matrix
 from .conftest import ROLES, client_for
 from .documents import matrix as documents_matrix
 from .finance import matrix as finance_matrix
@@ -495,6 +496,10 @@ stakeholders:action_edit     GET    /stakeholders/actions/{sh_action}/edit/ 200/
 stakeholders:action_edit     POST   /stakeholders/actions/{sh_action}/edit/ 302/302 403/403 302/404   302/404         403/404  403/404         302
 stakeholders:raci            GET    /stakeholders/projects/{project}/raci/ 200/200 200/200 200/404    200/404         200/404  200/404         302
 stakeholders:raci            POST   /stakeholders/projects/{project}/raci/ 302/302 403/403 302/404    302/404         403/404  302/404         302
+change:scope                 GET    /change/projects/{project}/scope/    200/200  200/200 200/404     200/404         200/404  200/404         302
+change:deliverable_detail    GET    /change/deliverables/{deliverable}/  200/200  200/200 200/404     200/404         200/404  200/404         302
+change:item_detail           GET    /change/scope-items/{scope_item}/    200/200  200/200 200/404     200/404         200/404  200/404         302
+change:scope_baseline_detail GET    /change/scope-baselines/{scope_baseline}/ 200/200 200/200 200/404  200/404         200/404  200/404         302
 api:list_stakeholders       GET    /api/v1/stakeholders                 200      200     200         200             200      200             401
 api:create_stakeholder      POST   /api/v1/stakeholders                 201/201  403/403 201/422     201/422         403/422  403/422         401
 api:get_stakeholder         GET    /api/v1/stakeholders/{stakeholder}   200/200  200/200 200/404     200/404         200/404  200/404         401
@@ -612,6 +617,8 @@ def _request_data(world, name: str, method: str, scope: str, role: str):
         return resources_matrix.request_data(world, name, scope)
     if stakeholders_matrix.is_stakeholders(name):
         return stakeholders_matrix.request_data(world, name, scope)
+    if change_matrix.is_change(name):
+        return change_matrix.request_data(world, name, scope)
     return None
 
 
@@ -632,7 +639,7 @@ def test_role_matrix(world, name, method, url, role, scope, expected):
                       membership=membership.pk, **planning_matrix.url_ids(planning),
                       **finance_matrix.ids(world, scope, url), **procurement_matrix.ids(world, scope, url),
                       **benefits_matrix.ids(world, scope, url),
-                      **documents_matrix.ids(world, scope, url), **stakeholders_matrix.ids(world, scope, url))
+                      **documents_matrix.ids(world, scope, url), **stakeholders_matrix.ids(world, scope, url), **change_matrix.ids(world, scope, url))
     data = _request_data(world, name, method, scope, role)
     headers = {}
     if method in {"PATCH", "DELETE"} and path.startswith("/api/"):
@@ -640,7 +647,8 @@ def test_role_matrix(world, name, method, url, role, scope, expected):
                                                             else target["project"])
         obj = (benefits_matrix.etag_object(world, scope, name) or raid_matrix.etag_object(world, scope, name) or finance_matrix.etag_object(world, scope, name)
                or procurement_matrix.etag_object(world, scope, name) or resources_matrix.etag_object(world, scope, name)
-               or stakeholders_matrix.etag_object(world, scope, name) or obj)
+               or stakeholders_matrix.etag_object(world, scope, name) or change_matrix.etag_object(world, scope, name)
+               or obj)
         obj = documents_matrix.etag_object(world, scope, name) or obj
         headers["HTTP_IF_MATCH"] = f'"{obj.version}"'
     elif method == "PUT" and stakeholders_matrix.is_stakeholders(name):

@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "pmo.procurement",
     "pmo.benefits",
     "pmo.stakeholders",
+    "pmo.change",
+    "pmo.notifications",
     "pmo.closure",
 ]
 
@@ -244,6 +246,14 @@ EMAIL_HOST_USER = os.environ.get("PMO_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("PMO_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("PMO_EMAIL_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("PMO_EMAIL_FROM", "pmo@localhost")
+EMAIL_USE_SSL = env_bool("PMO_EMAIL_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("PMO_EMAIL_TIMEOUT", "20"))
+# Notifications (README "Notifications"): links in e-mails and the iCal feed start with PMO_BASE_URL; the
+# periodic tick (time-based events, the digest, retries) runs every PMO_NOTIFY_TICK_SECONDS; the daily digest
+# goes out at PMO_DIGEST_HOUR (0-23, in PMO_TIME_ZONE).
+PMO_BASE_URL = os.environ.get("PMO_BASE_URL", "http://127.0.0.1:8000")
+PMO_NOTIFY_TICK_SECONDS = max(10, int(os.environ.get("PMO_NOTIFY_TICK_SECONDS", "60")))
+PMO_DIGEST_HOUR = min(23, max(0, int(os.environ.get("PMO_DIGEST_HOUR", "7"))))
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("PMO_SSL_REDIRECT", True)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("benefits/", include("pmo.benefits.urls")),
     path("documents/", include("pmo.documents.urls")),
     path("stakeholders/", include("pmo.stakeholders.urls")),
+    path("change/", include("pmo.change.urls")),
     path("closure/", include("pmo.closure.urls")),
     path("", include("pmo.portfolio.urls")),
     path("", include("pmo.planning.urls")),

@@ -13,6 +13,9 @@ from . import audit
 #: a running job without progress for this long lost its worker
 STALE = timedelta(minutes=15)
 
+#: called by ``pmo serve`` before it starts its worker (the apps above fill it: notifications starts its tick)
+ON_SERVE: list = []
+
 
 class JobStatus(models.TextChoices):
     QUEUED = "queued", "Queued"

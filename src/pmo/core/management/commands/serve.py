@@ -15,6 +15,8 @@ import sys
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from pmo.core.jobs import ON_SERVE
+
 #: seconds a worker gets to finish its current task after Ctrl-C before it is killed
 WORKER_STOP_TIMEOUT = 10
 
@@ -32,6 +34,8 @@ class Command(BaseCommand):
         if os.environ.get("RUN_MAIN") == "true":
             call_command("runserver", addrport, use_reloader=True)
             return
+        for start in ON_SERVE:  # periodic work the apps schedule (the notifications tick)
+            start()
         worker = subprocess.Popen([sys.executable, "-m", "pmo.manage", "db_worker"])
         self.stdout.write(f"background-task worker started (pid {worker.pid})")
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # a SIGTERM stops the worker too
