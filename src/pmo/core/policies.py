@@ -40,6 +40,13 @@ def policy_for(obj) -> Policy | None:
     return _POLICIES.get(obj if isinstance(obj, type) else type(obj))
 
 
+def require_writable(obj) -> None:
+    """PermissionDenied naming why ``obj`` is read-only (for checks that do not go through ``Policy.require``)."""
+    refusal = write_refusal(obj)
+    if refusal:
+        raise PermissionDenied(refusal)
+
+
 class Policy:
     model: ClassVar[type[models.Model]]
     #: the actions this policy answers (each has a ``can_<action>`` method); unknown ones fail loudly
