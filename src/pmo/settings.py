@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "pmo.stakeholders",
     "pmo.change",
     "pmo.notifications",
+    "pmo.communications",
     "pmo.closure",
 ]
 
