@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from pmo.benefits.models import Benefit, Candidate, Objective, SelectionScenario
+from pmo.closure.models import Adoption, Lesson
 from pmo.documents.models import Document
 from pmo.finance.models import Budget, BudgetChange, BudgetLine, ControlAccount, CostEntry
 from pmo.planning.models import Baseline, Calendar, Dependency, Interface, Task
@@ -43,7 +44,8 @@ READY = {"api:openapi-view": ".opblock", "raid:run_detail": "#cost-chart canvas"
          "stakeholders:stakeholder_detail": "#history-chart canvas"}
 
 #: routes that answer a file (an Excel download), not a page: nothing for axe to check
-DOWNLOADS = {"procurement:export", "stakeholders:export", "documents:version_download"}
+DOWNLOADS = {"procurement:export", "stakeholders:export", "documents:version_download",
+             "closure:project_report_xlsx", "closure:program_report_xlsx", "closure:lessons_export"}
 
 #: (route, rule) -> why the rule does not apply to that page
 ALLOWED: dict[tuple[str, str], str] = {}
@@ -100,6 +102,10 @@ def _targets() -> dict[str, object]:
         "stakeholder": Stakeholder.objects.filter(program=program, group__isnull=False).order_by("pk").first().pk,
         "sh_group": Stakeholder.objects.filter(program=program, group__isnull=False).order_by("pk").first().group_id,
         "sh_action": EngagementAction.objects.filter(stakeholder__program=program).order_by("pk").first().pk,
+        # closure: the DX-IAM lesson (edited, adopted) and an adoption of another project's lesson
+        "lesson": Lesson.objects.filter(project=project).order_by("pk").first().pk,
+        "ll_adopt": Lesson.objects.filter(project=project).order_by("pk").first().pk,
+        "ll_adoption": Adoption.objects.order_by("pk").first().pk,
     }
     assignment = Assignment.objects.filter(task__project=project, resource__kind="person").select_related(
         "resource").order_by("pk").first()
@@ -156,7 +162,7 @@ TARGET_KEYS = {"program", "project", "run", "task", "dependency", "baseline", "c
                "action", "issue", "assumption", "escalation", "fin_budget", "fin_line", "fin_change", "fin_cost",
                "fin_account", "contract", "vendor", "payment", "order", "line", "invoice", "assignment", "res_task",
                "resource", "team", "organisation", "skill", "benefit", "objective", "candidate", "scenario",
-               "stakeholder", "sh_group", "sh_action", "document", "levelrun"}
+               "stakeholder", "sh_group", "sh_action", "document", "levelrun", "lesson", "ll_adopt", "ll_adoption"}
 
 
 def test_every_get_page_has_an_accessibility_check():

@@ -141,10 +141,16 @@ class Money:
     actual: Decimal = ZERO
     committed: Decimal = ZERO
     etc: Decimal = ZERO
+    accrued: Decimal = ZERO
+
+    @property
+    def cost(self) -> Decimal:
+        """Actual cost as earned value counts it: booked actuals and accruals."""
+        return self.actual + self.accrued
 
     @property
     def variance(self) -> Decimal:
-        return self.budget - self.actual
+        return self.budget - self.cost
 
 
 def money(scope: Scope) -> Money:
@@ -156,14 +162,16 @@ def money(scope: Scope) -> Money:
     if not scope.is_project:
         budgets = Budget.objects.filter(program=scope.program) | budgets
     budget = budgets.aggregate(s=Sum("approved"))["s"] or ZERO
-    actual = (CostEntry.objects.filter(project_id__in=scope.project_ids, kind="actual")
-              .aggregate(s=Sum("amount"))["s"] or ZERO)
+    costs = dict(CostEntry.objects.filter(project_id__in=scope.project_ids).order_by().values_list("kind")
+                 .annotate(s=Sum("amount")))
+    actual, accrued = costs.get("actual") or ZERO, costs.get("accrual") or ZERO
     committed = sum((amount for by_cat in commitments_by_project(scope.project_ids).values()
                      for amount in by_cat.values()), ZERO)
     latest = Forecast.objects.filter(control_account_id=OuterRef("control_account_id")).order_by("-as_of", "-pk")
     etc = (Forecast.objects.filter(control_account__project_id__in=scope.project_ids,
                                    pk=Subquery(latest.values("pk")[:1])).aggregate(s=Sum("etc"))["s"] or ZERO)
-    return Money(budget=Decimal(budget), actual=Decimal(actual), committed=Decimal(committed), etc=Decimal(etc))
+    return Money(budget=Decimal(budget), actual=Decimal(actual), committed=Decimal(committed), etc=Decimal(etc),
+                 accrued=Decimal(accrued))
 
 
 def budget(scope: Scope) -> Check:
@@ -184,7 +192,8 @@ def budget(scope: Scope) -> Check:
         problems.append(f"{len(rows)} control account(s) still forecast work to complete")
     offenders = [Offender(f"{f.control_account}: {f}", f.get_absolute_url(), "pending forecast") for f in rows]
     met = not problems
-    summary = (f"budget {figures.budget:,.2f}, actual {figures.actual:,.2f}, variance {figures.variance:,.2f}"
+    summary = (f"budget {figures.budget:,.2f}, actual cost {figures.cost:,.2f} (accruals included), "
+               f"variance {figures.variance:,.2f}"
                + ("" if met else "; " + "; ".join(problems)))
     return Check(Item.BUDGET.value, Item.BUDGET.label, True, met=met, count=len(problems), summary=summary,
                  offenders=offenders)
@@ -199,7 +208,7 @@ def benefits(scope: Scope) -> Check:
             else Benefit.objects.filter(program=scope.program))
     total = mine.count()
     return _check(Item.BENEFITS, mine.filter(handed_over_on__isnull=True).order_by("pk"),
-                  none=(f"all {total} benefits handed over to their owners" if total
+                  none=(f"all {total} benefit(s) handed over to their owners" if total
                         else "no benefits enabled here"),
                   some="{n} of " + str(total) + " benefits not yet handed over",
                   status=lambda b: f"owner: {b.owner_name}")

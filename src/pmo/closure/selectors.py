@@ -97,7 +97,7 @@ class Report:
     @property
     def cost_variance_pct(self) -> Decimal | None:
         if self.money and self.money.budget:
-            return (self.money.actual - self.money.budget) * 100 / self.money.budget
+            return (self.money.cost - self.money.budget) * 100 / self.money.budget
         return None
 
 
