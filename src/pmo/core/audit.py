@@ -90,7 +90,7 @@ def record(*, actor, action: str, obj: models.Model, before: dict | None, after:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record must run inside the transaction of the change it records")
     if action not in UNGUARDED_ACTIONS:
-        refusal = write_refusal(obj)
+        refusal = write_refusal(obj, fresh=True)
         if refusal:
             raise PermissionDenied(refusal)
     head, _ = AuditChainHead.objects.select_for_update().get_or_create(

@@ -18,19 +18,20 @@ from django.http import Http404
 #: model -> its policy, so shared pages (detail views, breadcrumbs) find the rules of any object
 _POLICIES: dict[type[models.Model], Policy] = {}
 
-#: functions ``guard(obj) -> str | None`` answering why ``obj`` may not be written at all, whoever asks (the
+#: functions ``guard(obj, fresh=False) -> str | None``: why ``obj`` may not be written at all, whoever asks (the
 #: portfolio app adds one: an object of an archived project or program is read-only). ``Policy.can`` refuses
 #: every action but "view" (and a policy's ``read_only_actions``) on such an object, ``Policy.require`` names the
 #: reason, and ``core.audit.record`` refuses the write itself, so a service that checks its own rules is stopped too
 WRITE_GUARDS: list[Callable[[object], str | None]] = []
 
 
-def write_refusal(obj) -> str | None:
-    """Why ``obj`` (or the object a new one is created under) is read-only, or None."""
+def write_refusal(obj, *, fresh: bool = False) -> str | None:
+    """Why ``obj`` (or the object a new one is created under) is read-only, or None; ``fresh`` reads the database
+    rather than what is loaded (the check of a write itself)."""
     if obj is None or isinstance(obj, type):
         return None
     for guard in WRITE_GUARDS:
-        reason = guard(obj)
+        reason = guard(obj, fresh=fresh)
         if reason:
             return reason
     return None

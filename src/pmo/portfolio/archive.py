@@ -84,19 +84,21 @@ def _fields(model) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
     return _OWNER_FIELDS[model]
 
 
-def owner_of(obj, depth: int = 0) -> tuple[str, int] | None:
-    """("project", id) or ("program", id) that ``obj`` belongs to, or None (vendors, the pool, the PMO budget)."""
+def owner_of(obj, depth: int = 0) -> tuple[str, int, models.Model | None] | None:
+    """("project" | "program", its id, the instance when already loaded) that ``obj`` belongs to, or None (vendors,
+    the pool, the PMO budget)."""
     if isinstance(obj, Project):
-        return "project", obj.pk
+        return "project", obj.pk, obj
     if isinstance(obj, Program):
-        return "program", obj.pk
+        return "program", obj.pk, obj
     if not isinstance(obj, models.Model) or depth > MAX_DEPTH:
         return None
     owners, follow = _fields(type(obj))
     for attname, kind in owners:
         pk = getattr(obj, attname)
         if pk is not None:
-            return kind, pk
+            field = obj._meta.get_field(attname.removesuffix("_id"))
+            return kind, pk, getattr(obj, field.name) if field.is_cached(obj) else None
     if owners:
         return None
     for name in follow:
@@ -107,14 +109,24 @@ def owner_of(obj, depth: int = 0) -> tuple[str, int] | None:
     return None
 
 
-def refusal(obj) -> str | None:
-    """The message refusing a write to ``obj`` when its project or program is archived, else None."""
+def refusal(obj, *, fresh: bool = False) -> str | None:
+    """The message refusing a write to ``obj`` when its project or program is archived, else None.
+
+    Pages and policies read the owner's ``archived_at`` when it is loaded already (no query), else the archived
+    ids of the request; ``fresh`` (the audit trail's check of a write) reads the owner's row.
+    """
     owner = owner_of(obj)
     if owner is None:
         return None
-    kind, pk = owner
-    projects, programs = archived()
-    code = (projects if kind == "project" else programs).get(pk)
+    kind, pk, loaded = owner
+    model = Project if kind == "project" else Program
+    if fresh:
+        code = model.objects.filter(pk=pk, archived_at__isnull=False).values_list("code", flat=True).first()
+    elif loaded is not None and "archived_at" not in loaded.get_deferred_fields():
+        code = loaded.code if loaded.archived_at is not None else None
+    else:
+        projects, programs = archived()
+        code = (projects if kind == "project" else programs).get(pk)
     if code is None:
         return None
     return (f"{kind} {code} is archived: it and everything in it are read-only (closure); "
