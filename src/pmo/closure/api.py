@@ -75,8 +75,8 @@ class UnarchiveIn(Input):
     reason: str = Field(..., min_length=1, max_length=services.NOTE_LENGTH)
 
 
-def _checklist_out(target) -> dict:
-    checks = checklist.checklist(target)
+def _checklist_out(user, target) -> dict:
+    checks = checklist.for_user(user, target, checklist.checklist(target))
     return {
         "kind": "project" if target._meta.model_name == "project" else "program", "id": target.pk,
         "code": target.code, "archived_at": target.archived_at, "version": target.version,
@@ -92,9 +92,9 @@ def _checklist_out(target) -> dict:
     }
 
 
-def _respond(response: HttpResponse, target) -> dict:
+def _respond(request: HttpRequest, response: HttpResponse, target) -> dict:
     with_etag(response, target)
-    return _checklist_out(target)
+    return _checklist_out(request.user, target)
 
 
 def _project(request, project_id):
@@ -111,13 +111,13 @@ def _program(request, program_id):
 @router.get("/closure/projects/{project_id}", response=ChecklistOut)
 def get_project_closure(request: HttpRequest, response: HttpResponse, project_id: Id):
     """The project's closure checklist with its evidence (ETag: the project's version)."""
-    return _respond(response, _project(request, project_id))
+    return _respond(request, response, _project(request, project_id))
 
 
 @router.get("/closure/programs/{program_id}", response=ChecklistOut)
 def get_program_closure(request: HttpRequest, response: HttpResponse, program_id: Id):
     """The program's closure checklist (its own items over the program and all its projects)."""
-    return _respond(response, _program(request, program_id))
+    return _respond(request, response, _program(request, program_id))
 
 
 @router.put("/closure/projects/{project_id}/items/{item}", response=ChecklistOut)
@@ -125,14 +125,14 @@ def mark_project_item(request: HttpRequest, response: HttpResponse, project_id: 
     """Tick an item no app computes (Program Manager, Director) or override an unmet computed one (Director)."""
     project = _project(request, project_id)
     services.mark_set(actor=request.user, target=project, item=item, note=payload.note)
-    return _respond(response, project)
+    return _respond(request, response, project)
 
 
 @router.put("/closure/programs/{program_id}/items/{item}", response=ChecklistOut)
 def mark_program_item(request: HttpRequest, response: HttpResponse, program_id: Id, item: ItemKey, payload: MarkIn):
     program = _program(request, program_id)
     services.mark_set(actor=request.user, target=program, item=item, note=payload.note)
-    return _respond(response, program)
+    return _respond(request, response, program)
 
 
 def _clear(request, target, item):
@@ -164,7 +164,7 @@ def archive_project(request: HttpRequest, response: HttpResponse, project_id: Id
     """Archive the project (PMO Director; its checklist complete): read-only everywhere from now on."""
     project = services.archive_target(actor=request.user, target=_project(request, project_id),
                                       expected_version=_version(request), note=payload.note)
-    return _respond(response, project)
+    return _respond(request, response, project)
 
 
 @router.post("/closure/programs/{program_id}/archive", response=ChecklistOut, openapi_extra=IF_MATCH_OPTIONAL)
@@ -172,7 +172,7 @@ def archive_program(request: HttpRequest, response: HttpResponse, program_id: Id
     """Archive the program (PMO Director; each project archived, its checklist complete)."""
     program = services.archive_target(actor=request.user, target=_program(request, program_id),
                                       expected_version=_version(request), note=payload.note)
-    return _respond(response, program)
+    return _respond(request, response, program)
 
 
 @router.post("/closure/projects/{project_id}/unarchive", response=ChecklistOut, openapi_extra=IF_MATCH_OPTIONAL)
@@ -180,14 +180,14 @@ def unarchive_project(request: HttpRequest, response: HttpResponse, project_id: 
     """Make the project writable again (PMO Director, with a reason; audited)."""
     project = services.unarchive_target(actor=request.user, target=_project(request, project_id),
                                         reason=payload.reason, expected_version=_version(request))
-    return _respond(response, project)
+    return _respond(request, response, project)
 
 
 @router.post("/closure/programs/{program_id}/unarchive", response=ChecklistOut, openapi_extra=IF_MATCH_OPTIONAL)
 def unarchive_program(request: HttpRequest, response: HttpResponse, program_id: Id, payload: UnarchiveIn):
     program = services.unarchive_target(actor=request.user, target=_program(request, program_id),
                                         reason=payload.reason, expected_version=_version(request))
-    return _respond(response, program)
+    return _respond(request, response, program)
 
 
 # --- lessons --------------------------------------------------------------------------------------------

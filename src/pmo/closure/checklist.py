@@ -30,6 +30,7 @@ class Offender:
     label: str
     url: str
     status: str = ""
+    obj: object = None
 
 
 @dataclass
@@ -42,6 +43,8 @@ class Check:
     count: int = 0
     offenders: list[Offender] = field(default_factory=list)
     mark: ChecklistMark | None = None
+    #: offenders left out because the reader does not see them
+    hidden: int = 0
 
     @property
     def done(self) -> bool:
@@ -94,7 +97,7 @@ def _installed(app: str) -> bool:
 
 
 def _offenders(rows, status=lambda o: "") -> list[Offender]:
-    return [Offender(str(o), o.get_absolute_url(), status(o)) for o in rows[:SHOWN]]
+    return [Offender(str(o), o.get_absolute_url(), status(o), o) for o in rows[:SHOWN]]
 
 
 def _check(item: Item, queryset, *, none: str, some: str, status=lambda o: "") -> Check:
@@ -190,7 +193,7 @@ def budget(scope: Scope) -> Check:
         problems.append(f"{figures.committed:,.2f} still committed on open orders")
     if rows:
         problems.append(f"{len(rows)} control account(s) still forecast work to complete")
-    offenders = [Offender(f"{f.control_account}: {f}", f.get_absolute_url(), "pending forecast") for f in rows]
+    offenders = [Offender(f"{f.control_account}: {f}", f.get_absolute_url(), "pending forecast", f) for f in rows]
     met = not problems
     summary = (f"budget {figures.budget:,.2f}, actual cost {figures.cost:,.2f} (accruals included), "
                f"variance {figures.variance:,.2f}"
@@ -286,6 +289,35 @@ def checklist(target) -> list[Check]:
         check.mark = marks.get(check.item)
         checks.append(check)
     return checks
+
+
+def for_user(user, target, checks: list[Check]) -> list[Check]:
+    """``checks`` with only the offenders ``user`` may see (a project manager reading the program's checklist sees
+    the offenders of their own projects; the others count, unnamed). No query: portfolio-wide and program roles
+    see the whole program, project roles their projects."""
+    from pmo.accounts.scopes import scopes_of
+    from pmo.portfolio.archive import owner_of
+
+    if not project_scoped(user, target):
+        return checks
+    projects = scopes_of(user).project_roles
+    for check in checks:
+        shown = [o for o in check.offenders
+                 if (owner := owner_of(o.obj)) and owner[0] == "project" and owner[1] in projects]
+        check.hidden, check.offenders = len(check.offenders) - len(shown), shown
+        if check.item == Item.BUDGET and isinstance(target, Program):
+            check.summary = "the program's money is seen by its program roles and the PMO"
+    return checks
+
+
+def project_scoped(user, target) -> bool:
+    """Does ``user`` read ``target`` only through project roles (a project manager reading the parent program)?"""
+    from pmo.accounts.scopes import scopes_of
+
+    scopes = scopes_of(user)
+    program_id = target.pk if isinstance(target, Program) else target.program_id
+    return not (scopes.sees_everything or program_id in scopes.program_ids()
+                or (isinstance(target, Project) and target.pk in scopes.project_roles))
 
 
 def complete(checks: list[Check]) -> bool:

@@ -132,6 +132,7 @@ def report(user, target) -> Report:
     scope = checklist.scope_of(target)
     planned_start, planned_finish, actual_start, actual_finish = _dates(scope.project_ids)
     from pmo.benefits.models import Benefit
+    from pmo.benefits.policies import benefit_policy
 
     benefits = (Benefit.objects.filter(milestones__project_id=target.pk).distinct() if scope.is_project
                 else Benefit.objects.filter(program=scope.program))
@@ -139,9 +140,11 @@ def report(user, target) -> Report:
                    .annotate(adoption_count=Count("adoptions")).order_by("phase", "pk")[:500])
     projects = ([] if scope.is_project else
                 list(project_policy.visible(user).filter(program=target).order_by("code")))
+    hide_money = checklist.project_scoped(user, target)
     return Report(target=target, planned_start=planned_start, planned_finish=planned_finish,
-                  actual_start=actual_start, actual_finish=actual_finish, money=checklist.money(scope),
-                  currency=scope.program.currency, evm=_evm(target, scope),
-                  benefits=list(benefits.order_by("pk")[:200]),
-                  checks=checklist.checklist(target), lessons=lessons, adopted=adopted_from(user, target),
-                  projects=projects)
+                  actual_start=actual_start, actual_finish=actual_finish,
+                  money=None if hide_money else checklist.money(scope),
+                  currency=scope.program.currency, evm=None if hide_money else _evm(target, scope),
+                  benefits=list(benefit_policy.visible(user, benefits).order_by("pk")[:200]),
+                  checks=checklist.for_user(user, target, checklist.checklist(target)), lessons=lessons,
+                  adopted=adopted_from(user, target), projects=projects)

@@ -49,7 +49,7 @@ def index(request):
 
 
 def _checklist_page(request, target, kind):
-    checks = checklist.checklist(target)
+    checks = checklist.for_user(request.user, target, checklist.checklist(target))
     adoptions = selectors.adoptions_of_project(request.user, target) if kind == "project" else []
     return render(request, "closure/checklist.html", {
         "target": target, "kind": kind, "checks": checks, "complete": checklist.complete(checks),
@@ -199,7 +199,7 @@ def program_report(request, pk):
 def _report_xlsx(request, kind, pk):
     target = _target(request, kind, pk)
     r = selectors.report(request.user, target)
-    money = r.money
+    money = r.money or checklist.Money()
     evm = r.evm or {}
     summary = [
         ("Code", target.code), ("Name", target.name), ("Archived", r.target.archived_at),
