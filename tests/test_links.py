@@ -25,6 +25,7 @@ from .documents import matrix as documents_matrix
 from .finance import matrix as finance_matrix
 from .planning import matrix as planning_matrix
 from .procurement import matrix as procurement_matrix
+from .quality import matrix as quality_matrix
 from .raid import matrix as raid_matrix
 from .resources import matrix as resources_matrix
 from .stakeholders import matrix as stakeholders_matrix
@@ -49,6 +50,7 @@ def populate(world) -> None:
                                        world.users["director"], title="Program charter")
         documents_matrix.targets(world, scope)  # a project document with its version
         stakeholders_matrix.targets(world, scope)  # a group, a stakeholder, an assessment, an action, RACI rows
+        quality_matrix.targets(world, scope)  # plans, a role, criteria, reviews and results, an NC and its action
         baseline = found["baseline"]
         BaselineTask.objects.bulk_create([BaselineTask(baseline=baseline, task=t, name=t.name, start=date(2026, 3, 2),
                                                        finish=date(2026, 3, 6), duration=t.duration)

@@ -15,12 +15,15 @@ from pmo.accounts.services import api_token_create
 
 from .benefits import matrix as benefits_matrix
 from .change import matrix as change_matrix
+from .communications import matrix as communications_matrix
 from .closure import matrix as closure_matrix
 from .conftest import ROLES, client_for
 from .documents import matrix as documents_matrix
 from .finance import matrix as finance_matrix
+from .notifications import matrix as notifications_matrix
 from .planning import matrix as planning_matrix
 from .procurement import matrix as procurement_matrix
+from .quality import matrix as quality_matrix
 from .raid import matrix as raid_matrix
 from .resources import matrix as resources_matrix
 from .stakeholders import matrix as stakeholders_matrix
@@ -501,6 +504,19 @@ change:scope                 GET    /change/projects/{project}/scope/    200/200
 change:deliverable_detail    GET    /change/deliverables/{deliverable}/  200/200  200/200 200/404     200/404         200/404  200/404         302
 change:item_detail           GET    /change/scope-items/{scope_item}/    200/200  200/200 200/404     200/404         200/404  200/404         302
 change:scope_baseline_detail GET    /change/scope-baselines/{scope_baseline}/ 200/200 200/200 200/404  200/404         200/404  200/404         302
+change:deliverable_decide    POST   /change/deliverables/{deliverable}/decide/ 302/302 403/403 302/404 302/404       403/404  403/404         302
+change:request_list          GET    /change/                             200      200     200         200             200      200             302
+change:program               GET    /change/programs/{program}/          200/200  200/200 200/404     200/404         200/404  200/404         302
+change:change_log            GET    /change/programs/{program}/log/      200/200  200/200 200/404     200/404         200/404  200/404         302
+change:request_create        GET    /change/programs/{program}/new/      200/200  403/403 200/404     200/404         403/404  200/404         302
+change:request_create        POST   /change/programs/{program}/new/      302/302  403/403 302/404     302/404         403/404  302/404         302
+change:request_detail        GET    /change/requests/{change_request}/   200/200  200/200 200/404     200/404         200/404  200/404         302
+change:request_edit          GET    /change/requests/{change_request}/edit/ 200/200 403/403 200/404   200/404         403/404  403/404         302
+change:request_edit          POST   /change/requests/{change_request}/edit/ 302/302 403/403 302/404   302/404         403/404  403/404         302
+change:request_submit        POST   /change/requests/{change_request}/submit/ 302/302 403/403 302/404 302/404       403/404  403/404         302
+change:request_assess        POST   /change/requests/{cr_submitted}/assess/ 302/302 403/403 302/404   302/404         403/404  302/404         302
+change:request_decide        POST   /change/requests/{cr_assessed}/decide/ 302/302 403/403 403/404    302/404         403/404  403/404         302
+change:request_implement     POST   /change/requests/{cr_approved}/implement/ 302/302 403/403 403/404 302/404       403/404  403/404         302
 api:list_stakeholders       GET    /api/v1/stakeholders                 200      200     200         200             200      200             401
 api:create_stakeholder      POST   /api/v1/stakeholders                 201/201  403/403 201/422     201/422         403/422  403/422         401
 api:get_stakeholder         GET    /api/v1/stakeholders/{stakeholder}   200/200  200/200 200/404     200/404         200/404  200/404         401
@@ -525,6 +541,174 @@ api:power_interest_grid     GET    /api/v1/programs/{program}/power-interest-gri
 api:engagement_gap          GET    /api/v1/programs/{program}/engagement-gap 200/200 200/200 200/404 200/404         200/404  200/404         401
 api:get_raci                GET    /api/v1/projects/{project}/raci      200/200  200/200 200/404     200/404         200/404  200/404         401
 api:set_raci                PUT    /api/v1/projects/{project}/raci      200/200  403/403 200/404     200/404         403/404  200/404         401
+notifications:inbox          GET    /notifications/                      200      200     200         200             200      200             302
+notifications:bell           GET    /notifications/bell/                 200      200     200         200             200      200             302
+notifications:read_all       POST   /notifications/read-all/             302      302     302         302             302      302             302
+notifications:preferences    GET    /notifications/preferences/          200      200     200         200             200      200             302
+notifications:preferences    POST   /notifications/preferences/          302      302     302         302             302      302             302
+notifications:feed           GET    /notifications/calendar/             200      200     200         200             200      200             302
+notifications:feed           POST   /notifications/calendar/             200      200     200         200             200      200             302
+notifications:feed_revoke    POST   /notifications/calendar/revoke/      302      302     302         302             302      302             302
+notifications:ical           GET    /notifications/calendar/{feed_key}.ics 200/404 200/404 200/404   200/404         200/404  200/404         200/404
+notifications:log            GET    /notifications/log/                  200      403     200         403             403      403             302
+notifications:log_detail     GET    /notifications/log/{delivery}/       200/200  403/403 200/404     403/403         403/403  403/403         302
+notifications:detail         GET    /notifications/{notification}/       200/404  200/404 200/404     200/404         200/404  200/404         302
+notifications:read           POST   /notifications/{notification}/read/  302/404  302/404 302/404     302/404         302/404  302/404         302
+api:list_notifications      GET    /api/v1/notifications                200      200     200         200             200      200             401
+api:read_all_notifications  POST   /api/v1/notifications/read-all       200      200     200         200             200      200             401
+api:get_notification        GET    /api/v1/notifications/{notification} 200/404  200/404 200/404     200/404         200/404  200/404         401
+api:read_notification       POST   /api/v1/notifications/{notification}/read 200/404 200/404 200/404 200/404        200/404  200/404         401
+api:list_notification_preferences GET /api/v1/notification-preferences  200      200     200         200             200      200             401
+api:set_notification_preferences PATCH /api/v1/notification-preferences 200      200     200         200             200      200             401
+api:list_deliveries         GET    /api/v1/communication-log            200      403     200         403             403      403             401
+api:get_delivery            GET    /api/v1/communication-log/{delivery} 200/200  403/403 200/404     403/403         403/403  403/403         401
+api:create_ical_feed        POST   /api/v1/me/ical-feed                 201      201     201         201             201      201             401
+api:revoke_ical_feed        DELETE /api/v1/me/ical-feed                 200      200     200         200             200      200             401
+communications:home          GET    /communications/                     200      200     200         200             200      200             302
+communications:meeting_list  GET    /communications/meetings/            200      200     200         200             200      200             302
+communications:program_meetings GET /communications/programs/{program}/meetings/ 200/200 200/200 200/404 200/404    200/404  200/404         302
+communications:meeting_create GET   /communications/programs/{program}/meetings/new/ 200/200 403/403 200/404 200/404 403/404  403/404         302
+communications:meeting_create POST  /communications/programs/{program}/meetings/new/ 302/302 403/403 302/404 302/404 403/404  403/404         302
+communications:project_meeting_create GET /communications/projects/{project}/meetings/new/ 200/200 403/403 200/404 200/404 403/404 200/404 302
+communications:project_meeting_create POST /communications/projects/{project}/meetings/new/ 302/302 403/403 302/404 302/404 403/404 302/404 302
+communications:meeting_detail GET   /communications/meetings/{cm_meeting}/ 200/200 200/200 200/404   200/404         200/404  200/404         302
+communications:meeting_edit  GET    /communications/meetings/{cm_meeting}/edit/ 200/200 403/403 200/404 200/404      403/404  403/404         302
+communications:meeting_edit  POST   /communications/meetings/{cm_meeting}/edit/ 302/302 403/403 302/404 302/404      403/404  403/404         302
+communications:meeting_delete POST  /communications/meetings/{cm_meeting}/delete/ 302/302 403/403 302/404 302/404    403/404  403/404         302
+communications:meeting_invitation GET /communications/meetings/{cm_meeting}/invitation.ics 200/200 200/200 200/404 200/404 200/404 200/404   302
+communications:attendee_add  POST   /communications/meetings/{cm_meeting}/attendees/ 302/302 403/403 302/404 302/404 403/404  403/404         302
+communications:attendee_remove POST /communications/attendees/{cm_attendee}/remove/ 302/302 403/403 302/404 302/404  403/404  403/404         302
+communications:agenda_item_create GET /communications/meetings/{cm_meeting}/agenda/new/ 200/200 403/403 200/404 200/404 403/404 403/404     302
+communications:agenda_item_create POST /communications/meetings/{cm_meeting}/agenda/new/ 302/302 403/403 302/404 302/404 403/404 403/404    302
+communications:agenda_item_edit GET /communications/agenda/{cm_agenda}/edit/ 200/200 403/403 200/404   200/404         403/404  403/404         302
+communications:agenda_item_edit POST /communications/agenda/{cm_agenda}/edit/ 302/302 403/403 302/404  302/404         403/404  403/404         302
+communications:agenda_item_delete POST /communications/agenda/{cm_agenda}/delete/ 302/302 403/403 302/404 302/404   403/404  403/404         302
+communications:action_create GET    /communications/meetings/{cm_meeting}/actions/new/ 200/200 403/403 200/404 200/404 403/404 403/404       302
+communications:action_create POST   /communications/meetings/{cm_meeting}/actions/new/ 302/302 403/403 302/404 302/404 403/404 403/404       302
+communications:action_detail GET    /communications/actions/{cm_action}/ 200/200 200/200 200/404     200/404         200/404  200/404         302
+communications:action_edit   GET    /communications/actions/{cm_action}/edit/ 200/200 403/403 200/404 200/404        403/404  403/404         302
+communications:action_edit   POST   /communications/actions/{cm_action}/edit/ 302/302 403/403 302/404 302/404        403/404  403/404         302
+communications:program_plan  GET    /communications/programs/{program}/plan/ 200/200 200/200 200/404 200/404         200/404  200/404         302
+communications:communication_create GET /communications/programs/{program}/plan/new/ 200/200 403/403 200/404 200/404 403/404  403/404         302
+communications:communication_create POST /communications/programs/{program}/plan/new/ 302/302 403/403 302/404 302/404 403/404 403/404        302
+communications:communication_detail GET /communications/plan/{cm_plan}/ 200/200 200/200 200/404     200/404         200/404  200/404         302
+communications:communication_edit GET /communications/plan/{cm_plan}/edit/ 200/200 403/403 200/404   200/404         403/404  403/404         302
+communications:communication_edit POST /communications/plan/{cm_plan}/edit/ 302/302 403/403 302/404  302/404         403/404  403/404         302
+communications:communication_delete POST /communications/plan/{cm_plan}/delete/ 302/302 403/403 302/404 302/404     403/404  403/404         302
+communications:communication_send POST /communications/plan/{cm_plan}/send/ 302/302 403/403 302/404  302/404         403/404  403/404         302
+communications:audience_add  POST   /communications/plan/{cm_plan}/audiences/ 302/302 403/403 302/404 302/404        403/404  403/404         302
+communications:audience_remove POST /communications/audiences/{cm_audience}/remove/ 302/302 403/403 302/404 302/404  403/404  403/404         302
+api:list_meetings           GET    /api/v1/meetings                     200      200     200         200             200      200             401
+api:create_meeting          POST   /api/v1/meetings                     201/201  403/403 201/422     201/422         403/422  403/422         401
+api:get_meeting             GET    /api/v1/meetings/{cm_meeting}        200/200  200/200 200/404     200/404         200/404  200/404         401
+api:update_meeting          PATCH  /api/v1/meetings/{cm_meeting}        200/200  403/403 200/404     200/404         403/404  403/404         401
+api:delete_meeting          DELETE /api/v1/meetings/{cm_meeting}        204/204  403/403 204/404     204/404         403/404  403/404         401
+api:meeting_occurrences     GET    /api/v1/meetings/{cm_meeting}/occurrences 200/200 200/200 200/404 200/404         200/404  200/404         401
+api:meeting_invitation      GET    /api/v1/meetings/{cm_meeting}/invitation 200/200 200/200 200/404  200/404         200/404  200/404         401
+api:list_meeting_attendees  GET    /api/v1/meeting-attendees            200      200     200         200             200      200             401
+api:add_meeting_attendee    POST   /api/v1/meetings/{cm_meeting}/attendees 201/201 403/403 201/404   201/404         403/404  403/404         401
+api:remove_meeting_attendee DELETE /api/v1/meeting-attendees/{cm_attendee} 204/204 403/403 204/404   204/404         403/404  403/404         401
+api:list_agenda_items       GET    /api/v1/agenda-items                 200      200     200         200             200      200             401
+api:create_agenda_item      POST   /api/v1/agenda-items                 201/201  403/403 201/422     201/422         403/422  403/422         401
+api:get_agenda_item         GET    /api/v1/agenda-items/{cm_agenda}     200/200  200/200 200/404     200/404         200/404  200/404         401
+api:update_agenda_item      PATCH  /api/v1/agenda-items/{cm_agenda}     200/200  403/403 200/404     200/404         403/404  403/404         401
+api:delete_agenda_item      DELETE /api/v1/agenda-items/{cm_agenda}     204/204  403/403 204/404     204/404         403/404  403/404         401
+api:list_meeting_actions    GET    /api/v1/meeting-actions              200      200     200         200             200      200             401
+api:create_meeting_action   POST   /api/v1/meeting-actions              201/201  403/403 201/422     201/422         403/422  403/422         401
+api:get_meeting_action      GET    /api/v1/meeting-actions/{cm_action}  200/200  200/200 200/404     200/404         200/404  200/404         401
+api:update_meeting_action   PATCH  /api/v1/meeting-actions/{cm_action}  200/200  403/403 200/404     200/404         403/404  403/404         401
+api:delete_meeting_action   DELETE /api/v1/meeting-actions/{cm_action}  204/204  403/403 204/404     204/404         403/404  403/404         401
+api:list_communications     GET    /api/v1/communications               200      200     200         200             200      200             401
+api:create_communication    POST   /api/v1/communications               201/201  403/403 201/422     201/422         403/422  403/422         401
+api:get_communication       GET    /api/v1/communications/{cm_plan}     200/200  200/200 200/404     200/404         200/404  200/404         401
+api:update_communication    PATCH  /api/v1/communications/{cm_plan}     200/200  403/403 200/404     200/404         403/404  403/404         401
+api:delete_communication    DELETE /api/v1/communications/{cm_plan}     204/204  403/403 204/404     204/404         403/404  403/404         401
+api:send_communication      POST   /api/v1/communications/{cm_plan}/send 200/200 403/403 200/404     200/404         403/404  403/404         401
+api:list_communication_audiences GET /api/v1/communication-audiences    200      200     200         200             200      200             401
+api:add_communication_audience POST /api/v1/communications/{cm_plan}/audiences 201/201 403/403 201/404 201/404      403/404  403/404         401
+api:remove_communication_audience DELETE /api/v1/communication-audiences/{cm_audience} 204/204 403/403 204/404 204/404 403/404 403/404     401
+api:list_change_requests     GET    /api/v1/change-requests              200      200     200         200             200      200             401
+api:create_change_request    POST   /api/v1/change-requests              201/201  403/403 201/422     201/422         403/422  201/422         401
+api:get_change_request       GET    /api/v1/change-requests/{change_request} 200/200 200/200 200/404  200/404         200/404  200/404         401
+api:update_change_request    PATCH  /api/v1/change-requests/{change_request} 200/200 403/403 200/404  200/404         403/404  403/404         401
+api:submit_change_request    POST   /api/v1/change-requests/{change_request}/submit 200/200 403/403 200/404 200/404 403/404  403/404         401
+api:assess_change_request    POST   /api/v1/change-requests/{cr_submitted}/assess 200/200 403/403 200/404 200/404   403/404  200/404         401
+api:decide_change_request    POST   /api/v1/change-requests/{cr_assessed}/decide 200/200 403/403 403/404 200/404    403/404  403/404         401
+api:implement_change_request POST   /api/v1/change-requests/{cr_approved}/implement 200/200 403/403 403/404 200/404 403/404  403/404         401
+api:list_deliverables        GET    /api/v1/deliverables                 200      200     200         200             200      200             401
+api:get_deliverable          GET    /api/v1/deliverables/{deliverable}   200/200  200/200 200/404     200/404         200/404  200/404         401
+api:accept_deliverable       POST   /api/v1/deliverables/{deliverable}/accept 200/200 403/403 200/404 200/404       403/404  403/404         401
+api:reject_deliverable       POST   /api/v1/deliverables/{deliverable}/reject 200/200 403/403 200/404 200/404       403/404  403/404         401
+api:list_scope_items         GET    /api/v1/scope-items                  200      200     200         200             200      200             401
+quality:index               GET    /quality/                            200      200     200         200             200      200             302
+quality:program             GET    /quality/programs/{program}/         200/200  200/200 200/404     200/404         200/404  200/404         302
+quality:plan_create         GET    /quality/programs/{program}/plan/new/ 200/200  403/403 200/404     200/404         403/404  403/404         302
+quality:plan_create         POST   /quality/programs/{program}/plan/new/ 302/302  403/403 302/404     302/404         403/404  403/404         302
+quality:project_plan_create GET    /quality/projects/{project}/plan/new/ 200/200  403/403 200/404     200/404         403/404  200/404         302
+quality:project_plan_create POST   /quality/projects/{project}/plan/new/ 302/302  403/403 302/404     302/404         403/404  302/404         302
+quality:plan_detail         GET    /quality/plans/{qplan}/              200/200  200/200 200/404     200/404         200/404  200/404         302
+quality:plan_edit           GET    /quality/plans/{qplan}/edit/         200/200  403/403 200/404     200/404         403/404  200/404         302
+quality:plan_edit           POST   /quality/plans/{qplan}/edit/         302/302  403/403 302/404     302/404         403/404  302/404         302
+quality:role_create         GET    /quality/plans/{qplan}/roles/new/    200/200  403/403 200/404     200/404         403/404  200/404         302
+quality:role_create         POST   /quality/plans/{qplan}/roles/new/    302/302  403/403 302/404     302/404         403/404  302/404         302
+quality:criterion_create    GET    /quality/plans/{qplan}/criteria/new/ 200/200  403/403 200/404     200/404         403/404  200/404         302
+quality:criterion_create    POST   /quality/plans/{qplan}/criteria/new/ 302/302  403/403 302/404     302/404         403/404  302/404         302
+quality:review_create       GET    /quality/plans/{qplan}/reviews/new/  200/200  403/403 200/404     200/404         403/404  200/404         302
+quality:review_create       POST   /quality/plans/{qplan}/reviews/new/  302/302  403/403 302/404     302/404         403/404  302/404         302
+quality:nc_create           GET    /quality/plans/{qplan}/nonconformances/new/ 200/200  403/403 200/404     200/404         403/404  200/404         302
+quality:nc_create           POST   /quality/plans/{qplan}/nonconformances/new/ 302/302  403/403 302/404     302/404         403/404  302/404         302
+quality:role_delete         POST   /quality/roles/{qrole}/delete/       302/302  403/403 302/404     302/404         403/404  302/404         302
+quality:criterion_detail    GET    /quality/criteria/{qcriterion}/      200/200  200/200 200/404     200/404         200/404  200/404         302
+quality:criterion_edit      GET    /quality/criteria/{qcriterion}/edit/ 200/200  403/403 200/404     200/404         403/404  200/404         302
+quality:criterion_edit      POST   /quality/criteria/{qcriterion}/edit/ 302/302  403/403 302/404     302/404         403/404  302/404         302
+quality:review_detail       GET    /quality/reviews/{qreview}/          200/200  200/200 200/404     200/404         200/404  200/404         302
+quality:review_edit         GET    /quality/reviews/{qreview}/edit/     200/200  403/403 200/404     200/404         403/404  200/404         302
+quality:review_edit         POST   /quality/reviews/{qreview}/edit/     302/302  403/403 302/404     302/404         403/404  302/404         302
+quality:review_results      GET    /quality/reviews/{qreview}/results/  200/200  403/403 200/404     200/404         403/404  200/404         302
+quality:review_results      POST   /quality/reviews/{qreview}/results/  302/302  403/403 302/404     302/404         403/404  302/404         302
+quality:nc_detail           GET    /quality/nonconformances/{qnc}/      200/200  200/200 200/404     200/404         200/404  200/404         302
+quality:nc_edit             GET    /quality/nonconformances/{qnc}/edit/ 200/200  403/403 200/404     200/404         403/404  200/404         302
+quality:nc_edit             POST   /quality/nonconformances/{qnc}/edit/ 302/302  403/403 302/404     302/404         403/404  302/404         302
+quality:nc_transition       POST   /quality/nonconformances/{qnc}/status/ 302/302  403/403 302/404     302/404         403/404  302/404         302
+quality:action_create       GET    /quality/nonconformances/{qnc}/actions/new/ 200/200  403/403 200/404     200/404         403/404  200/404         302
+quality:action_create       POST   /quality/nonconformances/{qnc}/actions/new/ 302/302  403/403 302/404     302/404         403/404  302/404         302
+quality:action_detail       GET    /quality/actions/{qaction}/          200/200  200/200 200/404     200/404         200/404  200/404         302
+quality:action_edit         GET    /quality/actions/{qaction}/edit/     200/200  403/403 200/404     200/404         403/404  200/404         302
+quality:action_edit         POST   /quality/actions/{qaction}/edit/     302/302  403/403 302/404     302/404         403/404  302/404         302
+api:list_quality_plans      GET    /api/v1/quality-plans                200      200     200         200             200      200             401
+api:create_quality_plan     POST   /api/v1/quality-plans                201/201  403/403 201/422     201/422         403/422  403/422         401
+api:get_quality_plan        GET    /api/v1/quality-plans/{qplan}        200/200  200/200 200/404     200/404         200/404  200/404         401
+api:update_quality_plan     PATCH  /api/v1/quality-plans/{qplan}        200/200  403/403 200/404     200/404         403/404  200/404         401
+api:create_quality_role     POST   /api/v1/quality-roles                201/201  403/403 201/422     201/422         403/422  201/422         401
+api:delete_quality_role     DELETE /api/v1/quality-roles/{qrole}        204/204  403/403 204/404     204/404         403/404  204/404         401
+api:list_quality_criteria   GET    /api/v1/quality-criteria             200      200     200         200             200      200             401
+api:create_quality_criterion POST   /api/v1/quality-criteria             201/201  403/403 201/422     201/422         403/422  201/422         401
+api:get_quality_criterion   GET    /api/v1/quality-criteria/{qcriterion} 200/200  200/200 200/404     200/404         200/404  200/404         401
+api:update_quality_criterion PATCH  /api/v1/quality-criteria/{qcriterion} 200/200  403/403 200/404     200/404         403/404  200/404         401
+api:delete_quality_criterion DELETE /api/v1/quality-criteria/{qcriterion} 204/204  403/403 204/404     204/404         403/404  204/404         401
+api:list_quality_reviews    GET    /api/v1/quality-reviews              200      200     200         200             200      200             401
+api:create_quality_review   POST   /api/v1/quality-reviews              201/201  403/403 201/422     201/422         403/422  201/422         401
+api:get_quality_review      GET    /api/v1/quality-reviews/{qreview}    200/200  200/200 200/404     200/404         200/404  200/404         401
+api:update_quality_review   PATCH  /api/v1/quality-reviews/{qreview}    200/200  403/403 200/404     200/404         403/404  200/404         401
+api:record_quality_review   POST   /api/v1/quality-reviews/{qreview}/results 200/200  403/403 200/404     200/404         403/404  200/404         401
+api:list_nonconformances    GET    /api/v1/nonconformances              200      200     200         200             200      200             401
+api:create_nonconformance   POST   /api/v1/nonconformances              201/201  403/403 201/422     201/422         403/422  201/422         401
+api:get_nonconformance      GET    /api/v1/nonconformances/{qnc}        200/200  200/200 200/404     200/404         200/404  200/404         401
+api:update_nonconformance   PATCH  /api/v1/nonconformances/{qnc}        200/200  403/403 200/404     200/404         403/404  200/404         401
+api:transition_nonconformance POST   /api/v1/nonconformances/{qnc}/transition 200/200  403/403 200/404     200/404         403/404  200/404         401
+api:list_corrective_actions GET    /api/v1/corrective-actions           200      200     200         200             200      200             401
+api:create_corrective_action POST   /api/v1/corrective-actions           201/201  403/403 201/422     201/422         403/422  201/422         401
+api:get_corrective_action   GET    /api/v1/corrective-actions/{qaction} 200/200  200/200 200/404     200/404         200/404  200/404         401
+api:update_corrective_action PATCH  /api/v1/corrective-actions/{qaction} 200/200  403/403 200/404     200/404         403/404  200/404         401
+api:program_quality         GET    /api/v1/programs/{program}/quality   200/200  200/200 200/404     200/404         200/404  200/404         401
+api:project_quality         GET    /api/v1/projects/{project}/quality   200/200  200/200 200/404     200/404         200/404  200/404         401
+quality:deliverable         GET    /quality/deliverables/{qdeliverable}/ 200/200  200/200 200/404     200/404         200/404  200/404         302
+quality:decide              GET    /quality/deliverables/{qdeliverable}/decide/ 200/200  403/403 403/404     200/404         403/404  403/404         302
+quality:decide              POST   /quality/deliverables/{qdeliverable}/decide/ 302/302  403/403 403/404     302/404         403/404  403/404         302
+quality:acceptance_detail   GET    /quality/acceptances/{qacceptance}/  200/200  200/200 200/404     200/404         200/404  200/404         302
+api:list_acceptances        GET    /api/v1/acceptances                  200      200     200         200             200      200             401
+api:create_acceptance       POST   /api/v1/acceptances                  201/201  403/403 403/422     201/422         403/422  403/422         401
+api:get_acceptance          GET    /api/v1/acceptances/{qacceptance}    200/200  200/200 200/404     200/404         200/404  200/404         401
 closure:index                GET    /closure/                            200      200     200         200             200      200             302
 closure:project              GET    /closure/projects/{project}/         200/200  200/200 200/404     200/404         200/404  200/404         302
 closure:project_mark         GET    /closure/projects/{project}/items/signoff/ 200/200 403/403 403/404 200/404       403/404  403/404         302
@@ -672,8 +856,14 @@ def _request_data(world, name: str, method: str, scope: str, role: str):
         return resources_matrix.request_data(world, name, scope)
     if stakeholders_matrix.is_stakeholders(name):
         return stakeholders_matrix.request_data(world, name, scope)
+    if notifications_matrix.is_notifications(name):
+        return notifications_matrix.request_data(world, name, scope)
     if change_matrix.is_change(name):
         return change_matrix.request_data(world, name, scope)
+    if communications_matrix.is_communications(name):
+        return communications_matrix.request_data(world, name, scope)
+    if quality_matrix.is_quality(name):
+        return quality_matrix.request_data(world, name, scope)
     if closure_matrix.is_closure(name):
         return closure_matrix.request_data(world, name, scope)
     return None
@@ -697,6 +887,8 @@ def test_role_matrix(world, name, method, url, role, scope, expected):
                       **finance_matrix.ids(world, scope, url), **procurement_matrix.ids(world, scope, url),
                       **benefits_matrix.ids(world, scope, url),
                       **documents_matrix.ids(world, scope, url), **stakeholders_matrix.ids(world, scope, url), **change_matrix.ids(world, scope, url),
+                      **communications_matrix.ids(world, scope, url),
+                      **quality_matrix.ids(world, scope, url), **notifications_matrix.ids(world, scope, url, role))
                       **closure_matrix.ids(world, scope, url))
     data = _request_data(world, name, method, scope, role)
     headers = {}
@@ -706,14 +898,18 @@ def test_role_matrix(world, name, method, url, role, scope, expected):
         obj = (benefits_matrix.etag_object(world, scope, name) or raid_matrix.etag_object(world, scope, name) or finance_matrix.etag_object(world, scope, name)
                or procurement_matrix.etag_object(world, scope, name) or resources_matrix.etag_object(world, scope, name)
                or stakeholders_matrix.etag_object(world, scope, name) or change_matrix.etag_object(world, scope, name)
+               or communications_matrix.etag_object(world, scope, name)
                or closure_matrix.etag_object(world, scope, name)
                or obj)
         obj = documents_matrix.etag_object(world, scope, name) or obj
+        obj = quality_matrix.etag_object(world, scope, name) or obj
         headers["HTTP_IF_MATCH"] = f'"{obj.version}"'
     elif method == "PUT" and stakeholders_matrix.is_stakeholders(name):
         headers["HTTP_IF_MATCH"] = f'"{stakeholders_matrix.etag_object(world, scope, name).version}"'
     elif method == "POST" and path.startswith("/api/") and procurement_matrix.is_action(name):
         headers["HTTP_IF_MATCH"] = f'"{procurement_matrix.etag_object(world, scope, name).version}"'
+    elif method == "POST" and path.startswith("/api/") and quality_matrix.is_action(name):
+        headers["HTTP_IF_MATCH"] = f'"{quality_matrix.etag_object(world, scope, name).version}"'
     if name in documents_matrix.MULTIPART:
         response = client.post(path, data, **headers)
     elif path.startswith("/api/"):

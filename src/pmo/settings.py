@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "pmo.change",
     "pmo.notifications",
     "pmo.communications",
+    "pmo.quality",
     "pmo.closure",
 ]
 

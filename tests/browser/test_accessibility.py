@@ -14,12 +14,14 @@ from pathlib import Path
 import pytest
 
 from pmo.benefits.models import Benefit, Candidate, Objective, SelectionScenario
+from pmo.communications.models import Communication, Meeting, MeetingAction
 from pmo.closure.models import Adoption, Lesson
 from pmo.documents.models import Document
 from pmo.finance.models import Budget, BudgetChange, BudgetLine, ControlAccount, CostEntry
 from pmo.planning.models import Baseline, Calendar, Dependency, Interface, Task
 from pmo.portfolio.models import Program, Project
 from pmo.procurement.models import Contract, Invoice, PaymentMilestone, PurchaseOrder
+from pmo.quality.models import Acceptance, CorrectiveAction, NonConformance, QualityCriterion, QualityReview
 from pmo.raid.models import Assumption, Escalation, Issue, Risk, RiskAction, SimulationRun
 from pmo.resources.models import Assignment
 from pmo.stakeholders.models import EngagementAction, Stakeholder
@@ -41,10 +43,12 @@ READY = {"api:openapi-view": ".opblock", "raid:run_detail": "#cost-chart canvas"
          "benefits:map": "#benefits-map canvas", "benefits:scenario_detail": "#frontier-chart canvas",
          "benefits:benefit_detail": "#risk-chart canvas",
          "stakeholders:program": "#grid-chart canvas", "stakeholders:engagement": "#gap-chart canvas",
-         "stakeholders:stakeholder_detail": "#history-chart canvas"}
+         "stakeholders:stakeholder_detail": "#history-chart canvas",
+         "quality:program": "#nc-age-chart canvas"}
 
 #: routes that answer a file (an Excel download), not a page: nothing for axe to check
 DOWNLOADS = {"procurement:export", "stakeholders:export", "documents:version_download",
+             "communications:meeting_invitation",
              "closure:project_report_xlsx", "closure:program_report_xlsx", "closure:lessons_export"}
 
 #: (route, rule) -> why the rule does not apply to that page
@@ -102,6 +106,10 @@ def _targets() -> dict[str, object]:
         "stakeholder": Stakeholder.objects.filter(program=program, group__isnull=False).order_by("pk").first().pk,
         "sh_group": Stakeholder.objects.filter(program=program, group__isnull=False).order_by("pk").first().group_id,
         "sh_action": EngagementAction.objects.filter(stakeholder__program=program).order_by("pk").first().pk,
+        "cm_meeting": Meeting.objects.get(project=project, title="DX-IAM project board").pk,
+        "cm_agenda": Meeting.objects.get(project=project, title="DX-IAM project board").agenda.first().pk,
+        "cm_action": MeetingAction.objects.filter(meeting__project=project).order_by("pk").first().pk,
+        "cm_plan": Communication.objects.filter(program=program).order_by("pk").first().pk,
         # closure: the DX-IAM lesson (edited, adopted) and an adoption of another project's lesson
         "lesson": Lesson.objects.filter(project=project).order_by("pk").first().pk,
         "ll_adopt": Lesson.objects.filter(project=project).order_by("pk").first().pk,
@@ -113,6 +121,15 @@ def _targets() -> dict[str, object]:
               "team": assignment.resource.team_id, "organisation": assignment.resource.organisation_id,
               "skill": assignment.resource.skills.order_by("pk").first().skill_id}
     found["levelrun"] = _leveling_run(project)
+    # quality: the DX-IAM plan, a criterion that failed, the held inspection, the open non-conformance, its overdue
+    # action, the deliverable accepted after rework and its decision
+    nc = NonConformance.objects.filter(plan__project=project, status__in=("open", "action")).order_by("pk").first()
+    accepted = Acceptance.objects.filter(deliverable__project=project, decision="accepted").order_by("pk").first()
+    found |= {"qplan": nc.plan_id, "qnc": nc.pk, "qaction": CorrectiveAction.objects.filter(nonconformance=nc)
+              .order_by("pk").first().pk,
+              "qcriterion": QualityCriterion.objects.filter(plan=nc.plan, status="fail").order_by("pk").first().pk,
+              "qreview": QualityReview.objects.filter(plan=nc.plan, status="held").order_by("pk").first().pk,
+              "qdeliverable": accepted.deliverable_id, "qacceptance": accepted.pk}
     assert set(found) == TARGET_KEYS
     return found
 
@@ -162,7 +179,9 @@ TARGET_KEYS = {"program", "project", "run", "task", "dependency", "baseline", "c
                "action", "issue", "assumption", "escalation", "fin_budget", "fin_line", "fin_change", "fin_cost",
                "fin_account", "contract", "vendor", "payment", "order", "line", "invoice", "assignment", "res_task",
                "resource", "team", "organisation", "skill", "benefit", "objective", "candidate", "scenario",
-               "stakeholder", "sh_group", "sh_action", "document", "levelrun", "lesson", "ll_adopt", "ll_adoption"}
+               "stakeholder", "sh_group", "sh_action", "document", "levelrun", "cm_meeting", "cm_agenda", "cm_action",
+               "cm_plan", "qplan", "qnc", "qaction",
+               "qcriterion", "qreview", "qdeliverable", "qacceptance", "lesson", "ll_adopt", "ll_adoption"}
 
 
 def test_every_get_page_has_an_accessibility_check():

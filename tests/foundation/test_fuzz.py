@@ -28,6 +28,7 @@ from ..benefits import matrix as benefits_matrix
 from ..conftest import ROLES
 from ..planning import matrix as planning_matrix
 from ..procurement import matrix as procurement_matrix
+from ..quality import matrix as quality_matrix
 from ..raid import matrix as raid_matrix
 from ..stakeholders import matrix as stakeholders_matrix
 
@@ -73,6 +74,7 @@ def headers(world, keep_connection) -> list[dict]:
     procurement_matrix.targets(world, "own")
     benefits_matrix.targets(world, "own")
     stakeholders_matrix.targets(world, "own")
+    quality_matrix.targets(world, "own")
     out = []
     for role in ROLES:
         if role == "anonymous":

@@ -17,7 +17,8 @@ from ..conftest import client_for
 
 # url -> queries for a signed-in director: session, user, memberships, then the page's own (list, count, filters)
 PINNED = {
-    "/": 5,  # + the user's overdue engagement actions (stakeholders' overview panel)
+    "/": 8,  # + the user's overdue engagement actions (stakeholders' overview panel) and quality actions (quality's),
+    #   overdue plan items and meeting actions (communications' panel: one query each)
     "/programs/": 5,
     "/projects/": 6,
     "/api/v1/programs": 5,

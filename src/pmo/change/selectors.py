@@ -30,3 +30,31 @@ def accepted_deliverables(project) -> QuerySet[Deliverable]:
 
 def change_requests_for(user) -> QuerySet[ChangeRequest]:
     return change_request_policy.visible(user).select_related("program", "project", "raised_by", "decided_by")
+
+
+def awaiting_steering(user) -> QuerySet[ChangeRequest]:
+    """Change requests beyond their program's tolerance, assessed and waiting for the Steering Committee's
+    decision, among those the user sees (the governance app's steering committee agenda), oldest first."""
+    from .models import ChangeStatus, Route
+
+    return (change_requests_for(user).filter(status=ChangeStatus.ASSESSED, route=Route.STEERING)
+            .order_by("updated_at", "pk"))
+
+
+def awaiting_decision(user) -> QuerySet[ChangeRequest]:
+    """Assessed change requests the user may decide (the route's deciders), oldest first."""
+    from pmo.accounts.models import Role
+    from pmo.accounts.scopes import scopes_of
+
+    from .models import ChangeStatus, Route
+
+    scopes = scopes_of(user)
+    rows = change_requests_for(user).filter(status=ChangeStatus.ASSESSED)
+    steering = [pk for pk, roles in scopes.program_roles.items() if Role.STEERING_COMMITTEE in roles]
+    managing = [pk for pk, roles in scopes.program_roles.items() if Role.PROGRAM_MANAGER in roles]
+    from django.db.models import Q
+
+    query = Q(route=Route.STEERING, program_id__in=steering)
+    query |= Q(route=Route.PROGRAM_MANAGER) if scopes.is_director else Q(route=Route.PROGRAM_MANAGER,
+                                                                            program_id__in=managing)
+    return rows.filter(query).order_by("updated_at", "pk")

@@ -4,16 +4,32 @@ change log."""
 
 from __future__ import annotations
 
+import json
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
 
+from pmo.core.errors import StaleVersion
+from pmo.core.ids import parse_id
 from pmo.core.navigation import breadcrumbs
-from pmo.core.views import detail_page
-from pmo.portfolio.policies import project_policy
+from pmo.core.views import apply_service, detail_page, form_page, listing
+from pmo.planning.models import Baseline
+from pmo.portfolio.policies import program_policy, project_policy
 
-from . import selectors
-from .models import scope_crumb
-from .policies import deliverable_policy, scope_baseline_policy, scope_item_policy
+from . import selectors, services
+from .forms import ChangeRequestForm, DecisionForm, DeliverableDecisionForm
+from .models import BaselineChange, ChangeStatus, ChangeType, Route, changes_crumb, scope_crumb
+from .policies import (
+    change_request_policy,
+    deliverable_policy,
+    raises_changes,
+    scope_baseline_policy,
+    scope_item_policy,
+)
 
 
 @login_required
@@ -54,3 +70,202 @@ def scope_baseline_detail(request, pk):
         "baseline": baseline, "deliverables": baseline.snapshot.get("deliverables", []),
         "items": baseline.snapshot.get("items", []),
     }, actions=("view",))
+
+
+@login_required
+@require_POST
+def deliverable_decide(request, pk):
+    """Accept or reject a deliverable (those who manage the program)."""
+    deliverable = deliverable_policy.get(request.user, pk=pk)
+    deliverable_policy.require(request.user, "accept", deliverable,
+                               f"you may not accept or reject deliverables of {deliverable.project.code}")
+    form = DeliverableDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose accept or reject (a note of at most 2000 characters).")
+        return redirect(deliverable)
+    decide = services.deliverable_accept if form.cleaned_data["decision"] == "accepted" else services.deliverable_reject
+    try:
+        saved = decide(actor=request.user, deliverable=deliverable, note=form.cleaned_data["note"],
+                       expected_version=parse_id(request.POST.get("version")))
+    except (ValidationError, StaleVersion) as exc:
+        messages.error(request, _message(exc))
+        return redirect(deliverable)
+    messages.success(request, f"{saved} {saved.get_status_display().lower()}.")
+    return redirect(saved)
+
+
+# --- change requests ----------------------------------------------------------------------------------
+
+SORTS = {"ref": "pk", "title": "title", "program": "program__code", "type": "type", "urgency": "urgency",
+         "status": "status", "route": "route", "raised": "created_at", "updated": "updated_at"}
+FILTERS = {"program": "program__code", "status": "status", "route": "route", "type": "type"}
+
+
+def _message(exc) -> str:
+    if isinstance(exc, ValidationError):
+        if hasattr(exc, "error_dict"):
+            return "; ".join(f"{field}: {' '.join(m for e in errors for m in e.messages)}"
+                             for field, errors in exc.error_dict.items())
+        return " ".join(exc.messages)
+    return str(exc)
+
+
+def _listing(request, rows):
+    rows = rows.annotate(assessments_count=Count("assessments"))
+    q = (request.GET.get("q") or "").strip()
+    if q:
+        match = Q(title__icontains=q) | Q(description__icontains=q)
+        if q.upper().startswith("CR-") and q[3:].isdigit():
+            match |= Q(pk=int(q[3:]))
+        rows = rows.filter(match)
+    return listing(request, rows, sortable=SORTS, default_sort="-ref", filters=FILTERS)
+
+
+def _choices():
+    return {"statuses": ChangeStatus.choices, "routes": Route.choices, "types": ChangeType.choices}
+
+
+@login_required
+def request_list(request):
+    """Every change request the user may see; the ones waiting for the user's decision on top."""
+    return render(request, "change/request_list.html", {
+        "listing": _listing(request, selectors.change_requests_for(request.user)),
+        "waiting": list(selectors.awaiting_decision(request.user)[:20]), "show_program": True,
+        "programs": list(program_policy.visible(request.user).order_by("code")),
+        "breadcrumbs": breadcrumbs(request.user, "Change requests"), **_choices(),
+    })
+
+
+@login_required
+def program(request, program_pk):
+    """A program's change requests, its tolerances and who decides."""
+    program = program_policy.get(request.user, pk=program_pk)
+    return render(request, "change/program.html", {
+        "program": program, "listing": _listing(request, selectors.change_requests_for(request.user)
+                                                .filter(program=program)),
+        "can_raise": raises_changes(request.user, program.pk),
+        "waiting": list(selectors.awaiting_decision(request.user).filter(program=program)[:20]),
+        "breadcrumbs": breadcrumbs(request.user, changes_crumb(program)), **_choices(),
+    })
+
+
+def _projects(user, program):
+    return project_policy.visible(user).filter(program=program).order_by("code")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_create(request, program_pk):
+    program = program_policy.get(request.user, pk=program_pk)
+    if not raises_changes(request.user, program.pk):
+        raise PermissionDenied(f"you may not raise change requests in {program.code}")
+    form = ChangeRequestForm(request.POST or None, projects=_projects(request.user, program))
+    if request.method == "POST" and form.is_valid():
+        saved = apply_service(form, lambda: services.change_request_create(
+            actor=request.user, program=program, **form.changes()))
+        if saved:
+            messages.success(request, f"{saved.ref} raised as a draft: submit it when it is complete.")
+            return redirect(saved)
+    return form_page(request, form, f"New change request in {program.code}", changes_crumb(program),
+                     "New change request")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_edit(request, pk):
+    change_request = change_request_policy.get(request.user, pk=pk)
+    change_request_policy.require(request.user, "change", change_request)
+    form = ChangeRequestForm(request.POST or None, instance=change_request,
+                             projects=_projects(request.user, change_request.program))
+    if request.method == "POST" and form.is_valid():
+        saved = apply_service(form, lambda: services.change_request_update(
+            actor=request.user, change_request=change_request, expected_version=form.cleaned_data["version"] or 0,
+            **form.changes()))
+        if saved:
+            messages.success(request, f"{saved.ref} saved.")
+            return redirect(saved)
+    return form_page(request, form, f"Edit {change_request.ref}", change_request, "Edit")
+
+
+@login_required
+def request_detail(request, pk):
+    """The request, its edits, and its impact: before and after side by side."""
+    change_request = change_request_policy.get(request.user, selectors.change_requests_for(request.user), pk=pk)
+    assessment = services.latest_assessment(change_request)
+    stale = (services.is_stale(change_request, assessment)
+             if assessment is not None and change_request.status == ChangeStatus.ASSESSED else False)
+    return detail_page(request, change_request, "change/request_detail.html", {
+        "cr": change_request, "assessment": assessment, "results": assessment.results if assessment else None,
+        "stale": stale, "decision_form": DecisionForm(),
+        "edits_json": json.dumps(change_request.edits, indent=1),
+        "baselines": list(change_request.baseline_changes.select_related("baseline", "project")),
+        "tolerance": {"days": change_request.program.schedule_tolerance_days,
+                      "pct": change_request.program.cost_tolerance_pct},
+    }, actions=("change", "submit", "assess", "decide", "implement"))
+
+
+def _act(request, pk, action: str, call, done: str):
+    change_request = change_request_policy.get(request.user, pk=pk)
+    change_request_policy.require(request.user, action, change_request)
+    try:
+        call(change_request)
+    except services.StaleAssessment as exc:
+        messages.error(request, str(exc))
+        return render(request, "change/stale.html", {"cr": change_request, "message": str(exc),
+                                                     "breadcrumbs": breadcrumbs(request.user, change_request)},
+                      status=409)
+    except (ValidationError, StaleVersion) as exc:
+        messages.error(request, _message(exc))
+        return redirect(change_request)
+    messages.success(request, f"{change_request.ref} {done}.")
+    return redirect(change_request)
+
+
+@login_required
+@require_POST
+def request_submit(request, pk):
+    return _act(request, pk, "submit", lambda cr: services.change_request_submit(
+        actor=request.user, change_request=cr, expected_version=parse_id(request.POST.get("version"))),
+        "submitted for assessment")
+
+
+@login_required
+@require_POST
+def request_assess(request, pk):
+    return _act(request, pk, "assess", lambda cr: services.change_request_assess(actor=request.user,
+                                                                                  change_request=cr), "assessed")
+
+
+@login_required
+@require_POST
+def request_decide(request, pk):
+    form = DecisionForm(request.POST)
+    decision = form.cleaned_data["decision"] if form.is_valid() else request.POST.get("decision", "")
+    note = form.cleaned_data.get("note", "") if form.is_valid() else ""
+    return _act(request, pk, "decide", lambda cr: services.change_request_decide(
+        actor=request.user, change_request=cr, decision=decision, note=note,
+        expected_version=parse_id(request.POST.get("version"))), f"{decision or 'decided'}")
+
+
+@login_required
+@require_POST
+def request_implement(request, pk):
+    return _act(request, pk, "implement", lambda cr: services.change_request_implement(
+        actor=request.user, change_request=cr, expected_version=parse_id(request.POST.get("version"))),
+        "implemented: the plan changed and new baselines are set")
+
+
+@login_required
+def change_log(request, program_pk):
+    """Every plan baseline of the program's projects, newest first, with the change request that set it."""
+    program = program_policy.get(request.user, pk=program_pk)
+    projects = _projects(request.user, program)
+    baselines = list(Baseline.objects.filter(project__in=projects).select_related("project", "set_by")
+                     .order_by("-created_at", "-pk")[:500])
+    by_baseline = {c.baseline_id: c.change_request for c in BaselineChange.objects.filter(
+        baseline__in=[b.pk for b in baselines]).select_related("change_request")}
+    rows = [{"baseline": b, "request": by_baseline.get(b.pk)} for b in baselines]
+    return render(request, "change/change_log.html", {
+        "program": program, "rows": rows,
+        "breadcrumbs": breadcrumbs(request.user, changes_crumb(program), "Change log"),
+    })

@@ -320,8 +320,9 @@ class Frequency(models.TextChoices):
 class Communication(GovernedModel):
     """An item of a program's communication plan: a message to an audience over a channel at a frequency.
 
-    ``next_due`` is the day it is next due; sending an e-mail communication (``services.communication_send``)
-    advances it by the frequency (a one-off communication is then done: ``next_due`` empty)."""
+    ``next_due`` is the day it is next due; sending it (an e-mail) or marking it done (other channels) through
+    ``services.communication_send`` advances it by the frequency, past today (missed occurrences are not sent
+    one after the other); a one-off communication is then done (``next_due`` empty)."""
 
     program = models.ForeignKey("portfolio.Program", on_delete=models.PROTECT, related_name="+")
     title = models.CharField("message", max_length=200)
@@ -332,11 +333,14 @@ class Communication(GovernedModel):
                               related_name="+", help_text="who sends it")
     next_due = models.DateField(null=True, blank=True, help_text="empty when nothing more is due")
     subject = models.CharField("e-mail subject", max_length=200, blank=True)
-    body = models.TextField("e-mail text", blank=True, max_length=20000)
+    body = models.TextField("e-mail text", blank=True, max_length=4000)
+    automatic = models.BooleanField("send automatically", default=True,
+                                    help_text="e-mail: the scheduler sends it on its due date; otherwise its owner "
+                                              "sends it (or marks it done)")
     last_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     audited_fields = ("program", "title", "purpose", "channel", "frequency", "owner", "next_due", "subject", "body",
-                      "last_sent_at")
+                      "automatic", "last_sent_at")
 
     class Meta:
         ordering = ["next_due", "pk"]

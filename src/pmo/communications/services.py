@@ -11,12 +11,18 @@ Rules kept here (one place each):
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass, field
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Q
+from django.utils import timezone
 
-from pmo.accounts.models import Role, User
+from pmo.accounts.models import Membership, Role, User
 from pmo.accounts.selectors import active_user
 from pmo.core.policies import policy_for
 from pmo.core.services import create_audited, delete_versioned, update_versioned
@@ -32,7 +38,10 @@ from .models import (
     MAX_AUDIENCE,
     AgendaItem,
     Audience,
+    Channel,
     Communication,
+    CommunicationSend,
+    Frequency,
     Meeting,
     MeetingAction,
     MeetingAttendee,
@@ -49,11 +58,19 @@ from .policies import (
     sees_meeting_scope,
 )
 
+logger = logging.getLogger(__name__)
+
+#: the notification kinds this app registers (apps.py)
+KIND_SCHEDULED = "communications.scheduled"
+KIND_ACTION_ASSIGNED = "communications.action_assigned"
+KIND_ACTION_OVERDUE = "communications.action_overdue"
+
 MEETING_FIELDS = ("kind", "title", "purpose", "location", "starts_at", "duration_minutes", "recurrence", "interval",
                   "count", "until", "organizer", "status", "minutes")
 AGENDA_FIELDS = ("order", "title", "presenter", "duration_minutes", "notes")
 ACTION_FIELDS = ("agenda_item", "description", "owner", "due", "status", "note")
-COMMUNICATION_FIELDS = ("title", "purpose", "channel", "frequency", "owner", "next_due", "subject", "body")
+COMMUNICATION_FIELDS = ("title", "purpose", "channel", "frequency", "owner", "next_due", "subject", "body",
+                        "automatic")
 
 
 def _unknown_fields(changes: dict, allowed: tuple[str, ...]) -> None:
@@ -287,9 +304,9 @@ def action_delete(*, actor, action: MeetingAction, expected_version: int) -> Non
 
 def _assigned(actor, action: MeetingAction) -> None:
     """Tell the owner of a newly assigned action (through the notifications app, after commit)."""
-    from . import notify
+    from .notify import action_assigned
 
-    notify.action_assigned(actor, action)
+    action_assigned(actor, action)
 
 
 # --- the communication plan ----------------------------------------------------------------------------
@@ -373,13 +390,131 @@ def audience_remove(*, actor, audience: Audience, expected_version: int) -> None
     delete_versioned(actor=actor, obj=audience, expected_version=expected_version)
 
 
-def users_with_role(program: Program, role: str):
-    """Active users holding ``role`` over the program, one of its projects, or the whole portfolio."""
-    from django.db.models import Q
+# --- sending --------------------------------------------------------------------------------------------
 
-    from pmo.accounts.models import Membership
+@dataclass
+class Recipients:
+    """Who a communication goes to: users (by role; their notification preferences decide the channel) and the
+    e-mail addresses of stakeholders (people without an account), with what could not be addressed."""
 
-    holders = Membership.objects.filter(role=role).filter(
-        Q(program=program) | Q(project__program=program) | Q(program__isnull=True, project__isnull=True))
-    return User.objects.filter(is_active=True, pk__in=holders.values("user_id"))
+    users: list[User] = field(default_factory=list)
+    addresses: list[tuple[str, str]] = field(default_factory=list)  # (address, stakeholder name)
+    without_address: list[str] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.users) + len(self.addresses)
+
+
+def recipients(communication: Communication) -> Recipients:
+    """Resolve the audiences (three queries): users holding an audience role over the program, one of its projects
+    or the whole portfolio (active, with an address); stakeholders named or in an audience group, by address. An
+    address is written to once (a user's address wins over a stakeholder's, so the user's preference holds)."""
+    audiences = list(communication.audiences.all())
+    roles = {a.role for a in audiences if a.role}
+    found = Recipients()
+    if roles:
+        holders = Membership.objects.filter(role__in=roles).filter(
+            Q(program_id=communication.program_id) | Q(project__program_id=communication.program_id)
+            | Q(program__isnull=True, project__isnull=True))
+        found.users = list(User.objects.filter(is_active=True, pk__in=holders.values("user_id"))
+                           .exclude(email="").order_by("username"))
+    taken = {u.email.lower() for u in found.users}
+    stakeholder_ids = {a.stakeholder_id for a in audiences if a.stakeholder_id}
+    group_ids = {a.group_id for a in audiences if a.group_id}
+    if stakeholder_ids or group_ids:
+        for stakeholder in (Stakeholder.objects.filter(program_id=communication.program_id)
+                            .filter(Q(pk__in=stakeholder_ids) | Q(group_id__in=group_ids)).order_by("name", "pk")):
+            address = stakeholder.email.strip()
+            if not address:
+                found.without_address.append(stakeholder.name)
+            elif address.lower() not in taken:
+                taken.add(address.lower())
+                found.addresses.append((address, stakeholder.name))
+    return found
+
+
+def next_due_after(day: date, frequency: str, today: date) -> date | None:
+    """The due date after ``day`` by ``frequency``, moved on until it is after ``today`` (missed occurrences are
+    skipped, not sent one after the other); None for a one-off communication."""
+    steps = {Frequency.DAILY: relativedelta(days=1), Frequency.WEEKLY: relativedelta(weeks=1),
+             Frequency.BIWEEKLY: relativedelta(weeks=2), Frequency.MONTHLY: relativedelta(months=1),
+             Frequency.QUARTERLY: relativedelta(months=3)}
+    step = steps.get(frequency)
+    if step is None:
+        return None
+    n, following = 1, day + step
+    while following <= today and n < 10_000:
+        n += 1
+        following = day + step * n  # from the first date, so monthly on the 31st stays at month ends
+    return following
+
+
+def _deliver(communication: Communication, found: Recipients, due: date) -> tuple[int, int]:
+    """Hand the message to the notifications app (inside the caller's transaction; e-mails go after commit):
+    users through ``notify`` (scope and preferences), stakeholders through ``send_email``. Returns (sent, skipped)."""
+    from pmo.notifications.services import notify, send_email
+
+    subject = communication.subject or communication.title
+    body = communication.body or communication.purpose or communication.title
+    key = f"communication:{communication.pk}:{due.isoformat()}"
+    url = communication.get_absolute_url()
+    made = notify(kind=KIND_SCHEDULED, recipients=found.users, subject=subject, body=body, url=url, dedupe_key=key,
+                  program=communication.program) if found.users else 0
+    rows = send_email(kind=KIND_SCHEDULED, to=[address for address, _ in found.addresses], subject=subject,
+                      body=body, source=f"communication:{communication.pk}", program=communication.program,
+                      dedupe_key=key) if found.addresses else []
+    return made + len(rows), len(found.users) - made + len(found.without_address)
+
+
+def communication_send(*, actor, communication: Communication, expected_due: date | None = None,
+                       today: date | None = None) -> CommunicationSend | None:
+    """Send the communication's occurrence due on ``next_due`` (an e-mail; other channels are recorded done), then
+    move ``next_due`` on. ``actor`` None is the scheduler. Exactly once per due date, however many callers race:
+    the communication row is locked, ``next_due`` is read again under the lock (a caller that expected another due
+    date gets None), and the unique (communication, due) row of :class:`CommunicationSend` is written in the same
+    transaction as the queued e-mails. Returns the send, or None when there was nothing (more) to send."""
+    if actor is not None:
+        communication_policy.require(actor, "send", communication)
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        locked = Communication.objects.select_for_update().select_related("program").get(pk=communication.pk)
+        due = locked.next_due
+        if due is None or (expected_due is not None and due != expected_due):
+            return None
+        if CommunicationSend.objects.filter(communication=locked, due=due).exists():
+            return None
+        sent = skipped = 0
+        if locked.channel == Channel.EMAIL:
+            found = recipients(locked)
+            if not found.count:
+                raise ValidationError({"audiences": f"{locked.ref} has nobody to send to: add a role, a stakeholder "
+                                                    f"or a group with an e-mail address"})
+            sent, skipped = _deliver(locked, found, due)
+        now = timezone.now()
+        send = CommunicationSend.objects.create(communication=locked, due=due, sent_at=now,
+                                                sent_by=actor if getattr(actor, "pk", None) else None,
+                                                recipient_count=sent, skipped_count=skipped)
+        update_versioned(actor=actor, obj=locked, expected_version=locked.version, action="send",
+                         changes={"next_due": next_due_after(due, locked.frequency, today), "last_sent_at": now})
+    return send
+
+
+def send_due(today: date | None = None) -> int:
+    """The scheduler: send every automatic e-mail communication due today or earlier (several workers may run it
+    at the same time: each communication is sent once). Returns how many were sent."""
+    today = today or timezone.localdate()
+    done = 0
+    due = (Communication.objects.filter(channel=Channel.EMAIL, automatic=True, next_due__lte=today)
+           .order_by("next_due", "pk").values_list("pk", "next_due")[:1000])
+    for pk, day in list(due):
+        communication = Communication.objects.filter(pk=pk).first()
+        if communication is None:
+            continue
+        try:
+            if communication_send(actor=None, communication=communication, expected_due=day, today=today):
+                done += 1
+        except ValidationError:
+            logger.warning("communication CM-%s is due but has nobody to send to", pk)
+    return done
 

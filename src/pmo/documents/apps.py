@@ -14,3 +14,7 @@ class DocumentsConfig(AppConfig):
 
         register("program", Program, scope=lambda p: (p, None), scoped=True)
         register("project", Project, scope=lambda p: (p.program, p), scoped=True)
+
+        from . import events
+
+        events.register()  # notification kinds, time-based events and calendar entries (pmo.notifications)

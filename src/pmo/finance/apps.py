@@ -7,4 +7,9 @@ class FinanceConfig(AppConfig):
     verbose_name = "pmo finance"
 
     def ready(self):
-        from . import policies  # noqa: F401 - registers the app's policies (pmo.core.policies.policy_for)
+        from . import (
+            events,
+            policies,  # noqa: F401 - registers the app's policies (pmo.core.policies.policy_for)
+        )
+
+        events.register()  # notification kinds, time-based events and calendar entries (pmo.notifications)

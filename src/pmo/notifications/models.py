@@ -14,6 +14,7 @@ from django.db import models
 from django.urls import reverse
 
 from pmo.core.models import GovernedModel
+from pmo.core.navigation import Crumb
 
 
 class Channel(models.TextChoices):
@@ -54,6 +55,8 @@ class Notification(models.Model):
     channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.IN_APP)
     created_at = models.DateTimeField(db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    #: the notify() call that made it (its log rows are written from its rows in one statement)
+    batch = models.CharField(max_length=16, blank=True, db_index=True)
     #: set when a daily digest took this notification (channel ``digest`` only)
     digest = models.ForeignKey("Delivery", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
@@ -68,7 +71,11 @@ class Notification(models.Model):
         return self.subject
 
     def get_absolute_url(self) -> str:
-        return reverse("notifications:open", args=[self.pk])
+        return reverse("notifications:detail", args=[self.pk])
+
+    @property
+    def crumb_parent(self):
+        return Crumb("Notifications", reverse("notifications:inbox"))
 
 
 class Delivery(models.Model):
@@ -117,6 +124,14 @@ class Delivery(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("notifications:log_detail", args=[self.pk])
+
+    @property
+    def crumb_parent(self):
+        return Crumb("Communication log", reverse("notifications:log"))
+
+    @property
+    def crumb_label(self) -> str:
+        return f"Message {self.pk}"
 
     @property
     def retried(self) -> bool:

@@ -8,4 +8,9 @@ class PlanningConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import policies  # noqa: F401 - registers the app's policies (pmo.core.policies.policy_for)
+        from . import (
+            events,
+            policies,  # noqa: F401 - registers the app's policies (pmo.core.policies.policy_for)
+        )
+
+        events.register()  # notification kinds, time-based events and calendar entries (pmo.notifications)

@@ -97,7 +97,7 @@ def project_calendar(project: Project) -> Calendar | None:
     own = Calendar.objects.filter(project=project).prefetch_related("exceptions").first()
     if own is not None:
         return own
-    return Calendar.objects.filter(project__isnull=True).prefetch_related("exceptions").order_by("pk").first()
+    return default_calendar()
 
 
 def _project_start(project: Project, net: engine_adapter.Network) -> date:
@@ -187,6 +187,28 @@ def _plan_token(project: Project) -> tuple:
     own = Project.objects.filter(pk=project.pk).values_list("version", "start")
     return (tuple(tasks.values()), tuple(link_stats.values()), tuple(outside), tuple(calendars), tuple(own),
             timezone.localdate())
+
+
+def plan_token(projects) -> str:
+    """A short fingerprint (hex) of the plans of ``projects`` as :func:`_plan_token` sees them: it changes
+    whenever anything their schedules are computed from changes (what-if results computed on one token are
+    stale once it moved; the change app's assessments keep it)."""
+    import hashlib
+
+    parts = [repr((p.pk, _plan_token(p))) for p in sorted(projects, key=lambda p: p.pk)]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def default_calendar() -> Calendar | None:
+    """The portfolio default calendar (the oldest one without a project), the program schedule's run calendar."""
+    return Calendar.objects.filter(project__isnull=True).prefetch_related("exceptions").order_by("pk").first()
+
+
+def plan_in_memory(net: engine_adapter.Network, *, projects: list[Project], calendar: Calendar | None,
+                   status_date: date | None = None):
+    """Schedule ``net`` as a reschedule of ``projects`` would, without writing anything (what-if analyses on
+    a copy of the plan): the engine's :class:`~pmo.engine.cpm.Schedule`, or None without tasks."""
+    return _plan(net, projects=projects, calendar=calendar, status_date=status_date).result
 
 
 #: a plan edited this recently is being edited by others: scheduling it before the lock would be in vain
@@ -321,7 +343,7 @@ def program_reschedule(*, actor, program: Program, status_date: date | None = No
     projects = list(program.projects.order_by("pk"))
     with transaction.atomic():
         lock_plans(*(p.pk for p in projects))
-        default = Calendar.objects.filter(project__isnull=True).prefetch_related("exceptions").order_by("pk").first()
+        default = default_calendar()
         result, before = _schedule(Task.objects.filter(project__program=program), projects=projects or [program],
                                    calendar=default, status_date=status_date)
         result.slips = _slips(before, result.tasks)

@@ -13,3 +13,7 @@ class ProcurementConfig(AppConfig):
         from .selectors import open_commitments
 
         register_source(open_commitments)  # open PO amounts are finance's commitments
+
+        from . import events
+
+        events.register()  # notification kinds, time-based events and calendar entries (pmo.notifications)

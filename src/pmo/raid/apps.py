@@ -13,3 +13,7 @@ class RaidConfig(AppConfig):
         from .selectors import issues_of_task, risks_of_task
 
         TASK_LINKS.extend([("Risks", risks_of_task), ("Issues", issues_of_task)])
+
+        from . import events
+
+        events.register()  # notification kinds, time-based events and calendar entries (pmo.notifications)

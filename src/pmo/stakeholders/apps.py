@@ -13,3 +13,7 @@ class StakeholdersConfig(AppConfig):
         from .selectors import overdue_panel
 
         OVERVIEW_PANELS.append(overdue_panel)  # the user's overdue engagement actions on the portfolio overview
+
+        from . import events
+
+        events.register()  # notification kinds, time-based events and calendar entries (pmo.notifications)
