@@ -15,8 +15,8 @@ from pmo.accounts.services import api_token_create
 
 from .benefits import matrix as benefits_matrix
 from .change import matrix as change_matrix
-from .communications import matrix as communications_matrix
 from .closure import matrix as closure_matrix
+from .communications import matrix as communications_matrix
 from .conftest import ROLES, client_for
 from .documents import matrix as documents_matrix
 from .finance import matrix as finance_matrix
@@ -888,7 +888,7 @@ def test_role_matrix(world, name, method, url, role, scope, expected):
                       **benefits_matrix.ids(world, scope, url),
                       **documents_matrix.ids(world, scope, url), **stakeholders_matrix.ids(world, scope, url), **change_matrix.ids(world, scope, url),
                       **communications_matrix.ids(world, scope, url),
-                      **quality_matrix.ids(world, scope, url), **notifications_matrix.ids(world, scope, url, role))
+                      **quality_matrix.ids(world, scope, url), **notifications_matrix.ids(world, scope, url, role),
                       **closure_matrix.ids(world, scope, url))
     data = _request_data(world, name, method, scope, role)
     headers = {}

@@ -6,8 +6,8 @@ from pmo.accounts.api import router as accounts_router
 from pmo.accounts.auth import BearerToken
 from pmo.benefits.api import router as benefits_router
 from pmo.change.api import router as change_router
-from pmo.communications.api import router as communications_router
 from pmo.closure.api import router as closure_router
+from pmo.communications.api import router as communications_router
 from pmo.core.api import build_api
 from pmo.documents.api import router as documents_router
 from pmo.finance.api import router as finance_router

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from pmo.benefits.models import Benefit, Candidate, Objective, SelectionScenario
-from pmo.communications.models import Communication, Meeting, MeetingAction
 from pmo.closure.models import Adoption, Lesson
+from pmo.communications.models import Communication, Meeting, MeetingAction
 from pmo.documents.models import Document
 from pmo.finance.models import Budget, BudgetChange, BudgetLine, ControlAccount, CostEntry
 from pmo.planning.models import Baseline, Calendar, Dependency, Interface, Task
