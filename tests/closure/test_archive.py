@@ -25,6 +25,11 @@ NOT_IN_A_PROGRAM = {
     **dict.fromkeys(["accounts:people", "accounts:membership_revoke"], "people and roles"),
     **dict.fromkeys(["portfolio:program_create", "api:create_program"], "a new program"),
     **dict.fromkeys([
+        "api:create_ical_feed", "api:revoke_ical_feed", "api:read_all_notifications", "api:read_notification",
+        "api:set_notification_preferences", "notifications:feed", "notifications:feed_revoke",
+        "notifications:preferences", "notifications:read", "notifications:read_all"],
+        "the user's own inbox, preferences and calendar feed (not records of a project)"),
+    **dict.fromkeys([
         "api:create_organisation", "api:create_resource", "api:update_resource", "api:delete_resource",
         "api:create_skill", "api:create_team", "api:create_leave", "api:delete_leave", "api:set_resource_skill",
         "api:create_rate", "resources:leave_create", "resources:leave_delete", "resources:organisation_create",

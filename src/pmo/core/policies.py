@@ -15,6 +15,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
 
+from .models import GovernedModel
+
 #: model -> its policy, so shared pages (detail views, breadcrumbs) find the rules of any object
 _POLICIES: dict[type[models.Model], Policy] = {}
 
@@ -27,8 +29,9 @@ WRITE_GUARDS: list[Callable[[object], str | None]] = []
 
 def write_refusal(obj, *, fresh: bool = False) -> str | None:
     """Why ``obj`` (or the object a new one is created under) is read-only, or None; ``fresh`` reads the database
-    rather than what is loaded (the check of a write itself)."""
-    if obj is None or isinstance(obj, type):
+    rather than what is loaded (the check of a write itself). Only governed records are (a user's notifications,
+    job rows and snapshots are not the project's record)."""
+    if not isinstance(obj, GovernedModel):
         return None
     for guard in WRITE_GUARDS:
         reason = guard(obj, fresh=fresh)
