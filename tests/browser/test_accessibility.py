@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from pmo.benefits.models import Benefit, Candidate, Objective, SelectionScenario
+from pmo.change.models import ChangeRequest, Deliverable, ScopeBaseline, ScopeItem
 from pmo.closure.models import Adoption, Lesson
 from pmo.communications.models import Communication, Meeting, MeetingAction
 from pmo.documents.models import Document
@@ -36,7 +37,7 @@ WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 #: HTMX fragment route -> the page that shows it (the fragment is checked in place, with the page's styles)
 FRAGMENTS = {"raid:cell": "raid:project_log", "raid:run_progress": "raid:run_detail",
              "resources:run_progress": "resources:run_detail",
-             "benefits:scenario_progress": "benefits:scenario_detail"}
+             "benefits:scenario_progress": "benefits:scenario_detail", "notifications:bell": "notifications:inbox"}
 
 #: route -> what shows that a page drawn by script is ready to check
 READY = {"api:openapi-view": ".opblock", "raid:run_detail": "#cost-chart canvas", "raid:run_compare": "canvas",
@@ -48,7 +49,7 @@ READY = {"api:openapi-view": ".opblock", "raid:run_detail": "#cost-chart canvas"
 
 #: routes that answer a file (an Excel download), not a page: nothing for axe to check
 DOWNLOADS = {"procurement:export", "stakeholders:export", "documents:version_download",
-             "communications:meeting_invitation",
+             "communications:meeting_invitation", "notifications:ical",
              "closure:project_report_xlsx", "closure:program_report_xlsx", "closure:lessons_export"}
 
 #: (route, rule) -> why the rule does not apply to that page
@@ -106,6 +107,11 @@ def _targets() -> dict[str, object]:
         "stakeholder": Stakeholder.objects.filter(program=program, group__isnull=False).order_by("pk").first().pk,
         "sh_group": Stakeholder.objects.filter(program=program, group__isnull=False).order_by("pk").first().group_id,
         "sh_action": EngagementAction.objects.filter(stakeholder__program=program).order_by("pk").first().pk,
+        "deliverable": Deliverable.objects.filter(project=project).order_by("pk").first().pk,
+        "scope_item": ScopeItem.objects.filter(project=project).order_by("pk").first().pk,
+        "scope_baseline": ScopeBaseline.objects.filter(project=project).order_by("pk").first().pk,
+        # the assessed request beyond tolerance: its impact side by side and the steering committee's decision
+        "change_request": ChangeRequest.objects.get(program=program, route="steering").pk,
         "cm_meeting": Meeting.objects.get(project=project, title="DX-IAM project board").pk,
         "cm_agenda": Meeting.objects.get(project=project, title="DX-IAM project board").agenda.first().pk,
         "cm_action": MeetingAction.objects.filter(meeting__project=project).order_by("pk").first().pk,
@@ -130,8 +136,24 @@ def _targets() -> dict[str, object]:
               "qcriterion": QualityCriterion.objects.filter(plan=nc.plan, status="fail").order_by("pk").first().pk,
               "qreview": QualityReview.objects.filter(plan=nc.plan, status="held").order_by("pk").first().pk,
               "qdeliverable": accepted.deliverable_id, "qacceptance": accepted.pk}
+    found |= _notification_targets(program)
     assert set(found) == TARGET_KEYS
     return found
+
+
+def _notification_targets(program) -> dict:
+    """A notification of the director (the demo's, or one made) and a message of the log about the program."""
+    from django.utils import timezone
+
+    from pmo.accounts.models import User
+    from pmo.notifications.models import Delivery, Notification
+
+    director = User.objects.get(username="director")
+    note = Notification.objects.filter(recipient=director).order_by("pk").first() or Notification.objects.create(
+        recipient=director, kind="raid.escalation", subject="Escalated to the steering committee", url="/",
+        created_at=timezone.now())
+    return {"notification": note.pk,
+            "delivery": Delivery.objects.filter(program=program).exclude(channel="in_app").order_by("pk").first().pk}
 
 
 def _leveling_run(project) -> int:
@@ -179,9 +201,10 @@ TARGET_KEYS = {"program", "project", "run", "task", "dependency", "baseline", "c
                "action", "issue", "assumption", "escalation", "fin_budget", "fin_line", "fin_change", "fin_cost",
                "fin_account", "contract", "vendor", "payment", "order", "line", "invoice", "assignment", "res_task",
                "resource", "team", "organisation", "skill", "benefit", "objective", "candidate", "scenario",
-               "stakeholder", "sh_group", "sh_action", "document", "levelrun", "cm_meeting", "cm_agenda", "cm_action",
-               "cm_plan", "qplan", "qnc", "qaction",
-               "qcriterion", "qreview", "qdeliverable", "qacceptance", "lesson", "ll_adopt", "ll_adoption"}
+               "stakeholder", "sh_group", "sh_action", "document", "levelrun", "deliverable", "scope_item",
+               "scope_baseline", "change_request", "cm_meeting", "cm_agenda", "cm_action", "cm_plan", "qplan", "qnc",
+               "qaction", "qcriterion", "qreview", "qdeliverable", "qacceptance", "notification", "delivery",
+               "lesson", "ll_adopt", "ll_adoption"}
 
 
 def test_every_get_page_has_an_accessibility_check():

@@ -25,6 +25,7 @@ from pmo.accounts import services as account_services
 from pmo.wsgi import application
 
 from ..benefits import matrix as benefits_matrix
+from ..communications import matrix as communications_matrix
 from ..conftest import ROLES
 from ..planning import matrix as planning_matrix
 from ..procurement import matrix as procurement_matrix
@@ -75,6 +76,7 @@ def headers(world, keep_connection) -> list[dict]:
     benefits_matrix.targets(world, "own")
     stakeholders_matrix.targets(world, "own")
     quality_matrix.targets(world, "own")
+    communications_matrix.targets(world, "own")
     out = []
     for role in ROLES:
         if role == "anonymous":

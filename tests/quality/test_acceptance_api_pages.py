@@ -245,3 +245,22 @@ def test_the_change_apps_own_accept_is_guarded_too(world, items):
     assert failed.ref in response.content.decode()
     deliverable.refresh_from_db()
     assert deliverable.status == "submitted" and _written() == before
+
+
+def test_api_filters(world, items):
+    client = client_for(world, "analyst")
+    make_items(world.program_b, world.project_b1)
+    deliverable = items["deliverable"]
+    rows = client.get(f"/api/v1/quality-criteria?deliverable={deliverable.pk}").json()["items"]
+    assert [r["id"] for r in rows] == [items["deliverable_criterion"].pk]
+    gates = client.get(f"/api/v1/quality-criteria?program={world.program_a.pk}&gate=true").json()["items"]
+    assert [r["id"] for r in gates] == [items["gate"].pk]
+    assert [r["id"] for r in client.get(f"/api/v1/nonconformances?program={world.program_a.pk}&severity=major")
+            .json()["items"]] == [items["nc"].pk]
+    assert client.get(f"/api/v1/quality-reviews?deliverable={deliverable.pk}").json()["count"] == 0
+    assert [r["id"] for r in client.get(f"/api/v1/acceptances?deliverable={deliverable.pk}").json()["items"]] == [
+        items["acceptance"].pk]
+    assert client.get(f"/api/v1/quality-plans?project={world.project_a1.pk}").json()["count"] == 1
+    assert [r["id"] for r in client.get("/api/v1/corrective-actions?overdue=true&owner="
+                                        f"{world.users['project_manager'].pk}").json()["items"]] == [
+        items["action"].pk]

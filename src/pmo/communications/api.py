@@ -571,10 +571,17 @@ def send_communication(request: HttpRequest, response: HttpResponse, communicati
             "next_due": item.next_due}
 
 
+class AudienceFilter(Schema):
+    communication: Id | None = None
+    program: Id | None = None
+
+
 @router.get("/communication-audiences", response=list[AudienceOut])
 @paginate(Pagination)
-def list_communication_audiences(request: HttpRequest, filters: Query[CommunicationFilter]):
+def list_communication_audiences(request: HttpRequest, filters: Query[AudienceFilter]):
     rows = selectors.audiences_for(request.user).order_by("communication_id", "pk")
+    if filters.communication:
+        rows = rows.filter(communication_id=filters.communication)
     return rows.filter(communication__program_id=filters.program) if filters.program else rows
 
 

@@ -141,13 +141,20 @@ def meeting_detail(request, pk):
     meeting = meeting_policy.get(request.user, queryset=selectors.meetings_for(request.user), pk=pk)
     agenda = selectors.with_subjects(list(meeting.agenda.select_related("presenter", "subject_type")))
     can_manage = manages_meetings(request.user, meeting.program_id, meeting.project_id)
-    series = occurrences(meeting, limit=60) if meeting.is_recurring else []
+    series, past, total = [], 0, 0
+    if meeting.is_recurring:
+        start = selectors.today()
+        every = occurrences(meeting)  # bounded: MAX_OCCURRENCES
+        past = sum(1 for when in every if when.date() < start)
+        series = [{"starts_at": w, "ends_at": occurrence_end(w, meeting)} for w in every[past:past + 12]]
+        total = len(every)
     context = {
         "meeting": meeting, "agenda": agenda,
         "attendees": list(meeting.attendees.select_related("user", "stakeholder")),
         "actions": list(meeting.actions.select_related("owner", "agenda_item").order_by("due", "pk")),
-        "series": [{"starts_at": w, "ends_at": occurrence_end(w, meeting)} for w in series],
-        "series_total": meeting.count if meeting.count else None, "today": selectors.today(),
+        "series": series, "series_past": past, "series_total": total,
+        "series_coming": total - past,
+        "today": selectors.today(),
         "can_manage": can_manage,
     }
     if can_manage:

@@ -146,19 +146,27 @@ def plan_detail(request, pk):
     }, actions=("change",))
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def plan_edit(request, pk):
-    plan = plan_policy.get(request.user, pk=pk)
-    plan_policy.require(request.user, "change", plan)
-    form = PlanForm(request.POST or None, instance=plan)
+def _edit_page(request, policy, pk, form_class, service, field: str, *, scoped: bool = True):
+    """The edit form of a quality record; ``service(actor=, <field>=obj, expected_version=, **changes)`` saves it
+    (``scoped``: the form offers the deliverables of the record's plan)."""
+    obj = policy.get(request.user, pk=pk)
+    policy.require(request.user, "change", obj)
+    extra = {"plan": obj.plan, "user": request.user} if scoped else {}
+    form = form_class(request.POST or None, instance=obj, **extra)
     if request.method == "POST" and form.is_valid():
-        saved = apply_service(form, lambda: services.plan_update(
-            actor=request.user, plan=plan, expected_version=form.cleaned_data["version"] or 0, **form.changes()))
+        saved = apply_service(form, lambda: service(actor=request.user, **{field: obj},
+                                                    expected_version=form.cleaned_data["version"] or 0,
+                                                    **form.changes()))
         if saved:
             messages.success(request, f"{saved.ref} saved.")
             return redirect(saved)
-    return form_page(request, form, f"Edit {plan.title}", plan, "Edit")
+    return form_page(request, form, f"Edit {getattr(obj, 'title', None) or obj.ref}", obj, "Edit")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_edit(request, pk):
+    return _edit_page(request, plan_policy, pk, PlanForm, services.plan_update, "plan", scoped=False)
 
 
 def _managed_plan(request, pk, what: str):
@@ -226,17 +234,7 @@ def criterion_detail(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def criterion_edit(request, pk):
-    criterion = criterion_policy.get(request.user, pk=pk)
-    criterion_policy.require(request.user, "change", criterion)
-    form = CriterionForm(request.POST or None, instance=criterion, plan=criterion.plan, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        saved = apply_service(form, lambda: services.criterion_update(
-            actor=request.user, criterion=criterion, expected_version=form.cleaned_data["version"] or 0,
-            **form.changes()))
-        if saved:
-            messages.success(request, f"{saved.ref} saved.")
-            return redirect(saved)
-    return form_page(request, form, f"Edit {criterion.ref}", criterion, "Edit")
+    return _edit_page(request, criterion_policy, pk, CriterionForm, services.criterion_update, "criterion")
 
 
 # --- reviews ----------------------------------------------------------------------------------------------
@@ -261,16 +259,7 @@ def review_detail(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def review_edit(request, pk):
-    review = review_policy.get(request.user, pk=pk)
-    review_policy.require(request.user, "change", review)
-    form = ReviewForm(request.POST or None, instance=review, plan=review.plan, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        saved = apply_service(form, lambda: services.review_update(
-            actor=request.user, review=review, expected_version=form.cleaned_data["version"] or 0, **form.changes()))
-        if saved:
-            messages.success(request, f"{saved.ref} saved.")
-            return redirect(saved)
-    return form_page(request, form, f"Edit {review.ref}", review, "Edit")
+    return _edit_page(request, review_policy, pk, ReviewForm, services.review_update, "review")
 
 
 @login_required
@@ -352,16 +341,7 @@ def nc_detail(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def nc_edit(request, pk):
-    nc = nc_policy.get(request.user, pk=pk)
-    nc_policy.require(request.user, "change", nc)
-    form = NonConformanceForm(request.POST or None, instance=nc, plan=nc.plan, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        saved = apply_service(form, lambda: services.nc_update(
-            actor=request.user, nc=nc, expected_version=form.cleaned_data["version"] or 0, **form.changes()))
-        if saved:
-            messages.success(request, f"{saved.ref} saved.")
-            return redirect(saved)
-    return form_page(request, form, f"Edit {nc.ref}", nc, "Edit")
+    return _edit_page(request, nc_policy, pk, NonConformanceForm, services.nc_update, "nc")
 
 
 @login_required
@@ -412,17 +392,7 @@ def action_detail(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def action_edit(request, pk):
-    action = corrective_action_policy.get(request.user, pk=pk)
-    corrective_action_policy.require(request.user, "change", action)
-    form = ActionForm(request.POST or None, instance=action)
-    if request.method == "POST" and form.is_valid():
-        saved = apply_service(form, lambda: services.action_update(
-            actor=request.user, action=action, expected_version=form.cleaned_data["version"] or 0,
-            **form.changes()))
-        if saved:
-            messages.success(request, f"{saved.ref} saved.")
-            return redirect(saved)
-    return form_page(request, form, f"Edit {action.ref}", action, "Edit")
+    return _edit_page(request, corrective_action_policy, pk, ActionForm, services.action_update, "action", scoped=False)
 
 
 
