@@ -29,6 +29,7 @@ NOT_IN_A_PROGRAM = {
         "api:set_notification_preferences", "notifications:feed", "notifications:feed_revoke",
         "notifications:preferences", "notifications:read", "notifications:read_all"],
         "the user's own inbox, preferences and calendar feed (not records of a project)"),
+    "governance:audit": "verifying the whole audit chain, the portfolio's",
     **dict.fromkeys([
         "api:create_organisation", "api:create_resource", "api:update_resource", "api:delete_resource",
         "api:create_skill", "api:create_team", "api:create_leave", "api:delete_leave", "api:set_resource_skill",
