@@ -10,6 +10,7 @@ from pmo.communications.api import router as communications_router
 from pmo.core.api import build_api
 from pmo.documents.api import router as documents_router
 from pmo.finance.api import router as finance_router
+from pmo.governance.api import router as governance_router
 from pmo.notifications.api import router as notifications_router
 from pmo.planning.api import router as planning_router
 from pmo.portfolio.api import router as portfolio_router
@@ -34,3 +35,4 @@ api.add_router("", notifications_router)
 api.add_router("", communications_router)
 api.add_router("", change_router)
 api.add_router("", quality_router)
+api.add_router("", governance_router)

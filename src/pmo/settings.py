@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "pmo.notifications",
     "pmo.communications",
     "pmo.quality",
+    "pmo.governance",
 ]
 
 MIDDLEWARE = [

@@ -194,7 +194,9 @@ def plan_token(projects) -> str:
     stale once it moved; the change app's assessments keep it)."""
     import hashlib
 
-    parts = [repr((p.pk, _plan_token(p))) for p in sorted(projects, key=lambda p: p.pk)]
+    # without _plan_token's last part (today): a result stays current overnight unless the plan or its stored
+    # schedule changes (a reschedule that moves anything changes the sums of dates and floats)
+    parts = [repr((p.pk, _plan_token(p)[:-1])) for p in sorted(projects, key=lambda p: p.pk)]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
