@@ -15,10 +15,12 @@ from pmo.accounts.services import api_token_create
 
 from .benefits import matrix as benefits_matrix
 from .change import matrix as change_matrix
+from .closure import matrix as closure_matrix
 from .communications import matrix as communications_matrix
 from .conftest import ROLES, client_for
 from .documents import matrix as documents_matrix
 from .finance import matrix as finance_matrix
+from .governance import matrix as governance_matrix
 from .notifications import matrix as notifications_matrix
 from .planning import matrix as planning_matrix
 from .procurement import matrix as procurement_matrix
@@ -708,6 +710,104 @@ quality:acceptance_detail   GET    /quality/acceptances/{qacceptance}/  200/200 
 api:list_acceptances        GET    /api/v1/acceptances                  200      200     200         200             200      200             401
 api:create_acceptance       POST   /api/v1/acceptances                  201/201  403/403 403/422     201/422         403/422  403/422         401
 api:get_acceptance          GET    /api/v1/acceptances/{qacceptance}    200/200  200/200 200/404     200/404         200/404  200/404         401
+governance:index             GET    /governance/                         200      200     200         200             200      200             302
+governance:program           GET    /governance/programs/{program}/      200/200  200/200 200/404     200/404         200/404  200/404         302
+governance:lifecycle_apply   POST   /governance/programs/{program}/lifecycle/ 302/302 403/403 302/404 302/404         403/404  403/404         302
+governance:settings_update   POST   /governance/programs/{program}/settings/ 302/302 403/403 302/404  302/404         403/404  403/404         302
+governance:gate_detail       GET    /governance/gates/{gate}/            200/200  200/200 200/404     200/404         200/404  200/404         302
+governance:review_create     GET    /governance/gates/{open_gate}/reviews/new/ 200/200 403/403 200/404 200/404       403/404  403/404         302
+governance:review_create     POST   /governance/gates/{open_gate}/reviews/new/ 302/302 403/403 302/404 302/404       403/404  403/404         302
+governance:criterion_edit    GET    /governance/criteria/{criterion}/edit/ 200/200 403/403 200/404    200/404         403/404  403/404         302
+governance:criterion_edit    POST   /governance/criteria/{criterion}/edit/ 302/302 403/403 302/404    302/404         403/404  403/404         302
+governance:review_detail     GET    /governance/reviews/{review}/        200/200  200/200 200/404     200/404         200/404  200/404         302
+governance:review_decide     GET    /governance/reviews/{review}/decide/ 403/403  403/403 403/404     403/404         200/404  403/404         302
+governance:review_decide     POST   /governance/reviews/{review}/decide/ 403/403  403/403 403/404     403/404         302/404  403/404         302
+governance:budget_change_decide GET /governance/budget-changes/{budget_change}/decide/ 403/403 403/403 403/404 403/404 200/404 403/404     302
+governance:budget_change_decide POST /governance/budget-changes/{budget_change}/decide/ 403/403 403/403 403/404 403/404 302/404 403/404    302
+governance:decisions         GET    /governance/decisions/               200      200     200         200             200      200             302
+governance:decision_detail   GET    /governance/decisions/{decision}/    200/200  200/200 200/404     200/404         200/404  200/404         302
+governance:history           GET    /governance/history/portfolio.program/{program}/ 200/200 200/200 200/404 200/404 200/404 200/404         302
+governance:audit             GET    /governance/audit/                   200      403     403         403             403      403             302
+governance:audit             POST   /governance/audit/                   302      403     403         403             403      403             302
+api:list_gates               GET    /api/v1/gates                        200      200     200         200             200      200             401
+api:get_gate                 GET    /api/v1/gates/{gate}                 200/200  200/200 200/404     200/404         200/404  200/404         401
+api:update_gate              PATCH  /api/v1/gates/{gate}                 200/200  403/403 200/404     200/404         403/404  403/404         401
+api:apply_lifecycle          POST   /api/v1/programs/{program}/lifecycle 201/201  403/403 201/404     201/404         403/404  403/404         401
+api:create_gate_criterion    POST   /api/v1/gate-criteria                201/201  403/403 201/422     201/422         403/422  403/422         401
+api:get_gate_criterion       GET    /api/v1/gate-criteria/{criterion}    200/200  200/200 200/404     200/404         200/404  200/404         401
+api:update_gate_criterion    PATCH  /api/v1/gate-criteria/{criterion}    200/200  403/403 200/404     200/404         403/404  403/404         401
+api:list_gate_reviews        GET    /api/v1/gate-reviews                 200      200     200         200             200      200             401
+api:create_gate_review       POST   /api/v1/gates/{open_gate}/reviews    201/201  403/403 201/404     201/404         403/404  403/404         401
+api:get_gate_review          GET    /api/v1/gate-reviews/{review}        200/200  200/200 200/404     200/404         200/404  200/404         401
+api:decide_gate_review       POST   /api/v1/gate-reviews/{review}/decision 403/403 403/403 403/404    403/404         200/404  403/404         401
+api:list_awaiting_decisions  GET    /api/v1/steering/awaiting            200      200     200         200             200      200             401
+api:list_decisions           GET    /api/v1/decisions                    200      200     200         200             200      200             401
+api:get_decision             GET    /api/v1/decisions/{decision}         200/200  200/200 200/404     200/404         200/404  200/404         401
+api:decide_budget_change     POST   /api/v1/budget-changes/{budget_change}/decision 403/403 403/403 403/404 403/404 200/404 403/404         401
+api:object_history           GET    /api/v1/history/portfolio.program/{program} 200/200 200/200 200/404 200/404     200/404  200/404         401
+governance:meetings          GET    /governance/meetings/                200      200     200         200             200      200             302
+governance:meeting           GET    /governance/meetings/{steering_meeting}/ 200/200 200/200 200/404  200/404         200/404  200/404         302
+governance:meeting_agenda    POST   /governance/meetings/{steering_meeting}/agenda/ 302/302 403/403 302/404 302/404   403/404  403/404         302
+governance:decision_create   GET    /governance/meetings/{steering_meeting}/decisions/new/ 403/403 403/403 403/404 403/404 200/404 403/404    302
+governance:decision_create   POST   /governance/meetings/{steering_meeting}/decisions/new/ 403/403 403/403 403/404 403/404 302/404 403/404   302
+governance:actions           GET    /governance/actions/                 200      200     200         200             200      200             302
+api:build_steering_agenda    POST   /api/v1/meetings/{steering_meeting}/steering-agenda 200/200 403/403 200/404 200/404 403/404 403/404     401
+api:create_decision          POST   /api/v1/decisions                    403/403  403/403 403/422     403/422         201/422  403/422         401
+api:list_steering_actions    GET    /api/v1/steering-actions             200      200     200         200             200      200             401
+closure:index                GET    /closure/                            200      200     200         200             200      200             302
+closure:project              GET    /closure/projects/{project}/         200/200  200/200 200/404     200/404         200/404  200/404         302
+closure:project_mark         GET    /closure/projects/{project}/items/signoff/ 200/200 403/403 403/404 200/404       403/404  403/404         302
+closure:project_mark         POST   /closure/projects/{project}/items/signoff/ 302/302 403/403 403/404 302/404       403/404  403/404         302
+closure:project_clear        POST   /closure/projects/{project}/items/signoff/clear/ 302/302 403/403 403/404 302/404 403/404  403/404         302
+closure:project_archive      GET    /closure/projects/{project}/archive/ 200/200  403/403 403/404     403/404         403/404  403/404         302
+closure:project_archive      POST   /closure/projects/{project}/archive/ 422/422  403/403 403/404     403/404         403/404  403/404         302
+closure:project_unarchive    GET    /closure/projects/{project}/unarchive/ 200/200 403/403 403/404    403/404         403/404  403/404         302
+closure:project_unarchive    POST   /closure/projects/{project}/unarchive/ 422/422 403/403 403/404    403/404         403/404  403/404         302
+closure:project_report       GET    /closure/projects/{project}/report/  200/200  200/200 200/404     200/404         200/404  200/404         302
+closure:project_report_xlsx  GET    /closure/projects/{project}/report.xlsx 200/200 200/200 200/404   200/404         200/404  200/404         302
+closure:program              GET    /closure/programs/{program}/         200/200  200/200 200/404     200/404         200/404  200/404         302
+closure:program_mark         GET    /closure/programs/{program}/items/signoff/ 200/200 403/403 403/404 200/404       403/404  403/404         302
+closure:program_mark         POST   /closure/programs/{program}/items/signoff/ 302/302 403/403 403/404 302/404       403/404  403/404         302
+closure:program_clear        POST   /closure/programs/{program}/items/signoff/clear/ 302/302 403/403 403/404 302/404 403/404  403/404         302
+closure:program_archive      GET    /closure/programs/{program}/archive/ 200/200  403/403 403/404     403/404         403/404  403/404         302
+closure:program_archive      POST   /closure/programs/{program}/archive/ 422/422  403/403 403/404     403/404         403/404  403/404         302
+closure:program_unarchive    GET    /closure/programs/{program}/unarchive/ 200/200 403/403 403/404    403/404         403/404  403/404         302
+closure:program_unarchive    POST   /closure/programs/{program}/unarchive/ 422/422 403/403 403/404    403/404         403/404  403/404         302
+closure:program_report       GET    /closure/programs/{program}/report/  200/200  200/200 200/404     200/404         200/404  200/404         302
+closure:program_report_xlsx  GET    /closure/programs/{program}/report.xlsx 200/200 200/200 200/404   200/404         200/404  200/404         302
+closure:lessons              GET    /closure/lessons/                    200      200     200         200             200      200             302
+closure:lessons_export       GET    /closure/lessons/export/             200      200     200         200             200      200             302
+closure:lesson_create        GET    /closure/lessons/new/                200      403     200         200             403      200             302
+closure:lesson_create        POST   /closure/lessons/new/                302/302  403/403 302/422     302/422         403/403  302/422         302
+closure:lesson_detail        GET    /closure/lessons/{lesson}/           200/200  200/200 200/200     200/200         200/200  200/200         302
+closure:lesson_edit          GET    /closure/lessons/{lesson}/edit/      200/200  403/403 200/403     200/403         403/403  200/403         302
+closure:lesson_edit          POST   /closure/lessons/{lesson}/edit/      302/302  403/403 302/403     302/403         403/403  302/403         302
+closure:lesson_delete        POST   /closure/lessons/{lesson}/delete/    302/302  403/403 302/403     302/403         403/403  302/403         302
+closure:adoption_create      GET    /closure/lessons/{ll_adopt}/adopt/   200/200  403/403 200/200     200/200         403/403  200/200         302
+closure:adoption_create      POST   /closure/lessons/{ll_adopt}/adopt/   302/302  403/403 302/422     302/422         403/403  302/422         302
+closure:adoption_edit        GET    /closure/adoptions/{ll_adoption}/edit/ 200/200 403/403 200/403    200/403         403/403  200/403         302
+closure:adoption_edit        POST   /closure/adoptions/{ll_adoption}/edit/ 302/302 403/403 302/403    302/403         403/403  302/403         302
+closure:adoption_delete      POST   /closure/adoptions/{ll_adoption}/delete/ 302/302 403/403 302/403  302/403         403/403  302/403         302
+api:get_project_closure      GET    /api/v1/closure/projects/{project}   200/200  200/200 200/404     200/404         200/404  200/404         401
+api:get_program_closure      GET    /api/v1/closure/programs/{program}   200/200  200/200 200/404     200/404         200/404  200/404         401
+api:mark_project_item        PUT    /api/v1/closure/projects/{project}/items/signoff 200/200 403/403 403/404 200/404 403/404  403/404         401
+api:mark_program_item        PUT    /api/v1/closure/programs/{program}/items/signoff 200/200 403/403 403/404 200/404 403/404  403/404         401
+api:clear_project_item       DELETE /api/v1/closure/projects/{project}/items/signoff 204/204 403/403 403/404 204/404 403/404  403/404         401
+api:clear_program_item       DELETE /api/v1/closure/programs/{program}/items/signoff 204/204 403/403 403/404 204/404 403/404  403/404         401
+api:archive_project          POST   /api/v1/closure/projects/{project}/archive 422/422 403/403 403/404 403/404       403/404  403/404         401
+api:archive_program          POST   /api/v1/closure/programs/{program}/archive 422/422 403/403 403/404 403/404       403/404  403/404         401
+api:unarchive_project        POST   /api/v1/closure/projects/{project}/unarchive 422/422 403/403 403/404 403/404     403/404  403/404         401
+api:unarchive_program        POST   /api/v1/closure/programs/{program}/unarchive 422/422 403/403 403/404 403/404     403/404  403/404         401
+api:list_lessons             GET    /api/v1/lessons                      200      200     200         200             200      200             401
+api:create_lesson            POST   /api/v1/lessons                      201/201  403/403 201/422     201/422         403/422  201/422         401
+api:get_lesson               GET    /api/v1/lessons/{lesson}             200/200  200/200 200/200     200/200         200/200  200/200         401
+api:update_lesson            PATCH  /api/v1/lessons/{lesson}             200/200  403/403 200/403     200/403         403/403  200/403         401
+api:delete_lesson            DELETE /api/v1/lessons/{lesson}             204/204  403/403 204/403     204/403         403/403  204/403         401
+api:list_lesson_adoptions    GET    /api/v1/lesson-adoptions             200      200     200         200             200      200             401
+api:create_lesson_adoption   POST   /api/v1/lesson-adoptions             201/201  403/403 201/422     201/422         403/422  201/422         401
+api:get_lesson_adoption      GET    /api/v1/lesson-adoptions/{ll_adoption} 200/200 200/200 200/200    200/200         200/200  200/200         401
+api:update_lesson_adoption   PATCH  /api/v1/lesson-adoptions/{ll_adoption} 200/200 403/403 200/403    200/403         403/403  200/403         401
+api:delete_lesson_adoption   DELETE /api/v1/lesson-adoptions/{ll_adoption} 204/204 403/403 204/403    204/403         403/403  204/403         401
 """
 
 
@@ -809,6 +909,10 @@ def _request_data(world, name: str, method: str, scope: str, role: str):
         return communications_matrix.request_data(world, name, scope)
     if quality_matrix.is_quality(name):
         return quality_matrix.request_data(world, name, scope)
+    if governance_matrix.is_governance(name):
+        return governance_matrix.request_data(world, name, scope)
+    if closure_matrix.is_closure(name):
+        return closure_matrix.request_data(world, name, scope)
     return None
 
 
@@ -831,7 +935,9 @@ def test_role_matrix(world, name, method, url, role, scope, expected):
                       **benefits_matrix.ids(world, scope, url),
                       **documents_matrix.ids(world, scope, url), **stakeholders_matrix.ids(world, scope, url), **change_matrix.ids(world, scope, url),
                       **communications_matrix.ids(world, scope, url),
-                      **quality_matrix.ids(world, scope, url), **notifications_matrix.ids(world, scope, url, role))
+                      **quality_matrix.ids(world, scope, url), **notifications_matrix.ids(world, scope, url, role),
+                      **governance_matrix.ids(world, scope, url),
+                      **closure_matrix.ids(world, scope, url))
     data = _request_data(world, name, method, scope, role)
     headers = {}
     if method in {"PATCH", "DELETE"} and path.startswith("/api/"):
@@ -841,9 +947,11 @@ def test_role_matrix(world, name, method, url, role, scope, expected):
                or procurement_matrix.etag_object(world, scope, name) or resources_matrix.etag_object(world, scope, name)
                or stakeholders_matrix.etag_object(world, scope, name) or change_matrix.etag_object(world, scope, name)
                or communications_matrix.etag_object(world, scope, name)
+               or closure_matrix.etag_object(world, scope, name)
                or obj)
         obj = documents_matrix.etag_object(world, scope, name) or obj
         obj = quality_matrix.etag_object(world, scope, name) or obj
+        obj = governance_matrix.etag_object(world, scope, name) or obj
         headers["HTTP_IF_MATCH"] = f'"{obj.version}"'
     elif method == "PUT" and stakeholders_matrix.is_stakeholders(name):
         headers["HTTP_IF_MATCH"] = f'"{stakeholders_matrix.etag_object(world, scope, name).version}"'

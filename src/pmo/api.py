@@ -6,10 +6,12 @@ from pmo.accounts.api import router as accounts_router
 from pmo.accounts.auth import BearerToken
 from pmo.benefits.api import router as benefits_router
 from pmo.change.api import router as change_router
+from pmo.closure.api import router as closure_router
 from pmo.communications.api import router as communications_router
 from pmo.core.api import build_api
 from pmo.documents.api import router as documents_router
 from pmo.finance.api import router as finance_router
+from pmo.governance.api import router as governance_router
 from pmo.notifications.api import router as notifications_router
 from pmo.planning.api import router as planning_router
 from pmo.portfolio.api import router as portfolio_router
@@ -34,3 +36,5 @@ api.add_router("", notifications_router)
 api.add_router("", communications_router)
 api.add_router("", change_router)
 api.add_router("", quality_router)
+api.add_router("", governance_router)
+api.add_router("", closure_router)

@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "pmo.notifications",
     "pmo.communications",
     "pmo.quality",
+    "pmo.governance",
+    "pmo.closure",
 ]
 
 MIDDLEWARE = [

@@ -17,7 +17,7 @@ from pmo.core.errors import StaleVersion
 from pmo.core.ids import parse_id
 from pmo.core.navigation import breadcrumbs
 from pmo.core.views import apply_service, detail_page, form_page, listing
-from pmo.planning.models import Baseline
+from pmo.planning.models import Baseline, Task
 from pmo.portfolio.policies import program_policy, project_policy
 
 from . import selectors, services
@@ -194,14 +194,37 @@ def request_detail(request, pk):
     assessment = services.latest_assessment(change_request)
     stale = (services.is_stale(change_request, assessment)
              if assessment is not None and change_request.status == ChangeStatus.ASSESSED else False)
+    results = assessment.results if assessment else None
+    milestones = (results or {}).get("milestones", [])
     return detail_page(request, change_request, "change/request_detail.html", {
-        "cr": change_request, "assessment": assessment, "results": assessment.results if assessment else None,
+        "cr": change_request, "assessment": assessment, "results": results, "edit_rows": _edit_rows(change_request),
+        "moved": [m for m in milestones if m.get("days")], "unmoved": [m for m in milestones if not m.get("days")],
         "stale": stale, "decision_form": DecisionForm(),
         "edits_json": json.dumps(change_request.edits, indent=1),
         "baselines": list(change_request.baseline_changes.select_related("baseline", "project")),
         "tolerance": {"days": change_request.program.schedule_tolerance_days,
                       "pct": change_request.program.cost_tolerance_pct},
     }, actions=("change", "submit", "assess", "decide", "implement"))
+
+
+#: the fields of an edit that name a task
+TASK_FIELDS = ("task", "predecessor", "successor")
+
+
+def _edit_rows(change_request) -> list[dict]:
+    """The proposed edits for the page: op and fields, tasks by their label (one query)."""
+    ids = {e.get(f) for e in change_request.edits if isinstance(e, dict) for f in TASK_FIELDS}
+    ids = [pk for pk in ids if isinstance(pk, int) and not isinstance(pk, bool)]
+    labels = {t.pk: t.label for t in Task.objects.filter(pk__in=ids, project__program=change_request.program_id)
+              .select_related("project")} if ids else {}
+    rows = []
+    for e in change_request.edits:
+        if not isinstance(e, dict):
+            continue
+        fields = [(k.replace("_", " "), labels.get(v, v) if k in TASK_FIELDS else v)
+                  for k, v in e.items() if k != "op"]
+        rows.append({"op": str(e.get("op", "")).replace("_", " "), "fields": fields})
+    return rows
 
 
 def _act(request, pk, action: str, call, done: str):

@@ -16,6 +16,13 @@ from .navigation import breadcrumbs
 from .policies import policy_for
 
 PAGE_SIZE = 50
+#: apps that show an object's audit trail register ``fn(obj) -> url or None`` (governance's history page):
+#: every detail page then carries a "History" link (``history_url`` in base.html)
+HISTORY_LINKS: list = []
+
+
+def history_url(obj) -> str | None:
+    return next((url for url in (fn(obj) for fn in HISTORY_LINKS) if url), None)
 
 
 @dataclass(frozen=True)
@@ -81,7 +88,8 @@ def detail_page(request: HttpRequest, obj, template: str, context: dict | None =
     policy = policy_for(obj)
     can = {action: policy.can(request.user, action, obj) for action in actions}
     return render(request, template, {
-        "object": obj, "can": can, "breadcrumbs": breadcrumbs(request.user, obj), **(context or {}),
+        "object": obj, "can": can, "breadcrumbs": breadcrumbs(request.user, obj), "history_url": history_url(obj),
+        **(context or {}),
     })
 
 

@@ -45,6 +45,7 @@ from .models import (
     Forecast,
 )
 from .policies import (
+    budget_change_policy,
     budget_line_policy,
     budget_policy,
     control_account_policy,
@@ -234,6 +235,39 @@ def budget_change_request(*, actor, budget: Budget, amount, reason: str,
             status=ChangeStatus.APPROVED if within else ChangeStatus.AWAITING_STEERING,
             approved_before=budget.approved, approved_after=after))
         if within:
+            update_versioned(actor=actor, obj=budget, changes={"approved": after}, expected_version=budget.version,
+                             action="budget_change")
+    return change
+
+
+def budget_change_decide(*, actor, change: BudgetChange, approve: bool, expected_version: int,
+                         may_decide: bool, refusal: str = "") -> BudgetChange:
+    """Approve or reject a budget change awaiting the Steering Committee.
+
+    Who decides is the governance app's rule (``may_decide``, with ``refusal`` as the 403's reason): finance
+    knows the money, not the committee. Approving moves the approved budget by the amount (the tolerance was
+    the committee's to waive); rejecting leaves it. One transaction, the change and the budget audited.
+    """
+    budget_change_policy.require(actor, "view", change)
+    if not may_decide:
+        raise PermissionDenied(refusal or "only the Steering Committee decides this budget change")
+    with transaction.atomic():
+        change = BudgetChange.objects.select_for_update(of=("self",)).select_related(
+            "budget__program").get(pk=change.pk)
+        if change.version != expected_version:
+            raise StaleVersion(change.version)
+        if change.status != ChangeStatus.AWAITING_STEERING:
+            raise ValidationError({"status": f"budget change #{change.pk} is {change.get_status_display().lower()}, "
+                                             "not awaiting the Steering Committee"})
+        budget = Budget.objects.select_for_update(of=("self",)).get(pk=change.budget_id)
+        if approve and budget.approved + change.amount < 0:
+            raise ValidationError({"amount": f"would take the approved budget below zero ({budget.approved:,.2f})"})
+        after = budget.approved + change.amount if approve else budget.approved
+        change = update_versioned(actor=actor, obj=change, expected_version=expected_version,
+                                  action="approve" if approve else "reject", changes={
+                                      "status": ChangeStatus.APPROVED if approve else ChangeStatus.REJECTED,
+                                      "approved_before": budget.approved, "approved_after": after})
+        if approve:
             update_versioned(actor=actor, obj=budget, changes={"approved": after}, expected_version=budget.version,
                              action="budget_change")
     return change

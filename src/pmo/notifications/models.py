@@ -42,28 +42,33 @@ class DeliveryState(models.TextChoices):
 class Notification(models.Model):
     """One notification in one user's inbox. High-volume system rows: not versioned; reading is audited."""
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    # indexes kept to what reads need (every one is maintained for 5,000 rows per notify): notif_unread leads
+    # with the recipient, the log finds a notification's program through its own rows
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications",
+                                  db_index=False)
     kind = models.CharField(max_length=64)
     subject = models.CharField(max_length=200)
     body = models.TextField(max_length=4000, blank=True)
     url = models.CharField(max_length=500, blank=True)
     dedupe_key = models.CharField(max_length=200, blank=True)
     program = models.ForeignKey("portfolio.Program", null=True, blank=True, on_delete=models.CASCADE,
-                                related_name="+")
+                                related_name="+", db_index=False)
     project = models.ForeignKey("portfolio.Project", null=True, blank=True, on_delete=models.CASCADE,
-                                related_name="+")
+                                related_name="+", db_index=False)
     channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.IN_APP)
-    created_at = models.DateTimeField(db_index=True)
+    created_at = models.DateTimeField()
     read_at = models.DateTimeField(null=True, blank=True)
     #: the notify() call that made it (its log rows are written from its rows in one statement)
     batch = models.CharField(max_length=16, blank=True, db_index=True)
     #: set when a daily digest took this notification (channel ``digest`` only)
-    digest = models.ForeignKey("Delivery", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    digest = models.ForeignKey("Delivery", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                               db_index=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["recipient", "read_at"], name="notif_unread"),
-                   models.Index(fields=["channel", "digest", "recipient"], name="notif_digest")]
+                   models.Index(fields=["recipient", "digest"], condition=models.Q(channel="digest"),
+                                name="notif_digest_pending")]
         constraints = [models.UniqueConstraint(fields=["recipient", "kind", "dedupe_key"],
                                                condition=~models.Q(dedupe_key=""), name="notification_once")]
 
@@ -91,14 +96,14 @@ class Delivery(models.Model):
     body = models.TextField(max_length=20000, blank=True)
     url = models.CharField(max_length=500, blank=True)
     program = models.ForeignKey("portfolio.Program", null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="+")
+                                related_name="+", db_index=False)  # delivery_program leads with it
     project = models.ForeignKey("portfolio.Project", null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="+")
+                                related_name="+", db_index=False)
     #: who sent it: "notification", or the app and record of a scheduled communication ("communications:12")
     source = models.CharField(max_length=100, blank=True)
     dedupe_key = models.CharField(max_length=200, blank=True)
     notification = models.ForeignKey(Notification, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="deliveries")
+                                     related_name="deliveries", db_index=False)
     state = models.CharField(max_length=8, choices=DeliveryState.choices, default=DeliveryState.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     #: every attempt's outcome, oldest first: [{"at": iso, "outcome": "sent" | "error", "error": "..."}]
@@ -113,9 +118,11 @@ class Delivery(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name_plural = "deliveries"
-        indexes = [models.Index(fields=["state", "next_attempt_at"], name="delivery_due"),
+        # the workers' indexes skip the in-app rows (half the log, never queued or claimed)
+        indexes = [models.Index(fields=["next_attempt_at"], condition=models.Q(state="queued"),
+                                name="delivery_queued"),
                    models.Index(fields=["program", "created_at"], name="delivery_program"),
-                   models.Index(fields=["claim"], name="delivery_claim")]
+                   models.Index(fields=["claim"], condition=~models.Q(claim=""), name="delivery_claimed")]
         constraints = [models.UniqueConstraint(fields=["recipient", "channel", "dedupe_key"],
                                                condition=~models.Q(dedupe_key=""), name="delivery_once")]
 

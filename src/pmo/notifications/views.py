@@ -23,6 +23,8 @@ from . import selectors, services
 from .models import Channel, DeliveryChannel, DeliveryState, FeedToken
 from .policies import delivery_policy, notification_policy, reads_log
 
+#: the preferences table's column headings (the full label is read out)
+SHORT = {Channel.IN_APP: "In-app", Channel.EMAIL: "+ e-mail", Channel.DIGEST: "+ digest", Channel.OFF: "Off"}
 INBOX_SORTS = {"created": "created_at", "kind": "kind", "subject": "subject", "read": "read_at"}
 LOG_SORTS = {"created": "created_at", "channel": "channel", "kind": "kind", "to": "to_address",
              "subject": "subject", "program": "program__code", "state": "state", "attempts": "attempts",
@@ -111,7 +113,8 @@ def preferences(request):
         for row in kinds:
             row["channel"] = choices.get(row["kind"], row["channel"])
     return render(request, "notifications/preferences.html", {
-        "kinds": kinds, "channels": Channel.choices, "errors": errors, "form_error": form_error,
+        "kinds": kinds, "channels": [(value, label, SHORT[value]) for value, label in Channel.choices],
+        "errors": errors, "form_error": form_error,
         "breadcrumbs": breadcrumbs(request.user, "Notifications", "Preferences"),
     }, status=422 if errors or form_error else 200)
 
@@ -126,7 +129,7 @@ def feed(request):
         new_url = services.absolute_url(reverse("notifications:ical", args=[key]))
     active = FeedToken.objects.filter(user=request.user, revoked_at__isnull=True).first()
     return render(request, "notifications/feed.html", {
-        "active": active, "new_url": new_url, "sources": sorted(selectors.registry.FEED_SOURCES),
+        "active": active, "new_url": new_url,
         "breadcrumbs": breadcrumbs(request.user, "Notifications", "Personal calendar"),
     })
 

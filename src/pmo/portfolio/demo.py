@@ -148,8 +148,11 @@ def load_demo() -> dict[str, int]:
     import_module("pmo.procurement.demo").load_procurement_demo(director)  # vendors, contracts (above finance)
     import_module("pmo.benefits.demo").load_benefits_demo(director)  # objectives, benefits, selection (above raid)
     import_module("pmo.stakeholders.demo").load_stakeholders_demo(director)  # registers, engagement, RACI
+    import_module("pmo.change.demo").load_change_demo(director)  # scope, change requests (above stakeholders)
     import_module("pmo.communications.demo").load_communications_demo(director)  # plans, meetings (above stakeholders)
     import_module("pmo.quality.demo").load_quality_demo(director)  # plans, reviews, acceptances, non-conformances
+    import_module("pmo.governance.demo").load_governance_demo(director)  # gates, a past review, the next committee
+    import_module("pmo.closure.demo").load_closure_demo(director)  # lessons, NET-DC closed and archived (on top)
     import_module("pmo.notifications.demo").load_notifications_demo(director)  # last: the tick over all of it
     return created
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from collections.abc import Callable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
 
 from pmo.core.services import create_audited, delete_versioned, update_versioned
 
@@ -16,6 +19,9 @@ PROGRAM_FIELDS = (
 PROJECT_FIELDS = ("program", "code", "name", "description", "project_manager", "status", "phase", "start", "finish")
 #: project fields only the program level may set (a project manager edits the rest of their project)
 PROJECT_PROGRAM_LEVEL_FIELDS = ("program", "code", "project_manager")
+#: apps that govern the phase (governance's stage gates) register ``fn(program_or_project) -> reason or None``:
+#: a reason refuses a direct change of ``phase`` (it then moves only through :func:`phase_advance`)
+PHASE_GATEKEEPERS: list[Callable] = []
 
 
 def _unknown_fields(changes: dict, allowed: tuple[str, ...]) -> None:
@@ -30,9 +36,26 @@ def _target_program(actor, program: Program | None) -> Program:
         raise ValidationError({"program": "this field is required"})
     if not program_policy.can(actor, "view", program):
         raise ValidationError({"program": f"no program with id {program.pk}"})
-    if not program_policy.can(actor, "manage_projects", program):
-        raise PermissionDenied(f"program: you may not place projects in {program.code}")
+    program_policy.require(actor, "manage_projects", program, f"program: you may not place projects in {program.code}")
     return program
+
+
+def _gated_phase(obj, changes: dict) -> None:
+    if "phase" in changes and changes["phase"] != obj.phase:
+        for gatekeeper in PHASE_GATEKEEPERS:
+            reason = gatekeeper(obj)
+            if reason:
+                raise ValidationError({"phase": reason})
+
+
+def phase_advance(*, actor, target: Program | Project, phase: str, expected_version: int | None = None):
+    """Move a program's or project's phase on a decision taken elsewhere (a stage gate's "go", recorded by the
+    Steering Committee): the caller has checked who decides; audited as ``phase_advance``."""
+    with transaction.atomic():
+        target = type(target).objects.select_for_update().get(pk=target.pk)
+        return update_versioned(actor=actor, obj=target, changes={"phase": phase},
+                                expected_version=target.version if expected_version is None else expected_version,
+                                action="phase_advance")
 
 
 def program_create(*, actor, **fields) -> Program:
@@ -47,6 +70,7 @@ def program_update(*, actor, program: Program, expected_version: int, **changes)
     if "status" in changes and changes["status"] != program.status:
         program_policy.require(actor, "change_status", program,
                                "status: starting, holding and closing a program is the PMO Director's decision")
+    _gated_phase(program, changes)
     return update_versioned(actor=actor, obj=program, changes=changes, expected_version=expected_version)
 
 
@@ -73,6 +97,7 @@ def project_update(*, actor, project: Project, expected_version: int, **changes)
                                f"{', '.join(program_level)}: only the program level may change this")
     if "program" in changes and changes["program"] != project.program:
         _target_program(actor, changes["program"])
+    _gated_phase(project, changes)
     return update_versioned(actor=actor, obj=project, changes=changes, expected_version=expected_version)
 
 
