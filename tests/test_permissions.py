@@ -15,6 +15,7 @@ from pmo.accounts.services import api_token_create
 
 from .benefits import matrix as benefits_matrix
 from .change import matrix as change_matrix
+from .closure import matrix as closure_matrix
 from .communications import matrix as communications_matrix
 from .conftest import ROLES, client_for
 from .documents import matrix as documents_matrix
@@ -753,6 +754,60 @@ governance:actions           GET    /governance/actions/                 200    
 api:build_steering_agenda    POST   /api/v1/meetings/{steering_meeting}/steering-agenda 200/200 403/403 200/404 200/404 403/404 403/404     401
 api:create_decision          POST   /api/v1/decisions                    403/403  403/403 403/422     403/422         201/422  403/422         401
 api:list_steering_actions    GET    /api/v1/steering-actions             200      200     200         200             200      200             401
+closure:index                GET    /closure/                            200      200     200         200             200      200             302
+closure:project              GET    /closure/projects/{project}/         200/200  200/200 200/404     200/404         200/404  200/404         302
+closure:project_mark         GET    /closure/projects/{project}/items/signoff/ 200/200 403/403 403/404 200/404       403/404  403/404         302
+closure:project_mark         POST   /closure/projects/{project}/items/signoff/ 302/302 403/403 403/404 302/404       403/404  403/404         302
+closure:project_clear        POST   /closure/projects/{project}/items/signoff/clear/ 302/302 403/403 403/404 302/404 403/404  403/404         302
+closure:project_archive      GET    /closure/projects/{project}/archive/ 200/200  403/403 403/404     403/404         403/404  403/404         302
+closure:project_archive      POST   /closure/projects/{project}/archive/ 422/422  403/403 403/404     403/404         403/404  403/404         302
+closure:project_unarchive    GET    /closure/projects/{project}/unarchive/ 200/200 403/403 403/404    403/404         403/404  403/404         302
+closure:project_unarchive    POST   /closure/projects/{project}/unarchive/ 422/422 403/403 403/404    403/404         403/404  403/404         302
+closure:project_report       GET    /closure/projects/{project}/report/  200/200  200/200 200/404     200/404         200/404  200/404         302
+closure:project_report_xlsx  GET    /closure/projects/{project}/report.xlsx 200/200 200/200 200/404   200/404         200/404  200/404         302
+closure:program              GET    /closure/programs/{program}/         200/200  200/200 200/404     200/404         200/404  200/404         302
+closure:program_mark         GET    /closure/programs/{program}/items/signoff/ 200/200 403/403 403/404 200/404       403/404  403/404         302
+closure:program_mark         POST   /closure/programs/{program}/items/signoff/ 302/302 403/403 403/404 302/404       403/404  403/404         302
+closure:program_clear        POST   /closure/programs/{program}/items/signoff/clear/ 302/302 403/403 403/404 302/404 403/404  403/404         302
+closure:program_archive      GET    /closure/programs/{program}/archive/ 200/200  403/403 403/404     403/404         403/404  403/404         302
+closure:program_archive      POST   /closure/programs/{program}/archive/ 422/422  403/403 403/404     403/404         403/404  403/404         302
+closure:program_unarchive    GET    /closure/programs/{program}/unarchive/ 200/200 403/403 403/404    403/404         403/404  403/404         302
+closure:program_unarchive    POST   /closure/programs/{program}/unarchive/ 422/422 403/403 403/404    403/404         403/404  403/404         302
+closure:program_report       GET    /closure/programs/{program}/report/  200/200  200/200 200/404     200/404         200/404  200/404         302
+closure:program_report_xlsx  GET    /closure/programs/{program}/report.xlsx 200/200 200/200 200/404   200/404         200/404  200/404         302
+closure:lessons              GET    /closure/lessons/                    200      200     200         200             200      200             302
+closure:lessons_export       GET    /closure/lessons/export/             200      200     200         200             200      200             302
+closure:lesson_create        GET    /closure/lessons/new/                200      403     200         200             403      200             302
+closure:lesson_create        POST   /closure/lessons/new/                302/302  403/403 302/422     302/422         403/403  302/422         302
+closure:lesson_detail        GET    /closure/lessons/{lesson}/           200/200  200/200 200/200     200/200         200/200  200/200         302
+closure:lesson_edit          GET    /closure/lessons/{lesson}/edit/      200/200  403/403 200/403     200/403         403/403  200/403         302
+closure:lesson_edit          POST   /closure/lessons/{lesson}/edit/      302/302  403/403 302/403     302/403         403/403  302/403         302
+closure:lesson_delete        POST   /closure/lessons/{lesson}/delete/    302/302  403/403 302/403     302/403         403/403  302/403         302
+closure:adoption_create      GET    /closure/lessons/{ll_adopt}/adopt/   200/200  403/403 200/200     200/200         403/403  200/200         302
+closure:adoption_create      POST   /closure/lessons/{ll_adopt}/adopt/   302/302  403/403 302/422     302/422         403/403  302/422         302
+closure:adoption_edit        GET    /closure/adoptions/{ll_adoption}/edit/ 200/200 403/403 200/403    200/403         403/403  200/403         302
+closure:adoption_edit        POST   /closure/adoptions/{ll_adoption}/edit/ 302/302 403/403 302/403    302/403         403/403  302/403         302
+closure:adoption_delete      POST   /closure/adoptions/{ll_adoption}/delete/ 302/302 403/403 302/403  302/403         403/403  302/403         302
+api:get_project_closure      GET    /api/v1/closure/projects/{project}   200/200  200/200 200/404     200/404         200/404  200/404         401
+api:get_program_closure      GET    /api/v1/closure/programs/{program}   200/200  200/200 200/404     200/404         200/404  200/404         401
+api:mark_project_item        PUT    /api/v1/closure/projects/{project}/items/signoff 200/200 403/403 403/404 200/404 403/404  403/404         401
+api:mark_program_item        PUT    /api/v1/closure/programs/{program}/items/signoff 200/200 403/403 403/404 200/404 403/404  403/404         401
+api:clear_project_item       DELETE /api/v1/closure/projects/{project}/items/signoff 204/204 403/403 403/404 204/404 403/404  403/404         401
+api:clear_program_item       DELETE /api/v1/closure/programs/{program}/items/signoff 204/204 403/403 403/404 204/404 403/404  403/404         401
+api:archive_project          POST   /api/v1/closure/projects/{project}/archive 422/422 403/403 403/404 403/404       403/404  403/404         401
+api:archive_program          POST   /api/v1/closure/programs/{program}/archive 422/422 403/403 403/404 403/404       403/404  403/404         401
+api:unarchive_project        POST   /api/v1/closure/projects/{project}/unarchive 422/422 403/403 403/404 403/404     403/404  403/404         401
+api:unarchive_program        POST   /api/v1/closure/programs/{program}/unarchive 422/422 403/403 403/404 403/404     403/404  403/404         401
+api:list_lessons             GET    /api/v1/lessons                      200      200     200         200             200      200             401
+api:create_lesson            POST   /api/v1/lessons                      201/201  403/403 201/422     201/422         403/422  201/422         401
+api:get_lesson               GET    /api/v1/lessons/{lesson}             200/200  200/200 200/200     200/200         200/200  200/200         401
+api:update_lesson            PATCH  /api/v1/lessons/{lesson}             200/200  403/403 200/403     200/403         403/403  200/403         401
+api:delete_lesson            DELETE /api/v1/lessons/{lesson}             204/204  403/403 204/403     204/403         403/403  204/403         401
+api:list_lesson_adoptions    GET    /api/v1/lesson-adoptions             200      200     200         200             200      200             401
+api:create_lesson_adoption   POST   /api/v1/lesson-adoptions             201/201  403/403 201/422     201/422         403/422  201/422         401
+api:get_lesson_adoption      GET    /api/v1/lesson-adoptions/{ll_adoption} 200/200 200/200 200/200    200/200         200/200  200/200         401
+api:update_lesson_adoption   PATCH  /api/v1/lesson-adoptions/{ll_adoption} 200/200 403/403 200/403    200/403         403/403  200/403         401
+api:delete_lesson_adoption   DELETE /api/v1/lesson-adoptions/{ll_adoption} 204/204 403/403 204/403    204/403         403/403  204/403         401
 """
 
 
@@ -856,6 +911,8 @@ def _request_data(world, name: str, method: str, scope: str, role: str):
         return quality_matrix.request_data(world, name, scope)
     if governance_matrix.is_governance(name):
         return governance_matrix.request_data(world, name, scope)
+    if closure_matrix.is_closure(name):
+        return closure_matrix.request_data(world, name, scope)
     return None
 
 
@@ -879,7 +936,8 @@ def test_role_matrix(world, name, method, url, role, scope, expected):
                       **documents_matrix.ids(world, scope, url), **stakeholders_matrix.ids(world, scope, url), **change_matrix.ids(world, scope, url),
                       **communications_matrix.ids(world, scope, url),
                       **quality_matrix.ids(world, scope, url), **notifications_matrix.ids(world, scope, url, role),
-                      **governance_matrix.ids(world, scope, url))
+                      **governance_matrix.ids(world, scope, url),
+                      **closure_matrix.ids(world, scope, url))
     data = _request_data(world, name, method, scope, role)
     headers = {}
     if method in {"PATCH", "DELETE"} and path.startswith("/api/"):
@@ -889,6 +947,7 @@ def test_role_matrix(world, name, method, url, role, scope, expected):
                or procurement_matrix.etag_object(world, scope, name) or resources_matrix.etag_object(world, scope, name)
                or stakeholders_matrix.etag_object(world, scope, name) or change_matrix.etag_object(world, scope, name)
                or communications_matrix.etag_object(world, scope, name)
+               or closure_matrix.etag_object(world, scope, name)
                or obj)
         obj = documents_matrix.etag_object(world, scope, name) or obj
         obj = quality_matrix.etag_object(world, scope, name) or obj

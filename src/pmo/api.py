@@ -6,6 +6,7 @@ from pmo.accounts.api import router as accounts_router
 from pmo.accounts.auth import BearerToken
 from pmo.benefits.api import router as benefits_router
 from pmo.change.api import router as change_router
+from pmo.closure.api import router as closure_router
 from pmo.communications.api import router as communications_router
 from pmo.core.api import build_api
 from pmo.documents.api import router as documents_router
@@ -36,3 +37,4 @@ api.add_router("", communications_router)
 api.add_router("", change_router)
 api.add_router("", quality_router)
 api.add_router("", governance_router)
+api.add_router("", closure_router)

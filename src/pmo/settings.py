@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "pmo.communications",
     "pmo.quality",
     "pmo.governance",
+    "pmo.closure",
 ]
 
 MIDDLEWARE = [

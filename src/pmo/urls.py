@@ -21,6 +21,7 @@ urlpatterns = [
     path("communications/", include("pmo.communications.urls")),
     path("quality/", include("pmo.quality.urls")),
     path("governance/", include("pmo.governance.urls")),
+    path("closure/", include("pmo.closure.urls")),
     path("", include("pmo.portfolio.urls")),
     path("", include("pmo.planning.urls")),
 ]

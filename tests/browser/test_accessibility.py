@@ -15,6 +15,7 @@ import pytest
 
 from pmo.benefits.models import Benefit, Candidate, Objective, SelectionScenario
 from pmo.change.models import ChangeRequest, Deliverable, ScopeBaseline, ScopeItem
+from pmo.closure.models import Adoption, Lesson
 from pmo.communications.models import Communication, Meeting, MeetingAction
 from pmo.documents.models import Document
 from pmo.finance.models import Budget, BudgetChange, BudgetLine, ControlAccount, CostEntry
@@ -48,7 +49,8 @@ READY = {"api:openapi-view": ".opblock", "raid:run_detail": "#cost-chart canvas"
 
 #: routes that answer a file (an Excel download), not a page: nothing for axe to check
 DOWNLOADS = {"procurement:export", "stakeholders:export", "documents:version_download",
-             "communications:meeting_invitation", "notifications:ical"}
+             "communications:meeting_invitation", "notifications:ical",
+             "closure:project_report_xlsx", "closure:program_report_xlsx", "closure:lessons_export"}
 
 #: (route, rule) -> why the rule does not apply to that page
 ALLOWED: dict[tuple[str, str], str] = {}
@@ -115,6 +117,10 @@ def _targets() -> dict[str, object]:
         "cm_action": MeetingAction.objects.filter(meeting__project=project).order_by("pk").first().pk,
         "cm_plan": Communication.objects.filter(program=program).order_by("pk").first().pk,
         **_governance_targets(program),
+        # closure: the DX-IAM lesson (edited, adopted) and an adoption of another project's lesson
+        "lesson": Lesson.objects.filter(project=project).order_by("pk").first().pk,
+        "ll_adopt": Lesson.objects.filter(project=project).order_by("pk").first().pk,
+        "ll_adoption": Adoption.objects.order_by("pk").first().pk,
     }
     assignment = Assignment.objects.filter(task__project=project, resource__kind="person").select_related(
         "resource").order_by("pk").first()
@@ -214,7 +220,8 @@ TARGET_KEYS = {"program", "project", "run", "task", "dependency", "baseline", "c
                "stakeholder", "sh_group", "sh_action", "document", "levelrun", "deliverable", "scope_item",
                "scope_baseline", "change_request", "cm_meeting", "cm_agenda", "cm_action", "cm_plan", "qplan", "qnc",
                "qaction", "qcriterion", "qreview", "qdeliverable", "qacceptance", "notification", "delivery",
-               "gate", "review", "criterion", "open_gate", "decision", "budget_change", "steering_meeting"}
+               "gate", "review", "criterion", "open_gate", "decision", "budget_change", "steering_meeting",
+               "lesson", "ll_adopt", "ll_adoption"}
 #: pages only a member of the program's Steering Committee opens (the Director gets a 403 there): checked as
 #: the steering member
 COMMITTEE_ONLY = {"governance:review_decide", "governance:budget_change_decide", "governance:decision_create"}

@@ -395,7 +395,8 @@ def change_request_decide(*, actor, change_request: ChangeRequest, decision: str
     _require_status(change_request, *DECIDABLE, what="decided")
     if not change_request_policy.can(actor, "decide", change_request):
         who = "the Steering Committee" if change_request.route == Route.STEERING else "the Program Manager"
-        raise PermissionDenied(f"{change_request.ref} is decided by {who} of {change_request.program.code}")
+        change_request_policy.require(actor, "decide", change_request,
+                                      f"{change_request.ref} is decided by {who} of {change_request.program.code}")
     if decision == ChangeStatus.APPROVED and is_stale(change_request):
         raise StaleAssessment(change_request)
     with transaction.atomic():

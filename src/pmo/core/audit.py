@@ -19,10 +19,12 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import connection, models, transaction
 from django.utils import timezone
 
 from .models import AuditChainHead, AuditEvent
+from .policies import write_refusal
 
 GENESIS = "0" * 64
 
@@ -74,10 +76,23 @@ def plain_hash(event) -> str:
     return hashlib.sha256(_canonical(event)).hexdigest()
 
 
+#: audited actions that may write to a read-only (archived) object: archiving and unarchiving themselves
+UNGUARDED_ACTIONS = frozenset({"archive", "unarchive"})
+
+
 def record(*, actor, action: str, obj: models.Model, before: dict | None, after: dict | None) -> AuditEvent:
-    """Append one event for ``obj``; must run inside the writer's transaction."""
+    """Append one event for ``obj``; must run inside the writer's transaction.
+
+    Every governed write passes here, so this is where a write to a read-only object (one of an archived
+    project, ``policies.WRITE_GUARDS``) is refused, whichever service made it: the PermissionDenied rolls the
+    writer's transaction back.
+    """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record must run inside the transaction of the change it records")
+    if action not in UNGUARDED_ACTIONS:
+        refusal = write_refusal(obj, fresh=True)
+        if refusal:
+            raise PermissionDenied(refusal)
     head, _ = AuditChainHead.objects.select_for_update().get_or_create(
         pk=1, defaults={"last_hash": GENESIS, "event_count": 0}
     )

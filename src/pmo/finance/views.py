@@ -472,7 +472,7 @@ def control_account_detail(request, pk):
     account = control_account_policy.get(request.user, queryset=selectors.control_accounts_for(request.user), pk=pk)
     can_change = control_account_policy.can(request.user, "change", account)
     if request.method == "POST" and not can_change:
-        raise PermissionDenied("you may not forecast this control account")
+        control_account_policy.require(request.user, "change", account, "you may not forecast this control account")
     form = ForecastForm(request.POST or None, initial={"as_of": timezone.localdate()}) if can_change else None
     if request.method == "POST" and form.is_valid():
         forecast = apply_service(form, lambda: services.forecast_create(

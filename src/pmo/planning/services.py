@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from pmo.core import audit
 from pmo.core.errors import StaleVersion
+from pmo.core.policies import require_writable
 from pmo.core.services import create_audited, delete_versioned, update_versioned
 from pmo.engine import limits
 from pmo.engine.cpm import Schedule
@@ -322,6 +323,7 @@ def reschedule_after_change(project: Project, plan: _Plan | None = None) -> list
 
 def project_reschedule(*, actor, project: Project, status_date: date | None = None) -> ScheduleResult:
     """Schedule the project (tasks of other projects it depends on stay where they are); one audit event."""
+    require_writable(project)
     if not plan_policy.can_change(actor, project):
         raise PermissionDenied("you may not reschedule this project")
     with transaction.atomic():
@@ -341,6 +343,7 @@ def program_reschedule(*, actor, program: Program, status_date: date | None = No
     ``slips`` lists the milestones whose finish moved, with the change in calendar days. The run's
     calendar is the portfolio default; each project's tasks keep their project's (and task) calendars.
     """
+    require_writable(program)
     if not plan_policy.can_change_program(actor, program):
         raise PermissionDenied("you may not reschedule this program")
     projects = list(program.projects.order_by("pk"))
@@ -456,8 +459,8 @@ def _linkable(actor, task: Task | None, field: str) -> Task:
         raise ValidationError({field: "this field is required"})
     if not project_policy.can(actor, "view", task.project):
         raise ValidationError({field: f"no task with id {task.pk}"})
-    if not project_policy.can(actor, "change", task.project):
-        raise PermissionDenied(f"{field}: you may not change the plan of {task.project.code}")
+    project_policy.require(actor, "change", task.project,
+                           f"{field}: you may not change the plan of {task.project.code}")
     return task
 
 
@@ -650,9 +653,9 @@ def _interface_checks(actor, fields: dict, current: Interface | None = None) -> 
             raise ValidationError({name: f"no project with id {project.pk}"})
     provider = fields.get("provider", current.provider if current else None)
     consumer = fields.get("consumer", current.consumer if current else None)
-    if provider is not None and not interface_policy.can(actor, "create", provider):
-        raise PermissionDenied(f"interfaces are registered and changed by the provider's side: you may not change "
-                               f"the plan of {provider.code}")
+    if provider is not None:
+        interface_policy.require(actor, "create", provider, "interfaces are registered and changed by the provider's "
+                                 f"side: you may not change the plan of {provider.code}")
     status = fields.get("status")
     if (status == InterfaceStatus.ACCEPTED and (current is None or current.status != status)
             and not (consumer is not None and project_policy.can(actor, "change", consumer))):

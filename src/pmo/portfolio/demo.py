@@ -152,6 +152,7 @@ def load_demo() -> dict[str, int]:
     import_module("pmo.communications.demo").load_communications_demo(director)  # plans, meetings (above stakeholders)
     import_module("pmo.quality.demo").load_quality_demo(director)  # plans, reviews, acceptances, non-conformances
     import_module("pmo.governance.demo").load_governance_demo(director)  # gates, a past review, the next committee
+    import_module("pmo.closure.demo").load_closure_demo(director)  # lessons, NET-DC closed and archived (on top)
     import_module("pmo.notifications.demo").load_notifications_demo(director)  # last: the tick over all of it
     return created
 

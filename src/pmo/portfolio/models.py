@@ -85,10 +85,12 @@ class Program(GovernedModel):
         max_digits=5, decimal_places=2, default=5,
         validators=[MinValueValidator(0), MaxValueValidator(100)], help_text="overrun the program manager may absorb",
     )
+    archived_at = models.DateTimeField(null=True, blank=True, editable=False,
+                                       help_text="set by closure: the program and all it holds are read-only")
 
     audited_fields = (
         "code", "name", "description", "strategic_objectives", "sponsor", "program_manager", "status", "phase",
-        "start", "end", "currency", "schedule_tolerance_days", "cost_tolerance_pct",
+        "start", "end", "currency", "schedule_tolerance_days", "cost_tolerance_pct", "archived_at",
     )
 
     class Meta:
@@ -127,8 +129,11 @@ class Project(GovernedModel):
     phase = models.CharField(max_length=16, choices=Lifecycle.choices, default=Lifecycle.IDENTIFY)
     start = models.DateField(null=True, blank=True)
     finish = models.DateField(null=True, blank=True)
+    archived_at = models.DateTimeField(null=True, blank=True, editable=False,
+                                       help_text="set by closure: the project and all it holds are read-only")
 
-    audited_fields = ("program", "code", "name", "description", "project_manager", "status", "phase", "start", "finish")
+    audited_fields = ("program", "code", "name", "description", "project_manager", "status", "phase", "start", "finish",
+                      "archived_at")
 
     class Meta:
         ordering = ["code"]

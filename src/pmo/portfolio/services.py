@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from pmo.core.services import create_audited, delete_versioned, update_versioned
@@ -36,8 +36,7 @@ def _target_program(actor, program: Program | None) -> Program:
         raise ValidationError({"program": "this field is required"})
     if not program_policy.can(actor, "view", program):
         raise ValidationError({"program": f"no program with id {program.pk}"})
-    if not program_policy.can(actor, "manage_projects", program):
-        raise PermissionDenied(f"program: you may not place projects in {program.code}")
+    program_policy.require(actor, "manage_projects", program, f"program: you may not place projects in {program.code}")
     return program
 
 

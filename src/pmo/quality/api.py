@@ -23,15 +23,15 @@ from . import selectors, services
 from .hooks import deliverable_policy
 from .models import (
     MAX_REWORK_HOURS,
+    AcceptanceDecision,
     ActionKind,
-    ActionStatus,
-    Decision,
+    CorrectiveActionStatus,
+    CriterionResult,
+    NcSeverity,
     NcStatus,
     Responsibility,
-    Result,
     ReviewKind,
     ReviewStatus,
-    Severity,
 )
 from .policies import (
     acceptance_policy,
@@ -124,7 +124,7 @@ class QualityCriterionOut(Schema):
     target: str
     mandatory: bool
     gate: bool
-    status: Result
+    status: CriterionResult
     assessed_on: date | None
     version: int
 
@@ -151,14 +151,14 @@ class QualityCriterionFilter(Schema):
     deliverable: Id | None = None
     program: Id | None = None
     project: Id | None = None
-    status: Result | None = None
+    status: CriterionResult | None = None
     gate: bool | None = None
 
 
 class ReviewResultOut(Schema):
     id: int
     criterion: int = Field(..., alias="criterion_id")
-    result: Result
+    result: CriterionResult
     findings: str
     reviewer: int | None = Field(None, alias="reviewer_id")
     date: date
@@ -209,7 +209,7 @@ class QualityReviewFilter(Schema):
 
 class ReviewResultIn(Input):
     criterion: Id
-    result: Result
+    result: CriterionResult
     findings: str = Field("", max_length=2000)
 
 
@@ -226,7 +226,7 @@ class NonConformanceOut(Schema):
     plan: int = Field(..., alias="plan_id")
     title: str
     description: str
-    severity: Severity
+    severity: NcSeverity
     detected_on: date
     owner: int | None = Field(None, alias="owner_id")
     criterion: int | None = Field(None, alias="criterion_id")
@@ -248,7 +248,7 @@ Hours = Field(None, ge=0, le=MAX_REWORK_HOURS, max_digits=8, decimal_places=1, d
 class NonConformancePatch(Input):
     title: str = Field(None, min_length=1, max_length=200)
     description: str = Field(None, max_length=4000)
-    severity: Severity = None
+    severity: NcSeverity = None
     detected_on: Day = None
     owner: Id | None = Field(None, description="user id of whoever is assigned to resolve it")
     criterion: Id | None = None
@@ -268,7 +268,7 @@ class NonConformanceFilter(Schema):
     deliverable: Id | None = None
     program: Id | None = None
     status: NcStatus | None = None
-    severity: Severity | None = None
+    severity: NcSeverity | None = None
     owner: Id | None = None
     q: str | None = Field(None, max_length=200, description="search in title, description, root cause")
 
@@ -286,7 +286,7 @@ class CorrectiveActionOut(Schema):
     description: str
     owner: int | None = Field(None, alias="owner_id")
     due: date | None
-    status: ActionStatus
+    status: CorrectiveActionStatus
     done_on: date | None
     overdue: bool
     version: int
@@ -301,7 +301,7 @@ class CorrectiveActionPatch(Input):
     description: str = Field(None, min_length=1, max_length=500)
     owner: Id | None = None
     due: Day | None = None
-    status: ActionStatus = None
+    status: CorrectiveActionStatus = None
     done_on: Day | None = None
 
 
@@ -320,7 +320,7 @@ class AcceptanceOut(Schema):
     id: int
     ref: str
     deliverable: int = Field(..., alias="deliverable_id")
-    decision: Decision
+    decision: AcceptanceDecision
     decided_by: int = Field(..., alias="decided_by_id")
     decided_on: date
     note: str
@@ -330,7 +330,7 @@ class AcceptanceOut(Schema):
 
 class AcceptanceCreate(Input):
     deliverable: Id
-    decision: Decision
+    decision: AcceptanceDecision
     note: str = Field("", max_length=2000)
 
 

@@ -7,8 +7,8 @@ from pmo.portfolio.forms import DATE, VersionedForm
 
 from .hooks import deliverables_in_scope
 from .models import (
+    AcceptanceDecision,
     CorrectiveAction,
-    Decision,
     NonConformance,
     QualityCriterion,
     QualityPlan,
@@ -108,7 +108,7 @@ class ActionForm(VersionedForm):
 
 
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=Decision.choices, widget=forms.RadioSelect)
+    decision = forms.ChoiceField(choices=AcceptanceDecision.choices, widget=forms.RadioSelect)
     note = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3,
                                                                                         "class": "form-control"}),
                            help_text="why; attach the evidence documents to the decision record afterwards")

@@ -126,7 +126,7 @@ class QualityRole(GovernedModel):
         return self.plan
 
 
-class Result(models.TextChoices):
+class CriterionResult(models.TextChoices):
     PASS = "pass", "Pass"
     FAIL = "fail", "Fail"
     NOT_ASSESSED = "not_assessed", "Not assessed"
@@ -146,7 +146,7 @@ class QualityCriterion(GovernedModel):
     mandatory = models.BooleanField(default=True, help_text="a deliverable cannot be accepted unless it passes")
     gate = models.BooleanField("gate criterion", default=False,
                                help_text="counts as evidence at governance gates of the plan's scope")
-    status = models.CharField(max_length=12, choices=Result.choices, default=Result.NOT_ASSESSED,
+    status = models.CharField(max_length=12, choices=CriterionResult.choices, default=CriterionResult.NOT_ASSESSED,
                               help_text="the result of the latest review that assessed it")
     assessed_on = models.DateField(null=True, blank=True)
 
@@ -243,7 +243,7 @@ class ReviewResult(GovernedModel):
 
     review = models.ForeignKey(QualityReview, on_delete=models.CASCADE, related_name="results")
     criterion = models.ForeignKey(QualityCriterion, on_delete=models.CASCADE, related_name="results")
-    result = models.CharField(max_length=12, choices=Result.choices)
+    result = models.CharField(max_length=12, choices=CriterionResult.choices)
     findings = models.TextField(blank=True, max_length=2000)
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                  related_name="+")
@@ -269,7 +269,7 @@ class ReviewResult(GovernedModel):
         _check_days(self, "date")
 
 
-class Severity(models.TextChoices):
+class NcSeverity(models.TextChoices):
     MINOR = "minor", "Minor"
     MAJOR = "major", "Major"
     CRITICAL = "critical", "Critical"
@@ -299,7 +299,7 @@ class NonConformance(GovernedModel):
     plan = models.ForeignKey(QualityPlan, on_delete=models.PROTECT, related_name="nonconformances")
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True, max_length=4000)
-    severity = models.CharField(max_length=8, choices=Severity.choices, default=Severity.MINOR)
+    severity = models.CharField(max_length=8, choices=NcSeverity.choices, default=NcSeverity.MINOR)
     detected_on = models.DateField()
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="+", help_text="who is assigned to resolve it")
@@ -369,7 +369,7 @@ class ActionKind(models.TextChoices):
     PREVENTIVE = "preventive", "Preventive"
 
 
-class ActionStatus(models.TextChoices):
+class CorrectiveActionStatus(models.TextChoices):
     OPEN = "open", "Open"
     DONE = "done", "Done"
 
@@ -383,7 +383,7 @@ class CorrectiveAction(GovernedModel):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="+")
     due = models.DateField(null=True, blank=True)
-    status = models.CharField(max_length=4, choices=ActionStatus.choices, default=ActionStatus.OPEN)
+    status = models.CharField(max_length=4, choices=CorrectiveActionStatus.choices, default=CorrectiveActionStatus.OPEN)
     done_on = models.DateField(null=True, blank=True)
 
     audited_fields = ("nonconformance", "kind", "description", "owner", "due", "status", "done_on")
@@ -404,7 +404,8 @@ class CorrectiveAction(GovernedModel):
         return self.ref
 
     def is_overdue(self, today: date | None = None) -> bool:
-        return self.status == ActionStatus.OPEN and self.due is not None and self.due < (today or date.today())
+        return (self.status == CorrectiveActionStatus.OPEN and self.due is not None
+                and self.due < (today or date.today()))
 
     def get_absolute_url(self) -> str:
         return reverse("quality:action_detail", args=[self.pk])
@@ -417,7 +418,7 @@ class CorrectiveAction(GovernedModel):
         _check_days(self, "due", "done_on")
 
 
-class Decision(models.TextChoices):
+class AcceptanceDecision(models.TextChoices):
     ACCEPTED = "accepted", "Accepted"
     REJECTED = "rejected", "Rejected"
 
@@ -428,7 +429,7 @@ class Acceptance(GovernedModel):
     (``change.services.deliverable_accept``/``_reject``), called in the same transaction."""
 
     deliverable = models.ForeignKey("change.Deliverable", on_delete=models.PROTECT, related_name="+")
-    decision = models.CharField(max_length=8, choices=Decision.choices)
+    decision = models.CharField(max_length=8, choices=AcceptanceDecision.choices)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     decided_on = models.DateField()
     note = models.TextField(blank=True, max_length=2000)

@@ -36,10 +36,10 @@ def nonconformance_assigned(nc) -> None:
 
 def overdue_events(now: datetime):
     """Every open action past its due date, to its owner, once per action and due date."""
-    from .models import ActionStatus, CorrectiveAction
+    from .models import CorrectiveAction, CorrectiveActionStatus
 
     today = timezone.localdate(now) if timezone.is_aware(now) else now.date()
-    rows = (CorrectiveAction.objects.filter(status=ActionStatus.OPEN, due__lt=today, owner__isnull=False)
+    rows = (CorrectiveAction.objects.filter(status=CorrectiveActionStatus.OPEN, due__lt=today, owner__isnull=False)
             .select_related("nonconformance__plan").order_by("pk").iterator(chunk_size=1000))
     for action in rows:
         plan = action.nonconformance.plan
@@ -52,11 +52,11 @@ def overdue_events(now: datetime):
 
 def feed(user, start: date, end: date):
     """The user's open quality actions due between ``start`` and ``end`` (of the scopes they see)."""
-    from .models import ActionStatus
+    from .models import CorrectiveActionStatus
     from .selectors import actions_for
 
-    for action in (actions_for(user).filter(owner=user, status=ActionStatus.OPEN, due__gte=start, due__lte=end)
-                   .order_by("due", "pk")[:500]):
+    for action in (actions_for(user).filter(owner=user, status=CorrectiveActionStatus.OPEN, due__gte=start,
+                                            due__lte=end).order_by("due", "pk")[:500]):
         yield registry.FeedItem(uid=f"quality-action-{action.pk}", summary=f"{action.ref} {action.description}",
                                 start=action.due, url=action.get_absolute_url(),
                                 description=f"{action.nonconformance.ref} {action.nonconformance.title}",

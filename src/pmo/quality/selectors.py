@@ -16,17 +16,17 @@ from .models import (
     HOURS_PER_DAY,
     OPEN_NC,
     Acceptance,
-    ActionStatus,
+    AcceptanceDecision,
     CorrectiveAction,
-    Decision,
+    CorrectiveActionStatus,
+    CriterionResult,
+    NcSeverity,
     NonConformance,
     QualityCriterion,
     QualityPlan,
     QualityReview,
     QualityRole,
-    Result,
     ReviewStatus,
-    Severity,
 )
 from .policies import (
     acceptance_policy,
@@ -64,7 +64,7 @@ def reviews_for(user) -> QuerySet[QualityReview]:
 
 def nonconformances_for(user) -> QuerySet[NonConformance]:
     return (nc_policy.visible(user).select_related("plan__program", "plan__project", "owner", "criterion")
-            .annotate(open_actions=Count("actions", filter=Q(actions__status=ActionStatus.OPEN))))
+            .annotate(open_actions=Count("actions", filter=Q(actions__status=CorrectiveActionStatus.OPEN))))
 
 
 def actions_for(user) -> QuerySet[CorrectiveAction]:
@@ -119,11 +119,11 @@ def criteria_status(scope: Program | Project, *, gate_only: bool = True, limit: 
     if gate_only:
         rows = rows.filter(gate=True)
     counts = dict(rows.values_list("status").annotate(n=Count("pk")).order_by())
-    found = CriteriaStatus(met=counts.get(Result.PASS, 0), not_met=counts.get(Result.FAIL, 0),
-                           open=counts.get(Result.NOT_ASSESSED, 0))
+    found = CriteriaStatus(met=counts.get(CriterionResult.PASS, 0), not_met=counts.get(CriterionResult.FAIL, 0),
+                           open=counts.get(CriterionResult.NOT_ASSESSED, 0))
     ordered = rows.select_related("plan__program", "plan__project").order_by("pk")
-    found.failing = list(ordered.filter(status=Result.FAIL)[:limit])
-    found.unassessed = list(ordered.filter(status=Result.NOT_ASSESSED)[:limit])
+    found.failing = list(ordered.filter(status=CriterionResult.FAIL)[:limit])
+    found.unassessed = list(ordered.filter(status=CriterionResult.NOT_ASSESSED)[:limit])
     return found
 
 
@@ -138,7 +138,7 @@ def age_band(days: int) -> str:
 
 def open_by_age(nonconformances, day: date) -> dict:
     """Open non-conformances per age band x severity (rows are (detected_on, severity) pairs)."""
-    grid = {label: {s: 0 for s in Severity.values} for label, _, _ in AGE_BANDS}
+    grid = {label: {s: 0 for s in NcSeverity.values} for label, _, _ in AGE_BANDS}
     for detected_on, severity in nonconformances:
         grid[age_band((day - detected_on).days)][severity] += 1
     return grid
@@ -163,8 +163,8 @@ def metrics(scope: Program | Project, *, day: date | None = None, user=None) -> 
         held=Count("pk", filter=Q(status=ReviewStatus.HELD)))
     overdue = in_scope(_base(CorrectiveAction, corrective_action_policy, user), scope,
                        "nonconformance__plan__").filter(
-        status=ActionStatus.OPEN, due__lt=day).count()
-    severities = [(value, label) for value, label in Severity.choices]
+        status=CorrectiveActionStatus.OPEN, due__lt=day).count()
+    severities = [(value, label) for value, label in NcSeverity.choices]
     table = {"caption": "Open non-conformances by age and severity",
              "headers": ("Age", *(label for _, label in severities), "Total"),
              "rows": [(band, *(grid[band][s] for s, _ in severities), sum(grid[band].values())) for band in grid]}
@@ -176,7 +176,8 @@ def metrics(scope: Program | Project, *, day: date | None = None, user=None) -> 
                                                   for value, label in severities]},
         "table": table,
         "rework_hours": rework, "rework_days": (rework / HOURS_PER_DAY).quantize(Decimal("0.1")),
-        "criteria": {r: criteria.get(r, 0) for r in Result.values}, "reviews": reviews, "overdue_actions": overdue,
+        "criteria": {r: criteria.get(r, 0) for r in CriterionResult.values}, "reviews": reviews,
+        "overdue_actions": overdue,
     }
 
 
@@ -186,7 +187,7 @@ def first_pass(scope: Program | Project, user=None) -> dict:
     rows = Acceptance.objects.all() if user is None else acceptance_policy.visible(user)
     rows = rows.filter(**{"deliverable__project" if isinstance(scope, Project) else "deliverable__project__program":
                           scope}, first_decision=True)
-    found = rows.aggregate(decided=Count("pk"), first=Count("pk", filter=Q(decision=Decision.ACCEPTED)))
+    found = rows.aggregate(decided=Count("pk"), first=Count("pk", filter=Q(decision=AcceptanceDecision.ACCEPTED)))
     rate = found["first"] / found["decided"] if found["decided"] else None
     return {"decided": found["decided"], "first_pass": found["first"], "rate": rate}
 
@@ -198,7 +199,7 @@ def acceptances_for(user) -> QuerySet[Acceptance]:
 # --- the owner's overdue actions --------------------------------------------------------------------------
 
 def overdue_actions(user, *, owner=None, day: date | None = None) -> QuerySet[CorrectiveAction]:
-    rows = actions_for(user).filter(status=ActionStatus.OPEN, due__lt=day or today())
+    rows = actions_for(user).filter(status=CorrectiveActionStatus.OPEN, due__lt=day or today())
     return rows.filter(owner=owner) if owner is not None else rows
 
 

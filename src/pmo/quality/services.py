@@ -28,17 +28,17 @@ from . import hooks, notices
 from .models import (
     NC_TRANSITIONS,
     Acceptance,
+    AcceptanceDecision,
     ActionKind,
-    ActionStatus,
     CorrectiveAction,
-    Decision,
+    CorrectiveActionStatus,
+    CriterionResult,
     NcStatus,
     NonConformance,
     QualityCriterion,
     QualityPlan,
     QualityReview,
     QualityRole,
-    Result,
     ReviewResult,
     ReviewStatus,
 )
@@ -211,7 +211,7 @@ def _follow_latest(actor, criterion_ids) -> None:
                                       .order_by("date", "pk").values_list("criterion_id", "result", "date")):
         latest[criterion_id] = (result, day)
     for criterion in QualityCriterion.objects.select_for_update().filter(pk__in=criterion_ids):
-        result, day = latest.get(criterion.pk, (Result.NOT_ASSESSED, None))
+        result, day = latest.get(criterion.pk, (CriterionResult.NOT_ASSESSED, None))
         if (criterion.status, criterion.assessed_on) != (result, day):
             update_versioned(actor=actor, obj=criterion, changes={"status": result, "assessed_on": day},
                              expected_version=criterion.version, action="assess")
@@ -234,7 +234,7 @@ def review_record(*, actor, review: QualityReview, expected_version: int, result
         pk = _pk(criterion)
         if not _is_id(pk) or pk not in allowed:
             raise ValidationError({"results": f"result {index}: no criterion with id {pk} in {review.ref}"})
-        if result not in Result.values:
+        if result not in CriterionResult.values:
             raise ValidationError({"results": f"result {index}: must be pass, fail or not_assessed, not {result!r}"})
         if findings is not None and (not isinstance(findings, str) or len(findings) > 2000):
             raise ValidationError({"results": f"result {index}: findings are text of at most 2000 characters"})
@@ -323,7 +323,7 @@ def nc_transition(*, actor, nc: NonConformance, to: str, expected_version: int, 
             if not locked.actions.filter(kind=ActionKind.CORRECTIVE).exists():
                 raise ValidationError({"actions": f"plan at least one corrective action for {locked.ref}"})
         if to == NcStatus.VERIFIED:
-            pending = list(locked.actions.filter(status=ActionStatus.OPEN).order_by("pk"))
+            pending = list(locked.actions.filter(status=CorrectiveActionStatus.OPEN).order_by("pk"))
             if pending:
                 raise ValidationError({"actions": "actions still open: " + ", ".join(a.ref for a in pending)})
             text = (verification if verification is not None else locked.verification or "").strip()
@@ -343,10 +343,10 @@ def nc_transition(*, actor, nc: NonConformance, to: str, expected_version: int, 
 # --- corrective and preventive actions --------------------------------------------------------------------
 
 def _done_on(fields: dict, current: CorrectiveAction | None = None) -> None:
-    status = fields.get("status", current.status if current else ActionStatus.OPEN)
-    if status == ActionStatus.DONE and not fields.get("done_on") and not (current and current.done_on):
+    status = fields.get("status", current.status if current else CorrectiveActionStatus.OPEN)
+    if status == CorrectiveActionStatus.DONE and not fields.get("done_on") and not (current and current.done_on):
         fields["done_on"] = today()
-    if status == ActionStatus.OPEN and "status" in fields:
+    if status == CorrectiveActionStatus.OPEN and "status" in fields:
         fields["done_on"] = None
 
 
@@ -373,7 +373,7 @@ def action_update(*, actor, action: CorrectiveAction, expected_version: int, **c
 def blocking_criteria(deliverable) -> list[QualityCriterion]:
     """The deliverable's mandatory criteria that have not passed (failed or not assessed), in id order."""
     return list(QualityCriterion.objects.filter(deliverable=deliverable, mandatory=True)
-                .exclude(status=Result.PASS).order_by("pk"))
+                .exclude(status=CriterionResult.PASS).order_by("pk"))
 
 
 def acceptance_guard(deliverable) -> None:
@@ -387,7 +387,7 @@ def acceptance_guard(deliverable) -> None:
 
 
 def _blocked_message(deliverable, blocking: list[QualityCriterion]) -> str:
-    named = "; ".join(f"{c.ref} '{c.name}' {'failed' if c.status == Result.FAIL else 'is not assessed'}"
+    named = "; ".join(f"{c.ref} '{c.name}' {'failed' if c.status == CriterionResult.FAIL else 'is not assessed'}"
                       for c in blocking[:10])
     more = f" (and {len(blocking) - 10} more)" if len(blocking) > 10 else ""
     return f"{deliverable.ref} cannot be accepted: mandatory criterion {named}{more}"
@@ -403,13 +403,13 @@ def acceptance_record(*, actor, deliverable, decision: str, note: str = "",
     project = deliverable.project
     if not accepts_deliverable(actor, project.program_id, deliverable.owner_id):
         raise PermissionDenied(f"you may not accept or reject deliverables of {project.code}")
-    if decision not in Decision.values:
+    if decision not in AcceptanceDecision.values:
         raise ValidationError({"decision": f"must be accepted or rejected, not {decision!r}"})
     note = note or ""
     if not isinstance(note, str) or len(note) > 2000:
         raise ValidationError({"note": "at most 2000 characters"})
     with transaction.atomic():
-        if decision == Decision.ACCEPTED:  # refused by acceptance_guard while a mandatory criterion has not passed
+        if decision == AcceptanceDecision.ACCEPTED:  # refused by acceptance_guard if a mandatory criterion did not pass
             change_services.deliverable_accept(actor=actor, deliverable=deliverable, note=note,
                                                expected_version=expected_version)
         else:

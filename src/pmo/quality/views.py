@@ -24,7 +24,16 @@ from pmo.portfolio.policies import program_policy, project_policy
 from . import selectors, services
 from .forms import ActionForm, CriterionForm, DecisionForm, NonConformanceForm, PlanForm, ReviewForm, RoleForm
 from .hooks import deliverable_policy, deliverables_in_scope
-from .models import FIRST_DAY, LAST_DAY, NC_TRANSITIONS, Acceptance, NcStatus, Result, Severity, quality_crumb
+from .models import (
+    FIRST_DAY,
+    LAST_DAY,
+    NC_TRANSITIONS,
+    Acceptance,
+    CriterionResult,
+    NcSeverity,
+    NcStatus,
+    quality_crumb,
+)
 from .policies import (
     acceptance_policy,
     accepts_deliverable,
@@ -65,7 +74,7 @@ def index(request):
     return render(request, "quality/index.html", {
         "listing": listing(request, rows, sortable=SORTS, default_sort="-detected", filters=FILTERS),
         "programs": list(program_policy.visible(request.user).order_by("code")),
-        "overdue": selectors.overdue_panel(request.user), "severities": Severity.choices,
+        "overdue": selectors.overdue_panel(request.user), "severities": NcSeverity.choices,
         "statuses": NcStatus.choices, "today": selectors.today(),
         "breadcrumbs": breadcrumbs(request.user, "Quality"),
     })
@@ -133,8 +142,8 @@ def plan_detail(request, pk):
     for item in deliverables:
         own = [c for c in criteria if c.deliverable_id == item.pk]
         item.criteria_count = len(own)
-        item.passed = sum(1 for c in own if c.status == Result.PASS)
-        item.blocked = any(c.mandatory and c.status != Result.PASS for c in own)
+        item.passed = sum(1 for c in own if c.status == CriterionResult.PASS)
+        item.blocked = any(c.mandatory and c.status != CriterionResult.PASS for c in own)
     return detail_page(request, plan, "quality/plan_detail.html", {
         "plan": plan, "roles": list(plan.roles.select_related("user")), "deliverables": deliverables,
         "criteria": criteria,
@@ -300,7 +309,7 @@ def review_results(request, pk):
         result, findings = sent.get(criterion.pk, (row.result if row else "", row.findings if row else ""))
         rows.append({"criterion": criterion, "result": result, "findings": findings})
     return render(request, "quality/review_results.html", {
-        "review": review, "rows": rows, "results": Result.choices, "errors": errors, "held_on": held_on,
+        "review": review, "rows": rows, "results": CriterionResult.choices, "errors": errors, "held_on": held_on,
         "summary": summary, "breadcrumbs": breadcrumbs(request.user, review, Crumb("Results")),
     }, status=status)
 
@@ -412,7 +421,7 @@ def deliverable(request, pk):
     plan = selectors.plans_for(request.user).filter(project=project).first()
     return render(request, "quality/deliverable.html", {
         "deliverable": item, "project": project, "plan": plan, "criteria": criteria,
-        "blocking": [c for c in criteria if c.mandatory and c.status != Result.PASS],
+        "blocking": [c for c in criteria if c.mandatory and c.status != CriterionResult.PASS],
         "reviews": list(selectors.reviews_for(request.user).filter(deliverable=item).order_by("planned_on", "pk")),
         "ncs": list(selectors.nonconformances_for(request.user).filter(deliverable=item)
                     .order_by("-detected_on", "-pk")),

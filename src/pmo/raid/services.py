@@ -507,8 +507,7 @@ def simulation_start(*, actor, program: Program | None = None, project: Project 
         raise ValidationError({"program": "give a program or a project to simulate"})
     target = project if project is not None else program
     _visible_target(actor, target)
-    if not run_policy.can(actor, "start", target):
-        raise PermissionDenied(f"you may not start simulations of {target.code}")
+    run_policy.require(actor, "start", target, f"you may not start simulations of {target.code}")
     runs_reap()
     inputs = engine_adapter.snapshot(program=project.program if project else program, project=project,
                                      target_date=target_date)

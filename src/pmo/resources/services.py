@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -217,8 +217,7 @@ def _sized(task: Task, resource: Resource, units: Decimal | None, work: Decimal 
 def _assignable_task(actor, task: Task | None) -> Task:
     if task is None or not task_policy.can(actor, "view", task):
         raise ValidationError({"task": "no such task (or not one you can see)"})
-    if not assignment_policy.can(actor, "create", task):
-        raise PermissionDenied(f"you may not assign resources in {task.project.code}")
+    assignment_policy.require(actor, "create", task, f"you may not assign resources in {task.project.code}")
     if task.is_summary:
         raise ValidationError({"task": f"{task} is a summary: assign its subtasks"})
     return task
@@ -293,8 +292,7 @@ def leveling_start(*, actor, project: Project | None, mode: str = LevelingMode.H
 
     if project is None or not project_policy.can(actor, "view", project):
         raise ValidationError({"project": "no such project (or not one you can see)"})
-    if not run_policy.can(actor, "start", project):
-        raise PermissionDenied(f"you may not level the plan of {project.code}")
+    run_policy.require(actor, "start", project, f"you may not level the plan of {project.code}")
     if mode not in LevelingMode.values:
         raise ValidationError({"mode": f"must be one of {', '.join(LevelingMode.values)}"})
     if isinstance(time_limit, bool) or not isinstance(time_limit, int) or not 1 <= time_limit <= 600:

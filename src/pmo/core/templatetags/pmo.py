@@ -30,3 +30,20 @@ def seed(value):
     if len(digits) <= 12:
         return f"{int(digits):,}".replace(",", "\u202f")
     return format_html('<span title="{}">{}…{}</span>', digits, digits[:4], digits[-4:])
+
+
+#: context names a page's object goes by, looked at in this order by ``read_only_notice``
+PAGE_OBJECTS = ("object", "task", "project", "program", "target")
+
+
+@register.inclusion_tag("core/_read_only.html", takes_context=True)
+def read_only_notice(context):
+    """The banner of a page whose object is read-only (``policies.write_refusal``: its project or program is
+    archived), drawn once in base.html for every app's pages."""
+    from ..policies import write_refusal
+
+    for name in PAGE_OBJECTS:
+        obj = context.get(name)
+        if obj is not None and hasattr(obj, "_meta"):
+            return {"refusal": write_refusal(obj)}
+    return {"refusal": None}
