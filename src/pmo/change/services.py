@@ -297,7 +297,8 @@ def change_request_create(*, actor, program: Program, **fields) -> ChangeRequest
 
 
 def _locked(change_request: ChangeRequest, expected_version: int | None) -> ChangeRequest:
-    locked = ChangeRequest.objects.select_for_update().select_related("program", "project").get(pk=change_request.pk)
+    locked = (ChangeRequest.objects.select_for_update(of=("self",)).select_related("program", "project")
+              .get(pk=change_request.pk))
     if expected_version is not None and locked.version != expected_version:
         raise StaleVersion(locked.version)
     return locked

@@ -196,8 +196,12 @@ def plan_token(projects) -> str:
     import hashlib
 
     # without _plan_token's last part (today): a result stays current overnight unless the plan or its stored
-    # schedule changes (a reschedule that moves anything changes the sums of dates and floats)
-    parts = [repr((p.pk, _plan_token(p)[:-1])) for p in sorted(projects, key=lambda p: p.pk)]
+    # schedule changes (a reschedule that moves anything changes the sums of dates and floats); of the project
+    # row only its start counts (a new phase or name bumps its version without changing any date)
+    parts = []
+    for p in sorted(projects, key=lambda p: p.pk):
+        token = _plan_token(p)
+        parts.append(repr((p.pk, token[:4], tuple(start for _version, start in token[4]))))
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
