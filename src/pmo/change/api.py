@@ -22,7 +22,7 @@ from pmo.portfolio.policies import program_policy
 
 from . import selectors, services
 from .edits import MAX_EDITS
-from .models import ChangeStatus, ChangeType, DeliverableStatus, Route, ScopeStatus, Urgency
+from .models import ChangeRequestStatus, ChangeType, DeliverableStatus, Route, ScopeStatus, Urgency
 from .policies import change_request_policy, deliverable_policy
 
 router = Router(tags=["change"])
@@ -52,7 +52,7 @@ class ChangeRequestOut(Schema):
     justification: str
     raised_by: int | None = Field(None, alias="raised_by_id")
     urgency: Urgency
-    status: ChangeStatus
+    status: ChangeRequestStatus
     route: Route | Literal[""]
     edits: list[dict]
     decided_by: int | None = Field(None, alias="decided_by_id")
@@ -85,7 +85,7 @@ class ChangeRequestCreate(ChangeRequestPatch):
 
 class ChangeRequestFilter(Schema):
     program: Id | None = None
-    status: ChangeStatus | None = None
+    status: ChangeRequestStatus | None = None
     route: Route | None = None
 
 

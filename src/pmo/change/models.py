@@ -190,7 +190,7 @@ class Urgency(models.TextChoices):
     CRITICAL = "critical", "Critical"
 
 
-class ChangeStatus(models.TextChoices):
+class ChangeRequestStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     SUBMITTED = "submitted", "Submitted"
     ASSESSED = "assessed", "Assessed"
@@ -201,8 +201,8 @@ class ChangeStatus(models.TextChoices):
 
 
 #: the states a decision can be taken in, and the decisions
-DECIDABLE = (ChangeStatus.ASSESSED,)
-DECISIONS = (ChangeStatus.APPROVED, ChangeStatus.REJECTED, ChangeStatus.DEFERRED)
+DECIDABLE = (ChangeRequestStatus.ASSESSED,)
+DECISIONS = (ChangeRequestStatus.APPROVED, ChangeRequestStatus.REJECTED, ChangeRequestStatus.DEFERRED)
 
 
 class Route(models.TextChoices):
@@ -221,7 +221,7 @@ class ChangeRequest(GovernedModel):
     raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="+")
     urgency = models.CharField(max_length=8, choices=Urgency.choices, default=Urgency.MEDIUM)
-    status = models.CharField(max_length=12, choices=ChangeStatus.choices, default=ChangeStatus.DRAFT,
+    status = models.CharField(max_length=12, choices=ChangeRequestStatus.choices, default=ChangeRequestStatus.DRAFT,
                               editable=False)
     #: the proposed edits, a list of typed operations (pmo.change.edits)
     edits = models.JSONField(default=list, blank=True)

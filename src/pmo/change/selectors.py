@@ -35,9 +35,9 @@ def change_requests_for(user) -> QuerySet[ChangeRequest]:
 def awaiting_steering(user) -> QuerySet[ChangeRequest]:
     """Change requests beyond their program's tolerance, assessed and waiting for the Steering Committee's
     decision, among those the user sees (the governance app's steering committee agenda), oldest first."""
-    from .models import ChangeStatus, Route
+    from .models import ChangeRequestStatus, Route
 
-    return (change_requests_for(user).filter(status=ChangeStatus.ASSESSED, route=Route.STEERING)
+    return (change_requests_for(user).filter(status=ChangeRequestStatus.ASSESSED, route=Route.STEERING)
             .order_by("updated_at", "pk"))
 
 
@@ -46,10 +46,10 @@ def awaiting_decision(user) -> QuerySet[ChangeRequest]:
     from pmo.accounts.models import Role
     from pmo.accounts.scopes import scopes_of
 
-    from .models import ChangeStatus, Route
+    from .models import ChangeRequestStatus, Route
 
     scopes = scopes_of(user)
-    rows = change_requests_for(user).filter(status=ChangeStatus.ASSESSED)
+    rows = change_requests_for(user).filter(status=ChangeRequestStatus.ASSESSED)
     steering = [pk for pk, roles in scopes.program_roles.items() if Role.STEERING_COMMITTEE in roles]
     managing = [pk for pk, roles in scopes.program_roles.items() if Role.PROGRAM_MANAGER in roles]
     from django.db.models import Q

@@ -33,7 +33,7 @@ from .models import (
     Assessment,
     BaselineChange,
     ChangeRequest,
-    ChangeStatus,
+    ChangeRequestStatus,
     ChangeType,
     Deliverable,
     DeliverableStatus,
@@ -316,11 +316,11 @@ def change_request_update(*, actor, change_request: ChangeRequest, expected_vers
     describes it)."""
     _unknown_fields(changes, REQUEST_FIELDS)
     change_request_policy.require(actor, "change", change_request)
-    _require_status(change_request, ChangeStatus.DRAFT, ChangeStatus.SUBMITTED, ChangeStatus.ASSESSED,
-                    what="edited")
+    _require_status(change_request, ChangeRequestStatus.DRAFT, ChangeRequestStatus.SUBMITTED,
+                    ChangeRequestStatus.ASSESSED, what="edited")
     changes = _request_values(actor, change_request.program, changes)
-    if change_request.status == ChangeStatus.ASSESSED and "edits" in changes:
-        changes |= {"status": ChangeStatus.SUBMITTED, "route": ""}
+    if change_request.status == ChangeRequestStatus.ASSESSED and "edits" in changes:
+        changes |= {"status": ChangeRequestStatus.SUBMITTED, "route": ""}
     return update_versioned(actor=actor, obj=change_request, changes=changes, expected_version=expected_version)
 
 
@@ -329,11 +329,11 @@ def change_request_submit(*, actor, change_request: ChangeRequest, expected_vers
     change_request_policy.require(actor, "submit", change_request)
     with transaction.atomic():
         locked = _locked(change_request, expected_version)
-        _require_status(locked, ChangeStatus.DRAFT, ChangeStatus.DEFERRED, what="submitted")
+        _require_status(locked, ChangeRequestStatus.DRAFT, ChangeRequestStatus.DEFERRED, what="submitted")
         if not locked.edits and not locked.description:
             raise ValidationError({"edits": "describe the change or propose edits before submitting it"})
-        return update_versioned(actor=actor, obj=locked, action="submit", changes={"status": ChangeStatus.SUBMITTED},
-                                expected_version=locked.version)
+        return update_versioned(actor=actor, obj=locked, action="submit",
+                                changes={"status": ChangeRequestStatus.SUBMITTED}, expected_version=locked.version)
 
 
 def route_of(program: Program, results: dict) -> tuple[str, bool]:
@@ -349,7 +349,7 @@ def change_request_assess(*, actor, change_request: ChangeRequest) -> Assessment
     """Run the impact analysis on a copy of the plan (nothing of the plan changes), store it as an
     :class:`Assessment` with the plan's token, route the request by the program's tolerances; one audit event."""
     change_request_policy.require(actor, "assess", change_request)
-    _require_status(change_request, ChangeStatus.SUBMITTED, ChangeStatus.ASSESSED, what="assessed")
+    _require_status(change_request, ChangeRequestStatus.SUBMITTED, ChangeRequestStatus.ASSESSED, what="assessed")
     program = change_request.program
     parsed = edits_module.parse(change_request.edits)
     checked = edits_module.check(actor, program, parsed)
@@ -359,7 +359,7 @@ def change_request_assess(*, actor, change_request: ChangeRequest) -> Assessment
     cost = results.get("cost") or {}
     with transaction.atomic():
         locked = _locked(change_request, None)
-        _require_status(locked, ChangeStatus.SUBMITTED, ChangeStatus.ASSESSED, what="assessed")
+        _require_status(locked, ChangeRequestStatus.SUBMITTED, ChangeRequestStatus.ASSESSED, what="assessed")
         assessment = Assessment.objects.create(
             change_request=locked, created_by=actor if getattr(actor, "pk", None) else None,
             plan_token=results["token"], results=results,
@@ -367,7 +367,8 @@ def change_request_assess(*, actor, change_request: ChangeRequest) -> Assessment
             cost_delta=Decimal(cost.get("delta") or 0), cost_delta_pct=Decimal(cost.get("delta_pct") or 0),
             beyond_tolerance=beyond)
         update_versioned(actor=actor, obj=locked, action="assess",
-                         changes={"status": ChangeStatus.ASSESSED, "route": route}, expected_version=locked.version)
+                         changes={"status": ChangeRequestStatus.ASSESSED, "route": route},
+                         expected_version=locked.version)
     return assessment
 
 
@@ -397,7 +398,7 @@ def change_request_decide(*, actor, change_request: ChangeRequest, decision: str
         who = "the Steering Committee" if change_request.route == Route.STEERING else "the Program Manager"
         change_request_policy.require(actor, "decide", change_request,
                                       f"{change_request.ref} is decided by {who} of {change_request.program.code}")
-    if decision == ChangeStatus.APPROVED and is_stale(change_request):
+    if decision == ChangeRequestStatus.APPROVED and is_stale(change_request):
         raise StaleAssessment(change_request)
     with transaction.atomic():
         locked = _locked(change_request, expected_version)
@@ -414,11 +415,11 @@ def change_request_implement(*, actor, change_request: ChangeRequest, expected_v
     transaction (a refusal half-way leaves nothing changed)."""
     change_request_policy.require(actor, "implement", change_request,
                                   "change requests are implemented by the Program Manager or the Director")
-    _require_status(change_request, ChangeStatus.APPROVED, what="implemented")
+    _require_status(change_request, ChangeRequestStatus.APPROVED, what="implemented")
     program = change_request.program
     with transaction.atomic():
         locked = _locked(change_request, expected_version)
-        _require_status(locked, ChangeStatus.APPROVED, what="implemented")
+        _require_status(locked, ChangeRequestStatus.APPROVED, what="implemented")
         checked = edits_module.check(actor, program, edits_module.parse(locked.edits))
         touched_projects = _apply_edits(actor, checked)
         name = f"{locked.ref} {locked.title}"[:120]
@@ -430,7 +431,7 @@ def change_request_implement(*, actor, change_request: ChangeRequest, expected_v
                 create_audited(actor=actor, obj=ScopeBaseline(
                     project=project, name=name, set_by=actor, change_request=locked, snapshot=scope_snapshot(project)))
         return update_versioned(actor=actor, obj=locked, action="implement", expected_version=locked.version,
-                                changes={"status": ChangeStatus.IMPLEMENTED, "implemented_at": timezone.now()})
+                                changes={"status": ChangeRequestStatus.IMPLEMENTED, "implemented_at": timezone.now()})
 
 
 def _apply_edits(actor, checked) -> set[int]:

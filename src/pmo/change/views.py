@@ -22,7 +22,7 @@ from pmo.portfolio.policies import program_policy, project_policy
 
 from . import selectors, services
 from .forms import ChangeRequestForm, DecisionForm, DeliverableDecisionForm
-from .models import BaselineChange, ChangeStatus, ChangeType, Route, changes_crumb, scope_crumb
+from .models import BaselineChange, ChangeRequestStatus, ChangeType, Route, changes_crumb, scope_crumb
 from .policies import (
     change_request_policy,
     deliverable_policy,
@@ -122,7 +122,7 @@ def _listing(request, rows):
 
 
 def _choices():
-    return {"statuses": ChangeStatus.choices, "routes": Route.choices, "types": ChangeType.choices}
+    return {"statuses": ChangeRequestStatus.choices, "routes": Route.choices, "types": ChangeType.choices}
 
 
 @login_required
@@ -193,7 +193,7 @@ def request_detail(request, pk):
     change_request = change_request_policy.get(request.user, selectors.change_requests_for(request.user), pk=pk)
     assessment = services.latest_assessment(change_request)
     stale = (services.is_stale(change_request, assessment)
-             if assessment is not None and change_request.status == ChangeStatus.ASSESSED else False)
+             if assessment is not None and change_request.status == ChangeRequestStatus.ASSESSED else False)
     results = assessment.results if assessment else None
     milestones = (results or {}).get("milestones", [])
     return detail_page(request, change_request, "change/request_detail.html", {

@@ -18,7 +18,7 @@ from pmo.portfolio.models import Lifecycle
 from pmo.portfolio.policies import program_policy, project_policy
 
 from . import checklist, selectors, services
-from .models import AdoptionStatus, Category, Impact, Item
+from .models import AdoptionStatus, Impact, Item, LessonCategory
 from .policies import adoption_policy, lesson_policy
 
 router = Router(tags=["closure"])
@@ -198,7 +198,7 @@ class LessonOut(Schema):
     program: int = Field(..., alias="program_id")
     project: int | None = Field(None, alias="project_id")
     phase: Lifecycle
-    category: Category
+    category: LessonCategory
     title: str
     what_happened: str
     impact: Impact
@@ -214,7 +214,7 @@ class LessonOut(Schema):
 class LessonPatch(Input):
     project: Id | None = Field(None, description="a project of the lesson's program, or null for the program")
     phase: Lifecycle = None
-    category: Category = None
+    category: LessonCategory = None
     title: str = Field(None, min_length=1, max_length=200)
     what_happened: str = Field(None, min_length=1, max_length=5000)
     impact: Impact = None
@@ -236,7 +236,7 @@ class LessonFilter(Schema):
     program: Id | None = None
     project: Id | None = None
     phase: Lifecycle | None = None
-    category: Category | None = None
+    category: LessonCategory | None = None
 
 
 def _lesson(request, lesson_id):

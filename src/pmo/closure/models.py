@@ -80,7 +80,7 @@ class ChecklistMark(GovernedModel):
             raise ValidationError({"project": "the project belongs to another program"})
 
 
-class Category(models.TextChoices):
+class LessonCategory(models.TextChoices):
     SCOPE = "scope", "Scope and requirements"
     SCHEDULE = "schedule", "Schedule"
     COST = "cost", "Cost and finance"
@@ -131,7 +131,7 @@ class Lesson(GovernedModel):
     project = models.ForeignKey(Project, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                                 help_text="empty for a program-level lesson")
     phase = models.CharField(max_length=16, choices=Lifecycle.choices, default=Lifecycle.DELIVER)
-    category = models.CharField(max_length=16, choices=Category.choices, default=Category.OTHER)
+    category = models.CharField(max_length=16, choices=LessonCategory.choices, default=LessonCategory.OTHER)
     title = models.CharField(max_length=200)
     what_happened = models.TextField(max_length=5000)
     impact = models.CharField(max_length=10, choices=Impact.choices, default=Impact.MEDIUM)

@@ -20,7 +20,7 @@ from pmo.portfolio.policies import program_policy, project_policy
 
 from . import checklist, selectors, services
 from .forms import AdoptionForm, ArchiveForm, LessonForm, MarkForm, UnarchiveForm
-from .models import AdoptionStatus, Category, Impact, Item, closure_crumb
+from .models import AdoptionStatus, Impact, Item, LessonCategory, closure_crumb
 from .policies import adoption_policy, captures, closure_policy, lesson_policy
 
 KINDS = ("project", "program")
@@ -262,7 +262,7 @@ def lessons(request):
     return render(request, "closure/lessons.html", {
         "listing": _lessons(request), "tags": selectors.tag_cloud(everyone),
         "programs": list(program_policy.visible(request.user).order_by("code").values_list("code", flat=True)),
-        "phases": Lifecycle.choices, "categories": Category.choices, "impacts": Impact.choices,
+        "phases": Lifecycle.choices, "categories": LessonCategory.choices, "impacts": Impact.choices,
         "can_capture": lesson_policy.can(request.user, "create", None),
         "breadcrumbs": breadcrumbs(request.user, "Lessons learned"),
     })

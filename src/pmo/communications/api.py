@@ -27,9 +27,9 @@ from .models import (
     MAX_ATTENDEES,
     MAX_AUDIENCE,
     MAX_OCCURRENCES,
-    ActionStatus,
-    Channel,
-    Frequency,
+    CommunicationChannel,
+    CommunicationFrequency,
+    MeetingActionStatus,
     MeetingKind,
     MeetingStatus,
     Recurrence,
@@ -336,7 +336,7 @@ class MeetingActionOut(Schema):
     description: str
     owner: int | None = Field(None, alias="owner_id")
     due: date | None
-    status: ActionStatus
+    status: MeetingActionStatus
     overdue: bool
     note: str
     version: int
@@ -351,7 +351,7 @@ class MeetingActionPatch(Input):
     description: str = Field(None, min_length=1, max_length=500)
     owner: Id | None = None
     due: Day | None = None
-    status: ActionStatus = None
+    status: MeetingActionStatus = None
     note: str = Field(None, max_length=2000)
 
 
@@ -442,8 +442,8 @@ class CommunicationOut(Schema):
     program: int = Field(..., alias="program_id")
     title: str
     purpose: str
-    channel: Channel
-    frequency: Frequency
+    channel: CommunicationChannel
+    frequency: CommunicationFrequency
     owner: int | None = Field(None, alias="owner_id")
     next_due: date | None
     overdue: bool
@@ -466,8 +466,8 @@ class CommunicationOut(Schema):
 class CommunicationPatch(Input):
     title: str = Field(None, min_length=1, max_length=200)
     purpose: str = Field(None, max_length=2000)
-    channel: Channel = None
-    frequency: Frequency = None
+    channel: CommunicationChannel = None
+    frequency: CommunicationFrequency = None
     owner: Id | None = None
     next_due: Day | None = None
     subject: str = Field(None, max_length=200)
@@ -483,7 +483,7 @@ class CommunicationCreate(CommunicationPatch):
 
 class CommunicationFilter(Schema):
     program: Id | None = None
-    channel: Channel | None = None
+    channel: CommunicationChannel | None = None
     owner: Id | None = None
     overdue: bool | None = None
     q: str | None = Field(None, max_length=200)

@@ -239,14 +239,14 @@ class AgendaItem(GovernedModel):
             raise ValidationError({"subject": "give both the subject's type and id, or neither"})
 
 
-class ActionStatus(models.TextChoices):
+class MeetingActionStatus(models.TextChoices):
     OPEN = "open", "Open"
     IN_PROGRESS = "in_progress", "In progress"
     DONE = "done", "Done"
     CANCELLED = "cancelled", "Cancelled"
 
 
-OPEN_ACTION_STATUSES = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
+OPEN_ACTION_STATUSES = (MeetingActionStatus.OPEN, MeetingActionStatus.IN_PROGRESS)
 
 
 class MeetingAction(GovernedModel):
@@ -259,7 +259,7 @@ class MeetingAction(GovernedModel):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="+")
     due = models.DateField(null=True, blank=True)
-    status = models.CharField(max_length=12, choices=ActionStatus.choices, default=ActionStatus.OPEN)
+    status = models.CharField(max_length=12, choices=MeetingActionStatus.choices, default=MeetingActionStatus.OPEN)
     note = models.TextField(blank=True, max_length=2000)
 
     audited_fields = ("meeting", "agenda_item", "description", "owner", "due", "status", "note")
@@ -301,14 +301,14 @@ class MeetingAction(GovernedModel):
 
 # --- the communication plan ------------------------------------------------------------------------------
 
-class Channel(models.TextChoices):
+class CommunicationChannel(models.TextChoices):
     EMAIL = "email", "E-mail"
     MEETING = "meeting", "Meeting"
     REPORT = "report", "Report"
     PORTAL = "portal", "Portal"
 
 
-class Frequency(models.TextChoices):
+class CommunicationFrequency(models.TextChoices):
     ONCE = "once", "Once"
     DAILY = "daily", "Daily"
     WEEKLY = "weekly", "Weekly"
@@ -327,8 +327,9 @@ class Communication(GovernedModel):
     program = models.ForeignKey("portfolio.Program", on_delete=models.PROTECT, related_name="+")
     title = models.CharField("message", max_length=200)
     purpose = models.TextField(blank=True, max_length=2000)
-    channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.EMAIL)
-    frequency = models.CharField(max_length=10, choices=Frequency.choices, default=Frequency.MONTHLY)
+    channel = models.CharField(max_length=8, choices=CommunicationChannel.choices, default=CommunicationChannel.EMAIL)
+    frequency = models.CharField(max_length=10, choices=CommunicationFrequency.choices,
+                                 default=CommunicationFrequency.MONTHLY)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="+", help_text="who sends it")
     next_due = models.DateField(null=True, blank=True, help_text="empty when nothing more is due")

@@ -38,10 +38,10 @@ from .models import (
     MAX_AUDIENCE,
     AgendaItem,
     Audience,
-    Channel,
     Communication,
+    CommunicationChannel,
+    CommunicationFrequency,
     CommunicationSend,
-    Frequency,
     Meeting,
     MeetingAction,
     MeetingAttendee,
@@ -437,9 +437,11 @@ def recipients(communication: Communication) -> Recipients:
 def next_due_after(day: date, frequency: str, today: date) -> date | None:
     """The due date after ``day`` by ``frequency``, moved on until it is after ``today`` (missed occurrences are
     skipped, not sent one after the other); None for a one-off communication."""
-    steps = {Frequency.DAILY: relativedelta(days=1), Frequency.WEEKLY: relativedelta(weeks=1),
-             Frequency.BIWEEKLY: relativedelta(weeks=2), Frequency.MONTHLY: relativedelta(months=1),
-             Frequency.QUARTERLY: relativedelta(months=3)}
+    steps = {CommunicationFrequency.DAILY: relativedelta(days=1),
+             CommunicationFrequency.WEEKLY: relativedelta(weeks=1),
+             CommunicationFrequency.BIWEEKLY: relativedelta(weeks=2),
+             CommunicationFrequency.MONTHLY: relativedelta(months=1),
+             CommunicationFrequency.QUARTERLY: relativedelta(months=3)}
     step = steps.get(frequency)
     if step is None:
         return None
@@ -485,7 +487,7 @@ def communication_send(*, actor, communication: Communication, expected_due: dat
         if CommunicationSend.objects.filter(communication=locked, due=due).exists():
             return None
         sent = skipped = 0
-        if locked.channel == Channel.EMAIL:
+        if locked.channel == CommunicationChannel.EMAIL:
             found = recipients(locked)
             if not found.count:
                 raise ValidationError({"audiences": f"{locked.ref} has nobody to send to: add a role, a stakeholder "
@@ -505,7 +507,7 @@ def send_due(today: date | None = None) -> int:
     at the same time: each communication is sent once). Returns how many were sent."""
     today = today or timezone.localdate()
     done = 0
-    due = (Communication.objects.filter(channel=Channel.EMAIL, automatic=True, next_due__lte=today)
+    due = (Communication.objects.filter(channel=CommunicationChannel.EMAIL, automatic=True, next_due__lte=today)
            .order_by("next_due", "pk").values_list("pk", "next_due")[:1000])
     for pk, day in list(due):
         communication = Communication.objects.filter(pk=pk).first()

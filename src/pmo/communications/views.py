@@ -29,7 +29,7 @@ from .forms import (
     CommunicationForm,
     MeetingForm,
 )
-from .models import Channel, Frequency, MeetingKind, MeetingStatus, meetings_crumb, plan_crumb
+from .models import CommunicationChannel, CommunicationFrequency, MeetingKind, MeetingStatus, meetings_crumb, plan_crumb
 from .policies import (
     agenda_item_policy,
     attendee_policy,
@@ -338,7 +338,7 @@ def program_plan(request, program_pk):
     return render(request, "communications/program_plan.html", {
         "program": program, "listing": found, "today": selectors.today(),
         "can_manage": manages_program(request.user, program.pk),
-        "channels": Channel.choices, "frequencies": Frequency.choices,
+        "channels": CommunicationChannel.choices, "frequencies": CommunicationFrequency.choices,
         "breadcrumbs": breadcrumbs(request.user, plan_crumb(program)),
     })
 

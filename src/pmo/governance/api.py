@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from pmo.communications.models import ActionStatus
+from pmo.communications.models import MeetingActionStatus
 from pmo.communications.policies import meeting_policy
 from pmo.core.api import (
     IF_MATCH,
@@ -30,7 +30,7 @@ from pmo.finance.policies import budget_change_policy
 from pmo.portfolio.policies import program_policy, project_policy
 
 from . import selectors, services
-from .models import CriterionKind, DecisionKind, GateStatus, ReviewStatus, Verdict
+from .models import CriterionKind, DecisionKind, GateReviewStatus, GateStatus, Verdict
 from .policies import criterion_policy, decision_policy, gate_policy, manages_program, review_policy
 
 router = Router(tags=["governance"])
@@ -101,7 +101,7 @@ class GateReviewOut(Schema):
     ref: str
     gate: int = Field(..., alias="gate_id")
     scheduled_for: date
-    status: ReviewStatus
+    status: GateReviewStatus
     verdict: str
     conditions: str
     rationale: str
@@ -438,7 +438,7 @@ class SteeringActionOut(Schema):
 class SteeringActionFilter(Schema):
     program: Id | None = None
     owner: Id | None = None
-    status: ActionStatus | None = None
+    status: MeetingActionStatus | None = None
     overdue: bool | None = None
 
 

@@ -211,7 +211,7 @@ class Verdict(models.TextChoices):
 ADVANCING = (Verdict.GO, Verdict.GO_WITH_CONDITIONS)
 
 
-class ReviewStatus(models.TextChoices):
+class GateReviewStatus(models.TextChoices):
     SCHEDULED = "scheduled", "Scheduled"
     DECIDED = "decided", "Decided"
 
@@ -224,7 +224,7 @@ class GateReview(GovernedModel):
 
     gate = models.ForeignKey(Gate, on_delete=models.CASCADE, related_name="reviews")
     scheduled_for = models.DateField()
-    status = models.CharField(max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.SCHEDULED)
+    status = models.CharField(max_length=10, choices=GateReviewStatus.choices, default=GateReviewStatus.SCHEDULED)
     verdict = models.CharField("decision", max_length=20, choices=Verdict.choices, blank=True)
     conditions = models.TextField(blank=True, max_length=2000, help_text="the conditions of a go with conditions")
     rationale = models.TextField(blank=True, max_length=5000)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from pmo.accounts.models import Membership, Role, User
 from pmo.notifications.registry import Event, FeedItem, register_feed_source, register_kind, register_provider
 
-from .models import GateReview, ReviewStatus
+from .models import GateReview, GateReviewStatus
 from .selectors import decisions_waiting_for, reviews_for
 
 REVIEW_COMING = "governance.gate_review_coming"
@@ -29,7 +29,7 @@ def committee_of(program_id: int) -> list[int]:
 def reviews_coming(now: datetime) -> Iterable[Event]:
     """Gate reviews in the next week: the committee and the program's managers are told once per review."""
     today = timezone.localdate(now)
-    rows = (GateReview.objects.filter(status=ReviewStatus.SCHEDULED, scheduled_for__gte=today,
+    rows = (GateReview.objects.filter(status=GateReviewStatus.SCHEDULED, scheduled_for__gte=today,
                                       scheduled_for__lte=today + timedelta(days=COMING_DAYS))
             .select_related("gate__program", "gate__project").order_by("scheduled_for", "pk")[:500])
     for review in rows:

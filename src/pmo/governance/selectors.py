@@ -27,7 +27,7 @@ from pmo.quality.selectors import criteria_status
 from pmo.raid.models import ACTIVE_RISK_STATUSES, EscalationLevel, EscalationStatus, Rating
 from pmo.raid.selectors import Scope, escalations_for, risks_for
 
-from .models import CriterionKind, Decision, Gate, GateCriterion, GateReview, GateStatus, ReviewStatus
+from .models import CriterionKind, Decision, Gate, GateCriterion, GateReview, GateReviewStatus, GateStatus
 from .policies import criterion_policy, decision_policy, gate_policy, is_director, review_policy
 
 #: rows of a history page, newest first
@@ -164,7 +164,7 @@ def awaiting(user, program=None, *, horizon: date | None = None) -> list[Pending
     open, change requests beyond tolerance (the change app's ``awaiting_steering``)."""
     horizon = horizon or today() + timedelta(days=REVIEW_HORIZON_DAYS)
     items: list[Pending] = []
-    reviews = reviews_for(user).filter(status=ReviewStatus.SCHEDULED, scheduled_for__lte=horizon)
+    reviews = reviews_for(user).filter(status=GateReviewStatus.SCHEDULED, scheduled_for__lte=horizon)
     changes = budget_changes_for(user).filter(status=ChangeStatus.AWAITING_STEERING)
     escalations = escalations_for(user).filter(to_level=EscalationLevel.STEERING).exclude(
         status=EscalationStatus.DECIDED)
@@ -216,7 +216,7 @@ def decision_search(rows: QuerySet[Decision], q: str | None) -> QuerySet[Decisio
 
 def coming_reviews(user, *, days: int = REVIEW_HORIZON_DAYS) -> QuerySet[GateReview]:
     start = today()
-    return reviews_for(user).filter(status=ReviewStatus.SCHEDULED, scheduled_for__gte=start,
+    return reviews_for(user).filter(status=GateReviewStatus.SCHEDULED, scheduled_for__gte=start,
                                     scheduled_for__lte=start + timedelta(days=days)).order_by("scheduled_for", "pk")
 
 
@@ -339,7 +339,7 @@ def agenda_of(meeting) -> list[dict]:
     for item in items:
         subject = item.subject if item.subject_type_id else None
         decide = ""
-        if isinstance(subject, GateReview) and subject.status == ReviewStatus.SCHEDULED:
+        if isinstance(subject, GateReview) and subject.status == GateReviewStatus.SCHEDULED:
             decide = reverse("governance:review_decide", args=[subject.pk])
         elif isinstance(subject, BudgetChange) and subject.status == ChangeStatus.AWAITING_STEERING:
             decide = reverse("governance:budget_change_decide", args=[subject.pk])

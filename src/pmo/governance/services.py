@@ -43,10 +43,10 @@ from .models import (
     Gate,
     GateCriterion,
     GateReview,
+    GateReviewStatus,
     GateStatus,
     GovernanceSettings,
     LifecycleTemplate,
-    ReviewStatus,
     Verdict,
 )
 from .notices import DECISION_WAITING, committee_of
@@ -216,7 +216,7 @@ def review_schedule(*, actor, gate: Gate, scheduled_for: date) -> GateReview:
     if not isinstance(scheduled_for, date):
         raise ValidationError({"scheduled_for": "a date"})
     _require_next(gate)
-    if gate.reviews.filter(status=ReviewStatus.SCHEDULED).exists():
+    if gate.reviews.filter(status=GateReviewStatus.SCHEDULED).exists():
         raise ValidationError({"scheduled_for": f"{gate.ref} already has a review scheduled: decide it first"})
     with transaction.atomic():
         review = create_audited(actor=actor, obj=GateReview(gate=gate, scheduled_for=scheduled_for))
@@ -274,14 +274,15 @@ def review_decide(*, actor, review: GateReview, expected_version: int, verdict: 
             "gate__program", "gate__project").get(pk=review.pk)
         if review.version != expected_version:
             raise StaleVersion(review.version)
-        if review.status != ReviewStatus.SCHEDULED:
+        if review.status != GateReviewStatus.SCHEDULED:
             raise ValidationError({"verdict": f"{review.ref} was decided already ({review.get_verdict_display()})"})
         gate = Gate.objects.select_for_update().get(pk=review.gate_id)
         _require_next(gate)
         found = selectors.evidence(actor, gate)
         now = timezone.now()
         review = update_versioned(actor=actor, obj=review, expected_version=expected_version, action=verdict,
-                                  changes={"status": ReviewStatus.DECIDED, "verdict": verdict, "rationale": rationale,
+                                  changes={"status": GateReviewStatus.DECIDED, "verdict": verdict,
+                                           "rationale": rationale,
                                            "conditions": conditions, "decided_by": actor, "decided_at": now,
                                            "evidence": {"criteria": [e.as_dict() for e in found],
                                                         "phase_before": gate.target.phase}, **votes})

@@ -14,7 +14,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from pmo.communications.models import ActionStatus
+from pmo.communications.models import MeetingActionStatus
 from pmo.communications.policies import meeting_policy
 from pmo.core.ids import parse_id
 from pmo.core.models import AuditChainHead
@@ -27,7 +27,7 @@ from pmo.portfolio.policies import program_policy
 
 from . import selectors, services
 from .forms import BudgetDecisionForm, CriterionForm, DecisionForm, MeetingDecisionForm, ReviewScheduleForm
-from .models import ChainVerification, DecisionKind, GateStatus, ReviewStatus
+from .models import ChainVerification, DecisionKind, GateReviewStatus, GateStatus
 from .policies import (
     criterion_policy,
     decision_policy,
@@ -121,7 +121,7 @@ def _documents(user, obj):
 def gate_detail(request, pk):
     gate = gate_policy.get(request.user, queryset=selectors.gates_for(request.user), pk=pk)
     reviews = list(gate.reviews.select_related("decided_by").order_by("-scheduled_for", "-pk"))
-    scheduled = next((r for r in reviews if r.status == ReviewStatus.SCHEDULED), None)
+    scheduled = next((r for r in reviews if r.status == GateReviewStatus.SCHEDULED), None)
     target = gate.target
     return detail_page(request, gate, "governance/gate_detail.html", {
         "gate": gate, "target": target, "evidence": selectors.evidence(request.user, gate), "reviews": reviews,
@@ -165,7 +165,7 @@ def review_create(request, pk):
 @login_required
 def review_detail(request, pk):
     review = review_policy.get(request.user, queryset=selectors.reviews_for(request.user), pk=pk)
-    live = selectors.evidence(request.user, review.gate) if review.status == ReviewStatus.SCHEDULED else None
+    live = selectors.evidence(request.user, review.gate) if review.status == GateReviewStatus.SCHEDULED else None
     decision = selectors.decisions_for(request.user).filter(subject_type=review._meta.label_lower,
                                                             subject_id=str(review.pk)).first()
     return detail_page(request, review, "governance/review_detail.html", {
@@ -386,7 +386,7 @@ def actions(request):
         rows = rows.filter(pk__in=selectors.overdue_steering_actions(request.user).values("pk"))
     found = listing(request, rows, sortable=ACTION_SORTS, default_sort="due", filters=ACTION_FILTERS)
     return render(request, "governance/actions.html", {
-        "listing": found, "overdue": overdue, "today": selectors.today(), "statuses": ActionStatus.choices,
+        "listing": found, "overdue": overdue, "today": selectors.today(), "statuses": MeetingActionStatus.choices,
         "programs": list(program_policy.visible(request.user).order_by("code")),
         "breadcrumbs": breadcrumbs(request.user, _crumb(), "Action log"),
     })
