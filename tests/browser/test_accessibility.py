@@ -108,6 +108,8 @@ def _targets() -> dict[str, object]:
         "sh_group": Stakeholder.objects.filter(program=program, group__isnull=False).order_by("pk").first().group_id,
         "sh_action": EngagementAction.objects.filter(stakeholder__program=program).order_by("pk").first().pk,
         "deliverable": Deliverable.objects.filter(project=project).order_by("pk").first().pk,
+        # the delete confirmation of a deliverable (the page only; nothing is deleted)
+        "dl_spare": Deliverable.objects.filter(project=project).order_by("pk").first().pk,
         "scope_item": ScopeItem.objects.filter(project=project).order_by("pk").first().pk,
         "scope_baseline": ScopeBaseline.objects.filter(project=project).order_by("pk").first().pk,
         # the assessed request beyond tolerance: its impact side by side and the steering committee's decision
@@ -221,7 +223,7 @@ TARGET_KEYS = {"program", "project", "run", "task", "dependency", "baseline", "c
                "scope_baseline", "change_request", "cm_meeting", "cm_agenda", "cm_action", "cm_plan", "qplan", "qnc",
                "qaction", "qcriterion", "qreview", "qdeliverable", "qacceptance", "notification", "delivery",
                "gate", "review", "criterion", "open_gate", "decision", "budget_change", "steering_meeting",
-               "lesson", "ll_adopt", "ll_adoption"}
+               "lesson", "ll_adopt", "ll_adoption", "dl_spare"}
 #: pages only a member of the program's Steering Committee opens (the Director gets a 403 there): checked as
 #: the steering member
 COMMITTEE_ONLY = {"governance:review_decide", "governance:budget_change_decide", "governance:decision_create"}

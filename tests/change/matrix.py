@@ -9,7 +9,7 @@ from __future__ import annotations
 from pmo.change.models import Assessment, ChangeRequest, Deliverable, ScopeBaseline, ScopeItem
 from pmo.planning.models import Task
 
-KEYS = {"deliverable": "deliverable", "scope_item": "item", "scope_baseline": "baseline",
+KEYS = {"deliverable": "deliverable", "dl_spare": "spare", "scope_item": "item", "scope_baseline": "baseline",
         "change_request": "draft", "cr_submitted": "submitted", "cr_assessed": "assessed", "cr_approved": "approved"}
 
 
@@ -41,13 +41,17 @@ def targets(world, scope: str) -> dict:
     cache = world.__dict__.setdefault("_change", {})
     if scope not in cache:
         project = world.own("project") if scope == "own" else world.other("project")
-        cache[scope] = make_items(project)
+        # a deliverable nothing refers to (the delete routes)
+        spare = Deliverable.objects.create(project=project, code="D9", name="Training pack")
+        cache[scope] = make_items(project) | {"spare": spare}
     return cache[scope]
 
 
 API_NAMES = {"list_change_requests", "create_change_request", "get_change_request", "update_change_request",
              "submit_change_request", "assess_change_request", "decide_change_request", "implement_change_request",
-             "list_deliverables", "get_deliverable", "accept_deliverable", "reject_deliverable", "list_scope_items"}
+             "list_deliverables", "get_deliverable", "accept_deliverable", "reject_deliverable", "list_scope_items",
+             "create_deliverable", "update_deliverable", "delete_deliverable", "create_scope_item", "get_scope_item",
+             "update_scope_item", "delete_scope_item"}
 
 
 def is_change(name: str) -> bool:
@@ -63,9 +67,9 @@ def ids(world, scope: str, url: str) -> dict:
 
 def etag_object(world, scope: str, name: str):
     """The object whose version an API PATCH sends in If-Match (None: not ours)."""
-    if name == "api:update_change_request":
-        return targets(world, scope)["draft"]
-    return None
+    found = {"api:update_change_request": "draft", "api:update_deliverable": "deliverable",
+             "api:delete_deliverable": "spare", "api:update_scope_item": "item", "api:delete_scope_item": "item"}
+    return targets(world, scope)[found[name]] if name in found else None
 
 
 def request_data(world, name: str, scope: str):
@@ -85,6 +89,24 @@ def request_data(world, name: str, scope: str):
         "change:deliverable_decide": {"decision": "accepted", "note": ""},
         "change:request_decide": {"decision": "rejected", "note": ""},
     }
+    project = world.own("project") if scope == "own" else world.other("project")
+    deliverable = {"code": "D2", "name": "Payroll runbook", "status": "planned", "due": "2026-03-31", "owner": "",
+                   "description": "", "acceptance_criteria": "Reviewed by payroll", "tasks": []}
+    item = {"code": "S2", "name": "Runbook review", "status": "in_scope", "deliverable": "", "description": "",
+            "acceptance_criteria": "", "tasks": []}
+    bodies |= {
+        "api:create_deliverable": {"project": project.pk, "name": "Payroll runbook", "tasks": []},
+        "api:update_deliverable": {"acceptance_criteria": "Parallel run matches to the cent, twice"},
+        "api:create_scope_item": {"project": project.pk, "name": "Runbook review", "status": "proposed"},
+        "api:update_scope_item": {"status": "done"},
+        "change:deliverable_create": deliverable,
+        "change:item_create": item,
+    }
     if name == "change:request_edit":
         return form | {"version": targets(world, scope)["draft"].version}
+    if name in {"change:deliverable_edit", "change:item_edit"}:
+        found = targets(world, scope)["deliverable" if name == "change:deliverable_edit" else "item"]
+        return (deliverable if name == "change:deliverable_edit" else item) | {"version": found.version}
+    if name in {"change:deliverable_delete", "change:item_delete"}:
+        return {"version": targets(world, scope)["spare" if name == "change:deliverable_delete" else "item"].version}
     return bodies.get(name, {})

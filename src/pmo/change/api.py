@@ -1,5 +1,5 @@
-"""``/api/v1/change-requests`` (raise, edit, submit, assess, decide, implement), ``/deliverables`` (read, accept,
-reject) and ``/scope-items`` (read); conventions in pmo.core.api.
+"""``/api/v1/change-requests`` (raise, edit, submit, assess, decide, implement), ``/deliverables`` (create, read,
+edit, delete, accept, reject) and ``/scope-items`` (create, read, edit, delete); conventions in pmo.core.api.
 
 ``edits`` is a list of typed operations (``op``: ``task_add``, ``task_update``, ``link_add``, ``link_remove``,
 ``budget_line``, ``benefit_target``; see :mod:`pmo.change.edits` and the README): a malformed edit, a task
@@ -18,12 +18,12 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from pmo.core.api import IF_MATCH, IF_MATCH_OPTIONAL, ErrorOut, Id, Input, Pagination, expected_version, with_etag
-from pmo.portfolio.policies import program_policy
+from pmo.portfolio.policies import program_policy, project_policy
 
 from . import selectors, services
 from .edits import MAX_EDITS
-from .models import ChangeRequestStatus, ChangeType, DeliverableStatus, Route, ScopeStatus, Urgency
-from .policies import change_request_policy, deliverable_policy
+from .models import EARLIEST, LATEST, ChangeRequestStatus, ChangeType, DeliverableStatus, Route, ScopeStatus, Urgency
+from .policies import change_request_policy, deliverable_policy, scope_item_policy
 
 router = Router(tags=["change"])
 
@@ -111,6 +111,38 @@ class ScopeDeliverableOut(Schema):
     version: int
 
 
+class ScopeDeliverablePatch(Input):
+    code: str = Field(None, max_length=40)
+    name: str = Field(None, min_length=1, max_length=200)
+    description: str = Field(None, max_length=5000)
+    acceptance_criteria: str = Field(None, max_length=5000)
+    status: Literal["planned", "in_progress", "submitted"] = Field(
+        None, description="accepted and rejected are decisions: use accept or reject")
+    due: date | None = Field(None, ge=EARLIEST, le=LATEST)
+    owner: Id | None = None
+    tasks: list[Id] = Field(None, max_length=services.MAX_TASKS, description="WBS tasks of the project")
+
+
+class ScopeDeliverableCreate(ScopeDeliverablePatch):
+    project: Id
+    name: str = Field(..., min_length=1, max_length=200)
+
+
+class ScopeItemPatch(Input):
+    deliverable: Id | None = Field(None, description="a deliverable of the same project, or null")
+    code: str = Field(None, max_length=40)
+    name: str = Field(None, min_length=1, max_length=200)
+    description: str = Field(None, max_length=5000)
+    acceptance_criteria: str = Field(None, max_length=5000)
+    status: ScopeStatus = None
+    tasks: list[Id] = Field(None, max_length=services.MAX_TASKS, description="WBS tasks of the project")
+
+
+class ScopeItemCreate(ScopeItemPatch):
+    project: Id
+    name: str = Field(..., min_length=1, max_length=200)
+
+
 class DeliverableDecisionIn(Input):
     note: str = Field("", max_length=2000)
 
@@ -122,6 +154,7 @@ class ScopeItemOut(Schema):
     deliverable: int | None = Field(None, alias="deliverable_id")
     code: str
     name: str
+    description: str
     acceptance_criteria: str
     status: ScopeStatus
     version: int
@@ -247,11 +280,49 @@ def list_deliverables(request: HttpRequest, filters: Query[ProjectRef]):
     return rows.filter(project_id=filters.project) if filters.project else rows
 
 
+def _project_of(request, data: dict):
+    """The body's project among those the user sees (422 naming ``project`` otherwise)."""
+    pk = data.pop("project")
+    project = project_policy.visible(request.user).filter(pk=pk).first()
+    if project is None:
+        raise ValidationError({"project": f"no project with id {pk}"})
+    return project
+
+
+@router.post("/deliverables", response={201: ScopeDeliverableOut})
+def create_deliverable(request: HttpRequest, response: HttpResponse, payload: ScopeDeliverableCreate):
+    """Add a deliverable to a project (those who may change the project)."""
+    data = payload.model_dump(exclude_unset=True)
+    deliverable = services.deliverable_create(actor=request.user, project=_project_of(request, data), **data)
+    with_etag(response, deliverable)
+    return Status(201, deliverable)
+
+
 @router.get("/deliverables/{deliverable_id}", response=ScopeDeliverableOut)
 def get_deliverable(request: HttpRequest, response: HttpResponse, deliverable_id: Id):
     deliverable = deliverable_policy.get(request.user, pk=deliverable_id)
     with_etag(response, deliverable)
     return deliverable
+
+
+@router.patch("/deliverables/{deliverable_id}", response=ScopeDeliverableOut, openapi_extra=IF_MATCH)
+def update_deliverable(request: HttpRequest, response: HttpResponse, deliverable_id: Id,
+                       payload: ScopeDeliverablePatch):
+    """Edit a deliverable (``tasks`` replaces its linked tasks; its status only among the working ones)."""
+    deliverable = services.deliverable_update(actor=request.user,
+                                              deliverable=deliverable_policy.get(request.user, pk=deliverable_id),
+                                              expected_version=expected_version(request),
+                                              **payload.model_dump(exclude_unset=True))
+    with_etag(response, deliverable)
+    return deliverable
+
+
+@router.delete("/deliverables/{deliverable_id}", response={204: None}, openapi_extra=IF_MATCH)
+def delete_deliverable(request: HttpRequest, deliverable_id: Id):
+    """Delete a deliverable that is not accepted and that nothing refers to (422 otherwise)."""
+    services.deliverable_delete(actor=request.user, deliverable=deliverable_policy.get(request.user, pk=deliverable_id),
+                                expected_version=expected_version(request))
+    return Status(204, None)
 
 
 @router.post("/deliverables/{deliverable_id}/accept", response=ScopeDeliverableOut, openapi_extra=IF_MATCH_OPTIONAL)
@@ -280,3 +351,35 @@ def reject_deliverable(request: HttpRequest, response: HttpResponse, deliverable
 def list_scope_items(request: HttpRequest, filters: Query[ProjectRef]):
     rows = selectors.scope_items_for(request.user).order_by("project_id", "code", "pk")
     return rows.filter(project_id=filters.project) if filters.project else rows
+
+
+@router.post("/scope-items", response={201: ScopeItemOut})
+def create_scope_item(request: HttpRequest, response: HttpResponse, payload: ScopeItemCreate):
+    """Add a scope item to a project (those who may change the project)."""
+    data = payload.model_dump(exclude_unset=True)
+    item = services.scope_item_create(actor=request.user, project=_project_of(request, data), **data)
+    with_etag(response, item)
+    return Status(201, item)
+
+
+@router.get("/scope-items/{item_id}", response=ScopeItemOut)
+def get_scope_item(request: HttpRequest, response: HttpResponse, item_id: Id):
+    item = scope_item_policy.get(request.user, pk=item_id)
+    with_etag(response, item)
+    return item
+
+
+@router.patch("/scope-items/{item_id}", response=ScopeItemOut, openapi_extra=IF_MATCH)
+def update_scope_item(request: HttpRequest, response: HttpResponse, item_id: Id, payload: ScopeItemPatch):
+    item = services.scope_item_update(actor=request.user, item=scope_item_policy.get(request.user, pk=item_id),
+                                      expected_version=expected_version(request),
+                                      **payload.model_dump(exclude_unset=True))
+    with_etag(response, item)
+    return item
+
+
+@router.delete("/scope-items/{item_id}", response={204: None}, openapi_extra=IF_MATCH)
+def delete_scope_item(request: HttpRequest, item_id: Id):
+    services.scope_item_delete(actor=request.user, item=scope_item_policy.get(request.user, pk=item_id),
+                               expected_version=expected_version(request))
+    return Status(204, None)

@@ -4,10 +4,12 @@ import json
 
 from django import forms
 
-from pmo.portfolio.forms import VersionedForm
+from pmo.accounts.selectors import users_for_choice
+from pmo.portfolio.forms import DATE, VersionedForm
 
 from .edits import MAX_EDITS
-from .models import ChangeRequest, DeliverableStatus
+from .models import ChangeRequest, Deliverable, DeliverableStatus, ScopeItem
+from .services import MAX_TASKS, WORKING_STATUSES
 
 TEXT = forms.Textarea(attrs={"rows": 3})
 
@@ -57,3 +59,53 @@ class DeliverableDecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[(DeliverableStatus.ACCEPTED, "Accept"),
                                           (DeliverableStatus.REJECTED, "Reject")])
     note = forms.CharField(required=False, max_length=2000)
+
+
+class _ScopeForm(VersionedForm):
+    """A deliverable or scope item: its tasks among the project's WBS tasks."""
+
+    def __init__(self, *args, tasks, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tasks"].queryset = tasks
+        self.fields["tasks"].widget.attrs["size"] = 8
+
+    def clean_tasks(self):
+        tasks = self.cleaned_data.get("tasks")
+        if tasks is not None and len(tasks) > MAX_TASKS:
+            raise forms.ValidationError(f"at most {MAX_TASKS} tasks")
+        return list(tasks) if tasks is not None else []
+
+
+class DeliverableForm(_ScopeForm):
+    class Meta:
+        model = Deliverable
+        fields = ["code", "name", "status", "due", "owner", "description", "acceptance_criteria", "tasks"]
+        widgets = {"due": DATE, "description": TEXT, "acceptance_criteria": TEXT}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = users_for_choice()
+        status = self.instance.status if self.instance.pk else None
+        self.fields["status"].choices = [(s, DeliverableStatus(s).label) for s in WORKING_STATUSES]
+        if status and status not in WORKING_STATUSES:
+            # decided: the status stays unless set back to a working one (which clears the decision)
+            self.fields["status"].choices = [(status, DeliverableStatus(status).label)] + self.fields["status"].choices
+            self.fields["status"].help_text = "setting a working status clears the acceptance decision"
+
+    def changes(self) -> dict:
+        changes = super().changes()
+        if self.instance.pk and changes.get("status") == self.instance.status:
+            changes.pop("status")
+        return changes
+
+
+class ScopeItemForm(_ScopeForm):
+    class Meta:
+        model = ScopeItem
+        fields = ["code", "name", "status", "deliverable", "description", "acceptance_criteria", "tasks"]
+        widgets = {"description": TEXT, "acceptance_criteria": TEXT}
+
+    def __init__(self, *args, deliverables, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["deliverable"].queryset = deliverables
+        self.fields["deliverable"].empty_label = "none"

@@ -70,8 +70,7 @@ def _is_id(value) -> bool:
 def _project(actor, project) -> Project:
     if project is None or not project_policy.can(actor, "view", project):
         raise ValidationError({"project": f"no project with id {_pk(project)}"})
-    if not project_policy.can(actor, "change", project):
-        raise PermissionDenied(f"you may not change the scope of {project.code}")
+    project_policy.require(actor, "change", project, f"you may not change the scope of {project.code}")
     return project
 
 
@@ -149,8 +148,30 @@ def deliverable_update(*, actor, deliverable: Deliverable, expected_version: int
     return saved
 
 
+def _referenced_by(obj) -> list[str]:
+    """What still refers to ``obj`` (any app's foreign keys to it, found through the model's reverse relations, so
+    apps above need not be imported): the names of those kinds of records."""
+    names = []
+    for relation in obj._meta.get_fields(include_hidden=True):
+        if not (relation.auto_created and not relation.concrete and (relation.one_to_many or relation.one_to_one)):
+            continue
+        model = relation.related_model
+        if model._meta.auto_created:  # the link table of the deliverable's own tasks
+            continue
+        if model._default_manager.filter(**{relation.field.name: obj.pk}).exists():
+            names.append(str(model._meta.verbose_name_plural))
+    return sorted(names)
+
+
 def deliverable_delete(*, actor, deliverable: Deliverable, expected_version: int) -> None:
+    """Delete a deliverable that is not accepted and that nothing refers to (scope items, acceptance records...)."""
     deliverable_policy.require(actor, "delete", deliverable)
+    if deliverable.status == DeliverableStatus.ACCEPTED:
+        raise ValidationError({"status": f"{deliverable} is accepted: an accepted deliverable is kept"})
+    referenced = _referenced_by(deliverable)
+    if referenced:
+        raise ValidationError({"deliverable": f"{deliverable} cannot be deleted while these refer to it: "
+                                              f"{', '.join(referenced)}"})
     delete_versioned(actor=actor, obj=deliverable, expected_version=expected_version)
 
 
@@ -198,11 +219,15 @@ def deliverable_reject(*, actor, deliverable: Deliverable, note: str = "",
 
 # --- scope items ------------------------------------------------------------------------------------
 
+def _item_status(fields: dict) -> None:
+    if "status" in fields and fields["status"] not in ScopeStatus.values:
+        raise ValidationError({"status": f"must be one of {', '.join(ScopeStatus.values)}"})
+
+
 def scope_item_create(*, actor, project: Project, tasks=None, **fields) -> ScopeItem:
     _unknown_fields(fields, ITEM_FIELDS)
     project = _project(actor, project)
-    if "status" in fields and fields["status"] not in ScopeStatus.values:
-        raise ValidationError({"status": f"must be one of {', '.join(ScopeStatus.values)}"})
+    _item_status(fields)
     _references(project, fields)
     linked = _tasks(project, tasks)
     with transaction.atomic():
@@ -214,6 +239,7 @@ def scope_item_create(*, actor, project: Project, tasks=None, **fields) -> Scope
 def scope_item_update(*, actor, item: ScopeItem, expected_version: int, tasks=None, **changes) -> ScopeItem:
     _unknown_fields(changes, ITEM_FIELDS)
     scope_item_policy.require(actor, "change", item)
+    _item_status(changes)
     _references(item.project, changes)
     linked = _tasks(item.project, tasks)
     with transaction.atomic():

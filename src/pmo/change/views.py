@@ -21,8 +21,8 @@ from pmo.planning.models import Baseline, Task
 from pmo.portfolio.policies import program_policy, project_policy
 
 from . import selectors, services
-from .forms import ChangeRequestForm, DecisionForm, DeliverableDecisionForm
-from .models import BaselineChange, ChangeRequestStatus, ChangeType, Route, changes_crumb, scope_crumb
+from .forms import ChangeRequestForm, DecisionForm, DeliverableDecisionForm, DeliverableForm, ScopeItemForm
+from .models import BaselineChange, ChangeRequestStatus, ChangeType, Deliverable, Route, changes_crumb, scope_crumb
 from .policies import (
     change_request_policy,
     deliverable_policy,
@@ -52,7 +52,7 @@ def deliverable_detail(request, pk):
     return detail_page(request, deliverable, "change/deliverable_detail.html", {
         "deliverable": deliverable, "tasks": list(deliverable.tasks.order_by("order", "pk")),
         "items": list(deliverable.items.order_by("code", "pk")),
-    }, actions=("change", "accept"))
+    }, actions=("change", "delete", "accept"))
 
 
 @login_required
@@ -60,7 +60,120 @@ def item_detail(request, pk):
     item = scope_item_policy.get(request.user, selectors.scope_items_for(request.user), pk=pk)
     return detail_page(request, item, "change/item_detail.html", {
         "item": item, "tasks": list(item.tasks.order_by("order", "pk")),
-    })
+    }, actions=("change", "delete"))
+
+
+def _project_tasks(project):
+    return Task.objects.filter(project=project).order_by("order", "pk")
+
+
+def _changeable_project(request, project_pk):
+    project = project_policy.get(request.user, pk=project_pk)
+    project_policy.require(request.user, "change", project, f"you may not change the scope of {project.code}")
+    return project
+
+
+def _confirm_delete(request, obj, delete, done_url: str):
+    """The confirmation page (GET) and the deletion (POST, with the version it was read at)."""
+    error = None
+    if request.method == "POST":
+        try:
+            delete(parse_id(request.POST.get("version")) or 0)
+        except (ValidationError, StaleVersion) as exc:
+            error = _message(exc)
+        else:
+            messages.success(request, f"{obj} deleted.")
+            return redirect(done_url)
+    return render(request, "portfolio/confirm_delete.html", {
+        "object": obj, "error": error, "breadcrumbs": breadcrumbs(request.user, obj, "Delete")},
+        status=409 if error else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def deliverable_create(request, project_pk):
+    project = _changeable_project(request, project_pk)
+    form = DeliverableForm(request.POST or None, tasks=_project_tasks(project))
+    if request.method == "POST" and form.is_valid():
+        saved = apply_service(form, lambda: services.deliverable_create(actor=request.user, project=project,
+                                                                        **form.changes()))
+        if saved:
+            messages.success(request, f"{saved} added to the scope of {project.code}.")
+            return redirect(saved)
+    return form_page(request, form, f"New deliverable of {project.code}", scope_crumb(project), "New deliverable")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def deliverable_edit(request, pk):
+    deliverable = deliverable_policy.get(request.user, pk=pk)
+    deliverable_policy.require(request.user, "change", deliverable)
+    form = DeliverableForm(request.POST or None, instance=deliverable, tasks=_project_tasks(deliverable.project))
+    if request.method == "POST" and form.is_valid():
+        saved = apply_service(form, lambda: services.deliverable_update(
+            actor=request.user, deliverable=deliverable, expected_version=form.cleaned_data["version"] or 0,
+            **form.changes()))
+        if saved:
+            messages.success(request, f"{saved} saved.")
+            return redirect(saved)
+    return form_page(request, form, f"Edit {deliverable}", deliverable, "Edit")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def deliverable_delete(request, pk):
+    deliverable = deliverable_policy.get(request.user, pk=pk)
+    deliverable_policy.require(request.user, "delete", deliverable)
+    return _confirm_delete(request, deliverable, lambda version: services.deliverable_delete(
+        actor=request.user, deliverable=deliverable, expected_version=version), scope_crumb(deliverable.project).url)
+
+
+def _deliverables(project):
+    return Deliverable.objects.filter(project=project).order_by("code", "pk")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def item_create(request, project_pk):
+    project = _changeable_project(request, project_pk)
+    initial = {}
+    wanted = parse_id(request.GET.get("deliverable"))
+    if wanted:
+        initial["deliverable"] = _deliverables(project).filter(pk=wanted).first()
+    form = ScopeItemForm(request.POST or None, initial=initial, tasks=_project_tasks(project),
+                         deliverables=_deliverables(project))
+    if request.method == "POST" and form.is_valid():
+        saved = apply_service(form, lambda: services.scope_item_create(actor=request.user, project=project,
+                                                                       **form.changes()))
+        if saved:
+            messages.success(request, f"{saved} added to the scope of {project.code}.")
+            return redirect(saved)
+    return form_page(request, form, f"New scope item of {project.code}", scope_crumb(project), "New scope item")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def item_edit(request, pk):
+    item = scope_item_policy.get(request.user, pk=pk)
+    scope_item_policy.require(request.user, "change", item)
+    form = ScopeItemForm(request.POST or None, instance=item, tasks=_project_tasks(item.project),
+                         deliverables=_deliverables(item.project))
+    if request.method == "POST" and form.is_valid():
+        saved = apply_service(form, lambda: services.scope_item_update(
+            actor=request.user, item=item, expected_version=form.cleaned_data["version"] or 0, **form.changes()))
+        if saved:
+            messages.success(request, f"{saved} saved.")
+            return redirect(saved)
+    return form_page(request, form, f"Edit {item}", item, "Edit")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def item_delete(request, pk):
+    item = scope_item_policy.get(request.user, pk=pk)
+    scope_item_policy.require(request.user, "delete", item)
+    return _confirm_delete(request, item, lambda version: services.scope_item_delete(
+        actor=request.user, item=item, expected_version=version), scope_crumb(item.project).url)
 
 
 @login_required
