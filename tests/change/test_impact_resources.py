@@ -59,7 +59,8 @@ def test_separating_the_tasks_relieves_the_person(world):
 
 def test_work_on_other_programs_counts_and_roles_are_not_people(world):
     """Anja also works half-time on a Program B task dated 12-16 Jan: Design (40 h) + 20 h = 60 h of 40 h (150 %)
-    before and after a change that leaves Design where it is; the Program B task is not named. A generic role on
+    before and after a change that leaves Design where it is (counted, not listed); shortened to 3 days, Design
+    leaves 24 h + 20 h = 44 h (110 %). The Program B task is not named. A generic role on
     the same tasks is demand, not a person, and is left out."""
     plan = make_plan(world)
     anja = Resource.objects.create(name="Anja Keller")
@@ -71,17 +72,20 @@ def test_work_on_other_programs_counts_and_roles_are_not_people(world):
     Assignment.objects.create(task=elsewhere, resource=anja, units=Decimal("0.5"), work=20, effort_driven=False)
     res = _analyse(world, [{"op": "task_update", "task": plan["BLD"].pk, "duration": 12}])
     assert (res["people"], res["over_weeks_before"], res["over_weeks_after"], res["still"]) == (1, 1, 1, 1)
+    assert (res["unchanged"], res["rows"]) == (1, [])  # over-allocated alike before and after: counted only
+    res = _analyse(world, [{"op": "task_update", "task": plan["DES"].pk, "duration": 3}])  # 3 d x 8 h + 20 h
     [row] = res["rows"]
-    peak = row["peak_after"]
-    assert (row["status"], peak["load"], peak["pct"], peak["other_work"]) == ("still over-allocated", 60.0, 150, True)
-    assert [label.split(" ", 1)[1] for label in peak["tasks"]] == ["Design"]
+    before, after = row["peak_before"], row["peak_after"]
+    assert (row["status"], before["load"], before["pct"], after["load"], after["pct"]) == (
+        "still over-allocated", 60.0, 150, 44.0, 110)
+    assert after["other_work"] and [label.split(" ", 1)[1] for label in after["tasks"]] == ["Design"]
 
 
 def test_no_assignments_no_rows(world):
     plan = make_plan(world)
     res = _analyse(world, [{"op": "task_update", "task": plan["BLD"].pk, "duration": 12}])
     assert res == {"people": 0, "over_weeks_before": 0, "over_weeks_after": 0, "newly": 0, "relieved": 0,
-                   "still": 0, "rows": []}
+                   "still": 0, "unchanged": 0, "rows": []}
 
 
 def test_the_request_page_shows_them_side_by_side_in_words(world, client):
@@ -97,6 +101,6 @@ def test_the_request_page_shows_them_side_by_side_in_words(world, client):
     client.force_login(pm)
     page = client.get(request.get_absolute_url()).content.decode()
     table = page[page.index('data-testid="impact-resources"'):]
-    table = table[:table.index("</table>")]
+    table = table[:table.index("</p>")]
     assert "Anja Keller" in table and "newly over-allocated" in table and "200 %" in table
     assert "80 h of 40 h" in table and "2026-01-12" in table and "newly over-allocated: 1; relieved: 0" in table

@@ -247,6 +247,7 @@ def _benefits(program: Program, checked: E.Checked, before: _Dates, after: _Date
     return out
 
 
+#: a person's over-allocation after the change (those over-allocated alike before and after are only counted)
 STATUS = {"newly": "newly over-allocated", "relieved": "relieved", "still": "still over-allocated"}
 
 
@@ -271,7 +272,7 @@ def _resources(program: Program, before: _Dates, after: _Dates, label) -> dict:
                                          resource__active=True)
                .values_list("pk", "resource_id", "task_id", "units", "work", "effort_driven"))
     out = {"people": 0, "over_weeks_before": 0, "over_weeks_after": 0, "newly": 0, "relieved": 0, "still": 0,
-           "rows": []}
+           "unchanged": 0, "rows": []}
     if not own:
         return out
 
@@ -305,10 +306,13 @@ def _resources(program: Program, before: _Dates, after: _Dates, label) -> dict:
             continue
         b, a = weeks[r.pk]["before"], weeks[r.pk]["after"]
         kind = "newly" if not b else "relieved" if not a else "still"
-        out[kind] = out.get(kind, 0) + 1
-        out["rows"].append({"id": r.pk, "name": r.name, "status": STATUS[kind], "weeks_before": len(b),
-                            "weeks_after": len(a), "peak_before": _peak(b, task_of, label),
-                            "peak_after": _peak(a, task_of, label)})
+        out[kind] += 1
+        row = {"id": r.pk, "name": r.name, "status": STATUS[kind], "weeks_before": len(b), "weeks_after": len(a),
+               "peak_before": _peak(b, task_of, label), "peak_after": _peak(a, task_of, label)}
+        if kind == "still" and len(b) == len(a) and row["peak_before"]["pct"] == row["peak_after"]["pct"]:
+            out["unchanged"] += 1  # over-allocated as much before as after: counted, not listed
+            continue
+        out["rows"].append(row)
     order = list(STATUS.values())
     out["rows"].sort(key=lambda row: (order.index(row["status"]), -row["weeks_after"], row["name"]))
     out["rows"] = out["rows"][:MAX_ROWS]
