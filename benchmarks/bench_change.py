@@ -2,7 +2,8 @@
 
 Run with ``.venv/bin/python -m benchmarks.bench_change [--tasks N] [--database sqlite|postgres]``. Times
 :func:`pmo.change.services.change_request_assess` (parse and check the edits, read the program's plan once, schedule
-it twice in memory, compare milestones, finishes and critical paths, cost and benefits, store the assessment) for a
+it twice in memory, compare milestones, finishes and critical paths, cost, benefits and the over-allocation of the 80
+people assigned to the tasks, store the assessment) for a
 change that lengthens a critical task and adds a link across projects; the target is 2 s. Beside it, a naive
 baseline in the same run: copy the plan's rows into the database as a sandbox program, apply the edits through the
 ORM, reschedule the copy with ``program_reschedule`` and read its dates back (rolled back afterwards). Uses a
@@ -58,6 +59,12 @@ def _build(n_tasks: int, n_links: int, seed: int):
             pairs.add((leaves[k - 1][rng.randrange(per // 2)].pk, leaves[k][rng.randrange(per // 2, per)].pk))
     Dependency.objects.bulk_create([Dependency(predecessor_id=p, successor_id=s, type="FS") for p, s in sorted(pairs)],
                                    batch_size=2000)
+    from pmo.resources.models import Assignment, Resource
+
+    people = Resource.objects.bulk_create([Resource(name=f"Person {k}") for k in range(1, 81)])
+    Assignment.objects.bulk_create([Assignment(task=t, resource=rng.choice(people), units=Decimal(1),
+                                               work=8 * t.duration, effort_driven=rng.random() < 0.5)
+                                    for rows in leaves for t in rows if not t.is_milestone], batch_size=2000)
     return director, program, projects
 
 
@@ -135,7 +142,9 @@ def main() -> None:
         print(f"pmo change_request_assess: best {best * 1000:.0f} ms of 3 ({runs} ms), "
               f"{len(ctx.captured_queries)} queries; program finish {r['program']['before']} -> "
               f"{r['program']['after']} ({r['program']['working_days']} working days), {r['milestones_moved']} "
-              f"milestones moved, {len(r['critical']['joining'])} tasks join the critical path; target "
+              f"milestones moved, {len(r['critical']['joining'])} tasks join the critical path; over-allocated "
+              f"person-weeks {r['resources']['over_weeks_before']} -> {r['resources']['over_weeks_after']} of "
+              f"{r['resources']['people']} people; target "
               f"{TARGET_S:.0f} s: {'met' if best <= TARGET_S else 'MISSED'}")
 
         from pmo.change import edits as E
@@ -151,7 +160,7 @@ def main() -> None:
         impact.analyse(program, checked, net=net)
         t3 = time.perf_counter()
         print(f"phases: read the plan {(t1 - t0) * 1000:.0f} ms, schedule twice and compare {(t2 - t1) * 1000:.0f} ms, "
-              f"cost (EVM) and benefits {(t3 - t2 - (t2 - t1)) * 1000:.0f} ms")
+              f"cost (EVM), benefits and resource over-allocation {(t3 - t2 - (t2 - t1)) * 1000:.0f} ms")
 
         def edits_of(mapping):
             return (mapping[critical.pk], critical.duration + 5), (mapping[upstream.pk], mapping[downstream.pk])

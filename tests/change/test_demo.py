@@ -26,11 +26,16 @@ def test_demo_change_requests(db):
     results = beyond.assessments.get().results
     wf = next(p for p in results["projects"] if p["code"] == "DX-WF")
     assert wf["working_days"] == 15 and results["worst_slip_working_days"] == 15
+    staff = results["resources"]  # the Java developers and the integration people of the DX plan
+    assert staff["people"] > 0 and staff["over_weeks_before"] >= 0 and staff["over_weeks_after"] >= 0
+    assert all(r["status"] in ("newly over-allocated", "relieved", "still over-allocated") for r in staff["rows"])
+    assert all("resources" in cr.assessments.get().results for cr in requests.values())
     assert not is_stale(beyond)
     assert Deliverable.objects.filter(status="accepted").exists() and ScopeItem.objects.count() > 13
     client = Client()
     client.force_login(users["steering"])
     page = client.get(beyond.get_absolute_url())
     assert page.status_code == 200 and b"Record decision" in page.content and b"DX-WF" in page.content
+    assert b'data-testid="impact-resources"' in page.content
     assert load_demo() == {"users": 0, "programs": 0, "projects": 0}
     assert ChangeRequest.objects.count() == 3

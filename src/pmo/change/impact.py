@@ -6,7 +6,9 @@ runs :mod:`pmo.engine.cpm` exactly as a program reschedule does); nothing is wri
 two schedules: every milestone's finish, each project's and the program's finish (in working days of the
 portfolio calendar and in calendar days), the tasks joining and leaving the critical path; the cost (the
 program's budget at completion and estimate at completion from finance's EVM, plus the edits' cost change);
-and benefits whose enabling milestones slip (benefits' ``benefit_at_risk``). ``token`` is the plan state the
+benefits whose enabling milestones slip (benefits' ``benefit_at_risk``); and the weeks in which the named people
+assigned to the program's tasks are loaded beyond their capacity (resources' heat-map engine,
+:func:`pmo.resources.selectors.over_allocated_weeks`, on each schedule's task dates). ``token`` is the plan state the
 analysis ran on (:func:`pmo.planning.services.plan_token`).
 """
 
@@ -90,6 +92,7 @@ def apply(net: Network, checked: E.Checked) -> tuple[Network, dict[str, int], di
 
 @dataclasses.dataclass
 class _Dates:
+    start: dict[int, date]
     finish: dict[int, date]
     critical: set[int]
     project_finish: dict[int, date]
@@ -98,11 +101,13 @@ class _Dates:
 
 def _dates(result, net: Network) -> _Dates:
     if result is None:
-        return _Dates({}, set(), {}, None)
+        return _Dates({}, {}, set(), {}, None)
     own = [t for t in net.tasks]
     rows = np.array([result.index[str(t.pk)] for t in own], dtype=np.int64)
     finishes = result.finish_dates("finish", rows).tolist() if len(rows) else []
     finish = {t.pk: f for t, f in zip(own, finishes, strict=True)}
+    starts = result.start_dates("start", rows).tolist() if len(rows) else []
+    start = {t.pk: f for t, f in zip(own, starts, strict=True)}
     critical = {t.pk for t, c, s in zip(own, result.critical[rows].tolist(), result.summary[rows].tolist(),
                                         strict=True) if c and not s}
     project_finish: dict[int, date] = {}
@@ -110,7 +115,7 @@ def _dates(result, net: Network) -> _Dates:
         f = finish[t.pk]
         if f and (t.project_id not in project_finish or f > project_finish[t.project_id]):
             project_finish[t.project_id] = f
-    return _Dates(finish, critical, project_finish, max(project_finish.values(), default=None))
+    return _Dates(start, finish, critical, project_finish, max(project_finish.values(), default=None))
 
 
 def _moved(calendar, before: date | None, after: date | None) -> tuple[int | None, int | None]:
@@ -184,6 +189,7 @@ def analyse(program: Program, checked: E.Checked, *, net: Network | None = None,
     if with_money:
         results["cost"] = _cost(program, checked, cost)
         results["benefits"] = _benefits(program, checked, b, a)
+        results["resources"] = _resources(program, b, a, label)
     return results
 
 
@@ -238,4 +244,76 @@ def _benefits(program: Program, checked: E.Checked, before: _Dates, after: _Date
             "target_after": (f"{edit.target_value if edit.target_value is not None else benefit.target_value} "
                              f"{benefit.unit} by {edit.target_date or benefit.target_date}") if edit else None,
         })
+    return out
+
+
+#: a person's over-allocation after the change (those over-allocated alike before and after are only counted)
+STATUS = {"newly": "newly over-allocated", "relieved": "relieved", "still": "still over-allocated"}
+
+
+def _peak(weeks: list, task_of: dict[int, int], label) -> dict | None:
+    if not weeks:
+        return None
+    w = max(weeks, key=lambda w: (w.pct is None, w.pct or 0, -w.week.toordinal()))
+    own = [task_of[a] for a in w.assignments if a in task_of]
+    return {"week": w.week.isoformat(), "load": round(w.load, 1), "capacity": round(w.capacity, 1),
+            "pct": None if w.pct is None else round(w.pct), "tasks": [label(pk) for pk in own[:20]],
+            "other_work": len(w.assignments) > len(own)}
+
+
+def _resources(program: Program, before: _Dates, after: _Dates, label) -> dict:
+    """Over-allocated person-weeks of the named people assigned to the program's tasks, before and after: their
+    load on the program's tasks follows each schedule's dates, their work on other programs stays where it is."""
+    from pmo.engine.capacity import AssignmentRow
+    from pmo.resources.models import Assignment, Resource, ResourceKind
+    from pmo.resources.selectors import over_allocated_weeks
+
+    own = list(Assignment.objects.filter(task__project__program=program, resource__kind=ResourceKind.PERSON,
+                                         resource__active=True)
+               .values_list("pk", "resource_id", "task_id", "units", "work", "effort_driven"))
+    out = {"people": 0, "over_weeks_before": 0, "over_weeks_after": 0, "newly": 0, "relieved": 0, "still": 0,
+           "unchanged": 0, "rows": []}
+    if not own:
+        return out
+
+    def rows(dates: _Dates) -> list[AssignmentRow]:
+        return [AssignmentRow(pk, resource, dates.start[task], dates.finish[task], float(units), float(work), effort)
+                for pk, resource, task, units, work, effort in own
+                if dates.start.get(task) and dates.finish.get(task)]
+
+    mine_before, mine_after = rows(before), rows(after)
+    spans = [(r.start, r.finish) for r in mine_before + mine_after]
+    people = {r[1] for r in own}
+    out["people"] = len(people)
+    if not spans:
+        return out
+    first, last = min(s for s, _ in spans), max(f for _, f in spans)
+    others = [AssignmentRow(pk, resource, start, finish, float(units), float(work), effort)
+              for pk, resource, start, finish, units, work, effort in Assignment.objects.filter(
+                  resource_id__in=people, task__start__lte=last, task__finish__gte=first).exclude(
+                  task__project__program=program).values_list("pk", "resource_id", "task__start", "task__finish",
+                                                               "units", "work", "effort_driven")]
+    resources = list(Resource.objects.filter(pk__in=people).prefetch_related("leave").order_by("name", "pk"))
+    task_of = {r[0]: r[2] for r in own}
+    weeks = {}
+    for side, mine in (("before", mine_before), ("after", mine_after)):
+        found = over_allocated_weeks(resources, mine + others, first=first, last=last)
+        out[f"over_weeks_{side}"] = len(found)
+        for w in found:
+            weeks.setdefault(w.resource_id, {"before": [], "after": []})[side].append(w)
+    for r in resources:
+        if r.pk not in weeks:
+            continue
+        b, a = weeks[r.pk]["before"], weeks[r.pk]["after"]
+        kind = "newly" if not b else "relieved" if not a else "still"
+        out[kind] += 1
+        row = {"id": r.pk, "name": r.name, "status": STATUS[kind], "weeks_before": len(b), "weeks_after": len(a),
+               "peak_before": _peak(b, task_of, label), "peak_after": _peak(a, task_of, label)}
+        if kind == "still" and len(b) == len(a) and row["peak_before"]["pct"] == row["peak_after"]["pct"]:
+            out["unchanged"] += 1  # over-allocated as much before as after: counted, not listed
+            continue
+        out["rows"].append(row)
+    order = list(STATUS.values())
+    out["rows"].sort(key=lambda row: (order.index(row["status"]), -row["weeks_after"], row["name"]))
+    out["rows"] = out["rows"][:MAX_ROWS]
     return out

@@ -222,6 +222,53 @@ def window(start: date | None, count: int = 6, grain: str = "month") -> tuple[da
     return first, date(first.year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
 
 
+def bucketed(grid: cap.Grid, first: date, last: date, grain: str) -> tuple[list[date], np.ndarray, np.ndarray,
+                                                                          np.ndarray]:
+    """(bucket starts, capacity hours, load hours, over-allocated days) per resource and week or month."""
+    buckets = cap.bucket_starts(first, last, grain)
+    return (buckets, cap.by_bucket(grid.capacity, first, buckets), cap.by_bucket(grid.load, first, buckets),
+            cap.by_bucket(grid.over.astype(np.int64), first, buckets))
+
+
+def _bucket_days(buckets: list[date], first: date, bucket: int, days: int) -> tuple[int, int]:
+    """Grid days ``lo .. hi - 1`` (from ``first``) of bucket ``bucket``."""
+    lo = max((buckets[bucket] - first).days, 0)
+    return lo, (buckets[bucket + 1] - first).days if bucket + 1 < len(buckets) else days
+
+
+@dataclass
+class OverWeek:
+    """A resource over-allocated in a week: its load and capacity (hours) and the assignments loading it."""
+
+    resource_id: int
+    week: date
+    load: float
+    capacity: float
+    assignments: list[int]
+
+    @property
+    def pct(self) -> float | None:
+        return None if self.capacity <= 0 else 100 * self.load / self.capacity
+
+
+def over_allocated_weeks(resources: list[Resource], assignments: list[cap.AssignmentRow], *,
+                         first: date, last: date) -> list[OverWeek]:
+    """The weeks (Monday starts) ``first .. last`` in which a resource has a day loaded beyond its capacity, from
+    ``assignments`` dated as the caller says (a plan of record or a what-if schedule; the heat map's engine)."""
+    grid = cap.grid(resource_rows(resources), assignments, first, last)
+    buckets, c, load, over = bucketed(grid, first, last, "week")
+    by_resource: dict[int, list[int]] = {}
+    for a in assignments:
+        if a.id in grid.spans:
+            by_resource.setdefault(grid.spans[a.id][0], []).append(a.id)
+    out = []
+    for k, b in zip(*np.nonzero(over > 0), strict=True):
+        lo, hi = _bucket_days(buckets, first, int(b), grid.days)
+        loading = [a for a in by_resource.get(int(k), []) if grid.hours_in(a, lo, hi) > 0]
+        out.append(OverWeek(grid.resource_ids[k], buckets[b], float(load[k, b]), float(c[k, b]), loading))
+    return out
+
+
 def _assignment_rows(scenario: Scenario) -> list[tuple]:
     """(id, resource, task, project, program, start, finish, units, work, effort) of every dated assignment."""
     rows = list(Assignment.objects.filter(task__start__isnull=False, task__finish__isnull=False)
@@ -255,10 +302,7 @@ def capacity(user, *, first: date, last: date, grain: str = "month", group: str 
     grid = cap.grid(rows_in, [cap.AssignmentRow(id=a[0], resource_id=a[1], start=a[5], finish=a[6],
                                                 units=float(a[7]), work=float(a[8]), effort_driven=a[9])
                               for a in assignments], first, last)
-    buckets = cap.bucket_starts(first, last, grain)
-    c = cap.by_bucket(grid.capacity, first, buckets)
-    load = cap.by_bucket(grid.load, first, buckets)
-    over = cap.by_bucket(grid.over.astype(np.int64), first, buckets)
+    buckets, c, load, over = bucketed(grid, first, last, grain)
     rows: list[Row] = []
     index = {r.pk: k for k, r in enumerate(resources)}
     if group == "person":
@@ -296,9 +340,7 @@ def capacity(user, *, first: date, last: date, grain: str = "month", group: str 
 
 def drill(user, result: Capacity, resource_ids: list[int], bucket: int) -> tuple[list[dict], float]:
     """The tasks behind one heat-map cell: (visible tasks with their hours in the bucket, hours on hidden tasks)."""
-    lo = max((result.buckets[bucket] - result.first).days, 0)
-    hi = ((result.buckets[bucket + 1] - result.first).days if bucket + 1 < len(result.buckets)
-          else result.grid.days)
+    lo, hi = _bucket_days(result.buckets, result.first, bucket, result.grid.days)
     wanted = set(resource_ids)
     hours: dict[int, float] = {}
     rows = {}
