@@ -42,5 +42,5 @@ class NulInQueryMiddleware:
         if request.path.startswith("/api/"):
             return JsonResponse({"detail": [{"loc": ["query", name], "msg": self.MESSAGE, "type": "value_error"}]},
                                 status=422)
-        message = f"The search parameter “{name}” {self.MESSAGE}."
+        message = f"The address parameter “{name}” {self.MESSAGE}."
         return render(request, "core/bad_query.html", {"message": message}, status=400)
