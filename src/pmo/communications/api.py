@@ -18,7 +18,17 @@ from ninja.pagination import paginate
 from pydantic import AwareDatetime
 
 from pmo.accounts.models import Role
-from pmo.core.api import IF_MATCH, Day, Id, Input, Pagination, expected_version, optional_version, with_etag
+from pmo.core.api import (
+    IF_MATCH,
+    Day,
+    Id,
+    Input,
+    Pagination,
+    expected_version,
+    optional_version,
+    visible_in_body,
+    with_etag,
+)
 from pmo.core.errors import StaleVersion
 from pmo.portfolio.policies import program_policy, project_policy
 
@@ -135,21 +145,14 @@ def list_meetings(request: HttpRequest, filters: Query[MeetingFilter]):
     return rows.order_by("-starts_at", "-pk")
 
 
-def _visible(queryset, pk, field: str, what: str):
-    found = queryset.filter(pk=pk).first()
-    if found is None:
-        raise ValidationError({field: f"no {what} with id {pk}"})
-    return found
-
-
 @router.post("/meetings", response={201: MeetingOut})
 def create_meeting(request: HttpRequest, response: HttpResponse, payload: MeetingCreate):
     """Schedule a meeting (PMO Director, PMO Coordinator, Program Manager; a project's Project Manager for it)."""
     data = payload.model_dump(exclude_unset=True)
     program = data.pop("program", None)
     project = data.pop("project", None)
-    program = _visible(program_policy.visible(request.user), program, "program", "program") if program else None
-    project = _visible(project_policy.visible(request.user), project, "project", "project") if project else None
+    program = visible_in_body(program_policy.visible(request.user), program, "program", "program") if program else None
+    project = visible_in_body(project_policy.visible(request.user), project, "project", "project") if project else None
     meeting = services.meeting_create(actor=request.user, program=program, project=project,
                                       attendee_users=data.pop("attendee_users", None) or (),
                                       attendee_stakeholders=data.pop("attendee_stakeholders", None) or (), **data)
@@ -297,7 +300,7 @@ def list_agenda_items(request: HttpRequest, filters: Query[MeetingRef]):
 def create_agenda_item(request: HttpRequest, response: HttpResponse, payload: AgendaItemCreate):
     """Add an item to a meeting's agenda (at the end unless ``order`` is given)."""
     data = payload.model_dump(exclude_unset=True)
-    meeting = _visible(selectors.meetings_for(request.user), data.pop("meeting"), "meeting", "meeting")
+    meeting = visible_in_body(selectors.meetings_for(request.user), data.pop("meeting"), "meeting", "meeting")
     item = services.agenda_item_add(actor=request.user, meeting=meeting, **data)
     with_etag(response, item)
     return Status(201, item)
@@ -387,7 +390,7 @@ def list_meeting_actions(request: HttpRequest, filters: Query[MeetingActionFilte
 @router.post("/meeting-actions", response={201: MeetingActionOut})
 def create_meeting_action(request: HttpRequest, response: HttpResponse, payload: MeetingActionCreate):
     data = payload.model_dump(exclude_unset=True)
-    meeting = _visible(selectors.meetings_for(request.user), data.pop("meeting"), "meeting", "meeting")
+    meeting = visible_in_body(selectors.meetings_for(request.user), data.pop("meeting"), "meeting", "meeting")
     action = services.action_create(actor=request.user, meeting=meeting, **data)
     with_etag(response, action)
     return Status(201, action)
@@ -523,7 +526,7 @@ def _audience_args(entry: dict) -> dict:
 def create_communication(request: HttpRequest, response: HttpResponse, payload: CommunicationCreate):
     """Add to a program's plan (PMO Director, PMO Coordinator, the program's Program Manager)."""
     data = payload.model_dump(exclude_unset=True)
-    program = _visible(program_policy.visible(request.user), data.pop("program"), "program", "program")
+    program = visible_in_body(program_policy.visible(request.user), data.pop("program"), "program", "program")
     audiences = [_audience_args(a) for a in data.pop("audiences", None) or []]
     item = services.communication_create(actor=request.user, program=program, audiences=audiences, **data)
     with_etag(response, item)

@@ -115,6 +115,15 @@ class ValidationErrorOut(Schema):
     detail: list[FieldErrorOut]
 
 
+def visible_in_body(queryset, pk, field: str, what: str):
+    """The object ``pk`` names in a request body, from the ``queryset`` the user sees; out of scope is a 422
+    naming ``field`` (a body's id is input, not an address: architecture.md section 4)."""
+    found = queryset.filter(pk=pk).first()
+    if found is None:
+        raise DjangoValidationError({field: f"no {what} with id {pk}"})
+    return found
+
+
 def _if_match(*, required: bool) -> dict:
     return {"parameters": [{
         "in": "header", "name": "If-Match", "required": required, "schema": {"type": "string"},

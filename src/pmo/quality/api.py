@@ -11,12 +11,21 @@ cause, a corrective action, every action done, the verification text), is a 422 
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from pmo.core.api import IF_MATCH, IF_MATCH_OPTIONAL, Day, Id, Input, Pagination, expected_version, with_etag
+from pmo.core.api import (
+    IF_MATCH,
+    IF_MATCH_OPTIONAL,
+    Day,
+    Id,
+    Input,
+    Pagination,
+    expected_version,
+    visible_in_body,
+    with_etag,
+)
 from pmo.portfolio.policies import program_policy, project_policy
 
 from . import selectors, services
@@ -53,13 +62,6 @@ def _filtered(rows, filters, lookups: dict[str, str]):
         if value is not None:
             rows = rows.filter(**{lookup: value})
     return rows
-
-
-def _visible(queryset, pk, field: str, what: str):
-    found = queryset.filter(pk=pk).first()
-    if found is None:
-        raise ValidationError({field: f"no {what} with id {pk}"})
-    return found
 
 
 # --- schemas ----------------------------------------------------------------------------------------------
@@ -382,10 +384,10 @@ def list_quality_plans(request: HttpRequest, filters: Query[QualityPlanFilter]):
 def create_quality_plan(request: HttpRequest, response: HttpResponse, payload: QualityPlanCreate):
     """The quality plan of a program (no ``project``) or of one of its projects: one each."""
     data = payload.model_dump(exclude_unset=True)
-    program = _visible(program_policy.visible(request.user), data.pop("program"), "program", "program")
+    program = visible_in_body(program_policy.visible(request.user), data.pop("program"), "program", "program")
     project = data.pop("project", None)
     if project is not None:
-        project = _visible(project_policy.visible(request.user), project, "project", "project")
+        project = visible_in_body(project_policy.visible(request.user), project, "project", "project")
     plan = services.plan_create(actor=request.user, program=program, project=project, **data)
     with_etag(response, plan)
     return Status(201, plan)
@@ -411,7 +413,7 @@ def update_quality_plan(request: HttpRequest, response: HttpResponse, plan_id: I
 def create_quality_role(request: HttpRequest, response: HttpResponse, payload: QualityRoleCreate):
     """Name who reviews, approves, audits or leads quality in a plan's scope."""
     data = payload.model_dump(exclude_unset=True)
-    plan = _visible(plan_policy.visible(request.user), data.pop("plan"), "plan", "quality plan")
+    plan = visible_in_body(plan_policy.visible(request.user), data.pop("plan"), "plan", "quality plan")
     role = services.role_create(actor=request.user, plan=plan, **data)
     with_etag(response, role)
     return Status(201, role)
@@ -437,7 +439,7 @@ def list_quality_criteria(request: HttpRequest, filters: Query[QualityCriterionF
 @router.post("/quality-criteria", response={201: QualityCriterionOut})
 def create_quality_criterion(request: HttpRequest, response: HttpResponse, payload: QualityCriterionCreate):
     data = payload.model_dump(exclude_unset=True)
-    plan = _visible(plan_policy.visible(request.user), data.pop("plan"), "plan", "quality plan")
+    plan = visible_in_body(plan_policy.visible(request.user), data.pop("plan"), "plan", "quality plan")
     criterion = services.criterion_create(actor=request.user, plan=plan, **data)
     with_etag(response, criterion)
     return Status(201, criterion)
@@ -483,7 +485,7 @@ def list_quality_reviews(request: HttpRequest, filters: Query[QualityReviewFilte
 def create_quality_review(request: HttpRequest, response: HttpResponse, payload: QualityReviewCreate):
     """Plan a review, inspection, audit or test."""
     data = payload.model_dump(exclude_unset=True)
-    plan = _visible(plan_policy.visible(request.user), data.pop("plan"), "plan", "quality plan")
+    plan = visible_in_body(plan_policy.visible(request.user), data.pop("plan"), "plan", "quality plan")
     review = services.review_create(actor=request.user, plan=plan, **data)
     with_etag(response, review)
     return Status(201, review)
@@ -531,7 +533,7 @@ def list_nonconformances(request: HttpRequest, filters: Query[NonConformanceFilt
 @router.post("/nonconformances", response={201: NonConformanceOut})
 def create_nonconformance(request: HttpRequest, response: HttpResponse, payload: NonConformanceCreate):
     data = payload.model_dump(exclude_unset=True)
-    plan = _visible(plan_policy.visible(request.user), data.pop("plan"), "plan", "quality plan")
+    plan = visible_in_body(plan_policy.visible(request.user), data.pop("plan"), "plan", "quality plan")
     nc = services.nc_create(actor=request.user, plan=plan, **data)
     with_etag(response, nc)
     return Status(201, nc)
@@ -579,7 +581,7 @@ def list_corrective_actions(request: HttpRequest, filters: Query[CorrectiveActio
 @router.post("/corrective-actions", response={201: CorrectiveActionOut})
 def create_corrective_action(request: HttpRequest, response: HttpResponse, payload: CorrectiveActionCreate):
     data = payload.model_dump(exclude_unset=True)
-    nc = _visible(nc_policy.visible(request.user), data.pop("nonconformance"), "nonconformance",
+    nc = visible_in_body(nc_policy.visible(request.user), data.pop("nonconformance"), "nonconformance",
                   "non-conformance")
     action = services.action_create(actor=request.user, nonconformance=nc, **data)
     with_etag(response, action)
@@ -620,7 +622,7 @@ def create_acceptance(request: HttpRequest, response: HttpResponse, payload: Acc
     status follows. Accepting with a mandatory criterion failed or not assessed is a 422 naming the criterion.
     If-Match (optional) is the deliverable's ETag."""
     data = payload.model_dump(exclude_unset=True)
-    deliverable = _visible(deliverable_policy.visible(request.user).select_related("project"),
+    deliverable = visible_in_body(deliverable_policy.visible(request.user).select_related("project"),
                            data.pop("deliverable"), "deliverable", "deliverable")
     version = expected_version(request) if request.headers.get("If-Match") else None
     acceptance = services.acceptance_record(actor=request.user, deliverable=deliverable, expected_version=version,

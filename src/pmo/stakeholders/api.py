@@ -9,12 +9,11 @@ sets cells with If-Match; a row (WBS element) with a second A is a 422 naming th
 from datetime import date, datetime
 from typing import Literal
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from pmo.core.api import IF_MATCH, Day, Id, Input, Pagination, expected_version, with_etag
+from pmo.core.api import IF_MATCH, Day, Id, Input, Pagination, expected_version, visible_in_body, with_etag
 from pmo.portfolio.policies import program_policy, project_policy
 
 from . import selectors, services
@@ -214,13 +213,6 @@ class RaciPut(Input):
     cells: list[RaciCell] = Field(..., max_length=services.MAX_CELLS)
 
 
-def _visible(queryset, pk, field: str, what: str):
-    found = queryset.filter(pk=pk).first()
-    if found is None:
-        raise ValidationError({field: f"no {what} with id {pk}"})
-    return found
-
-
 # --- stakeholders -------------------------------------------------------------------------------------
 
 @router.get("/stakeholders", response=list[StakeholderOut])
@@ -239,7 +231,7 @@ def list_stakeholders(request: HttpRequest, filters: Query[StakeholderFilter]):
 def create_stakeholder(request: HttpRequest, response: HttpResponse, payload: StakeholderCreate):
     """Add a stakeholder (PMO Director, PMO Coordinator, the program's Program Manager)."""
     data = payload.model_dump(exclude_unset=True)
-    program = _visible(program_policy.visible(request.user), data.pop("program"), "program", "program")
+    program = visible_in_body(program_policy.visible(request.user), data.pop("program"), "program", "program")
     stakeholder = services.stakeholder_create(actor=request.user, program=program, **data)
     with_etag(response, stakeholder)
     return Status(201, stakeholder)
@@ -281,7 +273,7 @@ def list_stakeholder_groups(request: HttpRequest, filters: Query[StakeholderProg
 @router.post("/stakeholder-groups", response={201: GroupOut})
 def create_stakeholder_group(request: HttpRequest, response: HttpResponse, payload: GroupCreate):
     data = payload.model_dump(exclude_unset=True)
-    program = _visible(program_policy.visible(request.user), data.pop("program"), "program", "program")
+    program = visible_in_body(program_policy.visible(request.user), data.pop("program"), "program", "program")
     group = services.group_create(actor=request.user, program=program, **data)
     with_etag(response, group)
     return Status(201, group)
@@ -323,7 +315,7 @@ def list_engagement_assessments(request: HttpRequest, filters: Query[Stakeholder
 def create_engagement_assessment(request: HttpRequest, response: HttpResponse, payload: AssessmentCreate):
     """Record the engagement level observed on a date; the latest sets the stakeholder's current engagement."""
     data = payload.model_dump(exclude_unset=True)
-    stakeholder = _visible(stakeholder_policy.visible(request.user), data.pop("stakeholder"), "stakeholder",
+    stakeholder = visible_in_body(stakeholder_policy.visible(request.user), data.pop("stakeholder"), "stakeholder",
                            "stakeholder")
     assessment = services.assessment_create(actor=request.user, stakeholder=stakeholder, **data)
     with_etag(response, assessment)
@@ -377,7 +369,7 @@ def list_engagement_actions(request: HttpRequest, filters: Query[ActionFilter]):
 @router.post("/engagement-actions", response={201: ActionOut})
 def create_engagement_action(request: HttpRequest, response: HttpResponse, payload: ActionCreate):
     data = payload.model_dump(exclude_unset=True)
-    stakeholder = _visible(stakeholder_policy.visible(request.user), data.pop("stakeholder"), "stakeholder",
+    stakeholder = visible_in_body(stakeholder_policy.visible(request.user), data.pop("stakeholder"), "stakeholder",
                            "stakeholder")
     action = services.action_create(actor=request.user, stakeholder=stakeholder, **data)
     with_etag(response, action)
