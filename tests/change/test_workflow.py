@@ -9,10 +9,11 @@ from unittest import mock
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from pmo.change import services
+from pmo.change import notices, services
 from pmo.change.models import BaselineChange, ChangeRequest
 from pmo.change.selectors import awaiting_steering
 from pmo.core.models import AuditEvent
+from pmo.notifications.models import Notification
 from pmo.planning.models import Baseline, Dependency, Task
 from pmo.planning.services import task_update
 
@@ -47,6 +48,19 @@ def test_within_tolerance_the_program_manager_decides_and_it_never_reaches_the_s
     approved = services.change_request_decide(actor=world.users["program_manager"], change_request=request,
                                               decision="approved", note="absorbed in the float of the program")
     assert approved.status == "approved" and approved.decided_by == world.users["program_manager"]
+
+
+def test_an_assessment_within_tolerance_asks_the_program_managers_once(world, django_capture_on_commit_callbacks):
+    plan = make_plan(world)
+    with django_capture_on_commit_callbacks(execute=True):
+        request = within(world, plan)
+        beyond(world, plan)
+    waiting = Notification.objects.filter(kind=notices.APPROVAL_WAITING)
+    assert [(n.recipient, n.url) for n in waiting] == [(world.users["program_manager"], request.get_absolute_url())]
+    assert request.ref in waiting.get().subject  # beyond tolerance: governance tells the Steering Committee
+    with django_capture_on_commit_callbacks(execute=True):  # re-assessed after the plan moved: asked again
+        services.change_request_assess(actor=world.users["program_manager"], change_request=request)
+    assert waiting.all().count() == 2
 
 
 def test_beyond_tolerance_only_the_steering_committee_decides(world):

@@ -7,4 +7,6 @@ class ChangeConfig(AppConfig):
     verbose_name = "pmo change control"
 
     def ready(self):
-        from . import policies  # noqa: F401 - registers the app's policies (pmo.core.policies.policy_for)
+        from . import notices, policies  # noqa: F401 - registers the app's policies (pmo.core.policies.policy_for)
+
+        notices.register()  # "a change request waits for your approval"

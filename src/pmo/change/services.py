@@ -26,7 +26,7 @@ from pmo.portfolio.models import Program, Project
 from pmo.portfolio.policies import program_policy, project_policy
 
 from . import edits as edits_module
-from . import impact
+from . import impact, notices
 from .models import (
     DECIDABLE,
     DECISIONS,
@@ -395,6 +395,8 @@ def change_request_assess(*, actor, change_request: ChangeRequest) -> Assessment
         update_versioned(actor=actor, obj=locked, action="assess",
                          changes={"status": ChangeRequestStatus.ASSESSED, "route": route},
                          expected_version=locked.version)
+        if route == Route.PROGRAM_MANAGER:  # beyond tolerance, governance tells the Steering Committee
+            transaction.on_commit(lambda: notices.approval_waiting(locked, assessment))
     return assessment
 
 
