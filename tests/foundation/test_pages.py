@@ -77,3 +77,14 @@ def test_project_manager_sees_parent_program_summary_only(world):
     response = client_for(world, "project_manager").get(f"/programs/{world.program_a.pk}/")
     assert [p.code for p in response.context["projects"]] == ["PA-1"]
     assert not response.context["can"]["change"]
+
+
+def test_the_menu_marks_the_section_the_page_is_under(world):
+    """By prefix of the address: /communications/programs/… is Communications, not Programs."""
+    import re
+
+    client = client_for(world, "director")
+    for path, section in ((f"/communications/programs/{world.program_a.pk}/meetings/", "Communications"),
+                          (f"/programs/{world.program_a.pk}/", "Programs"), ("/closure/lessons/", "Lessons")):
+        html = client.get(path).content.decode().split('aria-label="Main"')[1].split("</nav>")[0]
+        assert re.findall(r'class="nav-link active" href="[^"]*">([^<]+)<', html) == [section], path

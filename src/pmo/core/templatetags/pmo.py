@@ -47,3 +47,10 @@ def read_only_notice(context):
         if obj is not None and hasattr(obj, "_meta"):
             return {"refusal": write_refusal(obj)}
     return {"refusal": None}
+
+
+@register.inclusion_tag("core/_nav_item.html", takes_context=True)
+def nav_item(context, url: str, label: str, section: str = ""):
+    """A main-menu link, marked current on the pages under ``section`` (default: its own address). A prefix, not
+    a substring: /communications/programs/… is under Communications, not Programs."""
+    return {"url": url, "label": label, "current": context["request"].path.startswith(section or url)}
