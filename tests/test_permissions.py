@@ -505,7 +505,7 @@ change:scope                 GET    /change/projects/{project}/scope/    200/200
 change:deliverable_detail    GET    /change/deliverables/{deliverable}/  200/200  200/200 200/404     200/404         200/404  200/404         302
 change:item_detail           GET    /change/scope-items/{scope_item}/    200/200  200/200 200/404     200/404         200/404  200/404         302
 change:scope_baseline_detail GET    /change/scope-baselines/{scope_baseline}/ 200/200 200/200 200/404  200/404         200/404  200/404         302
-change:deliverable_decide    POST   /change/deliverables/{deliverable}/decide/ 302/302 403/403 302/404 302/404       403/404  403/404         302
+change:deliverable_decide    POST   /change/deliverables/{deliverable}/decide/ 302/302 403/403 403/404 302/404       403/404  403/404         302
 change:deliverable_create    GET    /change/projects/{project}/scope/deliverables/new/ 200/200 403/403 403/404 200/404 403/404 200/404    302
 change:deliverable_create    POST   /change/projects/{project}/scope/deliverables/new/ 302/302 403/403 403/404 302/404 403/404 302/404    302
 change:deliverable_edit      GET    /change/deliverables/{deliverable}/edit/ 200/200 403/403 403/404 200/404    403/404  200/404         302
@@ -650,8 +650,8 @@ api:decide_change_request    POST   /api/v1/change-requests/{cr_assessed}/decide
 api:implement_change_request POST   /api/v1/change-requests/{cr_approved}/implement 200/200 403/403 403/404 200/404 403/404  403/404         401
 api:list_deliverables        GET    /api/v1/deliverables                 200      200     200         200             200      200             401
 api:get_deliverable          GET    /api/v1/deliverables/{deliverable}   200/200  200/200 200/404     200/404         200/404  200/404         401
-api:accept_deliverable       POST   /api/v1/deliverables/{deliverable}/accept 200/200 403/403 200/404 200/404       403/404  403/404         401
-api:reject_deliverable       POST   /api/v1/deliverables/{deliverable}/reject 200/200 403/403 200/404 200/404       403/404  403/404         401
+api:accept_deliverable       POST   /api/v1/deliverables/{deliverable}/accept 200/200 403/403 403/404 200/404       403/404  403/404         401
+api:reject_deliverable       POST   /api/v1/deliverables/{deliverable}/reject 200/200 403/403 403/404 200/404       403/404  403/404         401
 api:list_scope_items         GET    /api/v1/scope-items                  200      200     200         200             200      200             401
 api:create_deliverable       POST   /api/v1/deliverables                 201/201  403/403 403/422     201/422         403/422  201/422         401
 api:update_deliverable       PATCH  /api/v1/deliverables/{deliverable}   200/200  403/403 403/404     200/404         403/404  200/404         401

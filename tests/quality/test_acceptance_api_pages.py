@@ -96,8 +96,8 @@ def test_acceptance_through_change_and_first_pass(world, items):
                 HTTP_IF_MATCH='"9"').status_code == 412
 
 
-def test_coordinator_and_project_manager_do_not_accept_but_the_owner_is_named(world, items):
-    for role in ("coordinator", "project_manager", "analyst"):
+def test_coordinator_and_project_manager_do_not_accept_not_even_as_the_owner(world, items):
+    for role in ("coordinator", "project_manager", "analyst"):  # the Project Manager owns the deliverable (items)
         response = _api(client_for(world, role), "POST", "/api/v1/acceptances",
                         {"deliverable": items["deliverable"].pk, "decision": "accepted"})
         assert response.status_code == 403, role

@@ -2,8 +2,9 @@
 
 - Scope (deliverables, scope items, scope baselines) follows the project: visible with the project, edited by
   whoever may change the project (its Project Manager, the Program Manager, the Director); a deliverable is
-  accepted or rejected by those who manage the program (Director, Coordinator, Program Manager), never by the
-  Project Manager who delivers it (unless they also hold one of those roles).
+  accepted or rejected by the PMO Director or the program's Program Manager, never by the Project Manager or
+  the owner who delivers it, nor by a Coordinator (an administrative role), unless they also hold one of those
+  roles. The quality app's acceptance records follow the same rule (``quality.policies.accepts_deliverable``).
 - Change requests follow their program: everyone who sees the program reads them; anyone who may change a
   project of the program or the program itself raises, edits (while a draft), submits and assesses them.
 - The decision follows the route of the latest assessment: within both tolerances of the program, its Program
@@ -98,7 +99,10 @@ class DeliverablePolicy(ProjectScopedPolicy):
     actions = ("view", "change", "delete", "accept")
 
     def can_accept(self, user, obj):
-        return manages_program(user, obj.project.program_id)
+        if not _active(user):
+            return False
+        scopes = scopes_of(user)
+        return scopes.is_director or scopes.has_program_role(obj.project.program_id, Role.PROGRAM_MANAGER)
 
 
 class ScopeItemPolicy(ProjectScopedPolicy):

@@ -7,8 +7,8 @@
 - They are managed by the PMO Director, the PMO Coordinator (portfolio-wide or of the program), the program's
   Program Manager and, for a project plan, the project's Project Manager. The Analyst and the Steering Committee
   read.
-- Deliverables are accepted (or rejected) by the program's Program Manager, the PMO Director or the deliverable's
-  owner (``accepts_deliverable``).
+- Deliverables are accepted (or rejected) by the PMO Director or the program's Program Manager: the change app's
+  rule, which ``accepts_deliverable`` asks (a deliverable's owner delivers it and does not accept it).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from django.db.models import Q
 
 from pmo.accounts.models import Role
 from pmo.accounts.scopes import scopes_of
+from pmo.change.policies import deliverable_policy
 from pmo.core.policies import Policy
 
 from .models import (
@@ -66,13 +67,10 @@ def manages_quality(user, program_id: int, project_id: int | None = None) -> boo
             or (project_id is not None and scopes.has_project_role(project_id, Role.PROJECT_MANAGER)))
 
 
-def accepts_deliverable(user, program_id: int, owner_id: int | None = None) -> bool:
-    """The Program Manager of the program, the PMO Director, or the deliverable's owner."""
-    if not _active(user):
-        return False
-    scopes = scopes_of(user)
-    return (scopes.is_director or scopes.has_program_role(program_id, Role.PROGRAM_MANAGER)
-            or (owner_id is not None and owner_id == user.pk))
+def accepts_deliverable(user, deliverable) -> bool:
+    """The change app's rule, which its ``deliverable_accept`` enforces: the PMO Director or the program's
+    Program Manager (the deliverable's owner delivers it, and does not accept it)."""
+    return deliverable_policy.can(user, "accept", deliverable)
 
 
 class PlanScopedPolicy(Policy):

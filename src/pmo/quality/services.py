@@ -398,10 +398,9 @@ def acceptance_record(*, actor, deliverable, decision: str, note: str = "",
     """Accept or reject a deliverable: the decision record (who, today, why; evidence is attached to it) and the
     deliverable's status through ``change.services.deliverable_accept``/``_reject``, in one transaction.
     Acceptance is refused (422 naming the criterion) while a mandatory criterion of the deliverable has failed or
-    is not assessed. Decided by the program's Program Manager, the PMO Director or the deliverable's owner (and
-    whoever the change app's policy admits to decide deliverables)."""
+    is not assessed. Decided by the PMO Director or the program's Program Manager (the change app's rule)."""
     project = deliverable.project
-    if not accepts_deliverable(actor, project.program_id, deliverable.owner_id):
+    if not accepts_deliverable(actor, deliverable):
         raise PermissionDenied(f"you may not accept or reject deliverables of {project.code}")
     if decision not in AcceptanceDecision.values:
         raise ValidationError({"decision": f"must be accepted or rejected, not {decision!r}"})

@@ -426,7 +426,7 @@ def deliverable(request, pk):
         "ncs": list(selectors.nonconformances_for(request.user).filter(deliverable=item)
                     .order_by("-detected_on", "-pk")),
         "decisions": list(selectors.acceptances_for(request.user).filter(deliverable=item)),
-        "can_decide": accepts_deliverable(request.user, project.program_id, item.owner_id),
+        "can_decide": accepts_deliverable(request.user, item),
         "can_manage": plan is not None and manages_quality(request.user, project.program_id, project.pk),
         "breadcrumbs": breadcrumbs(request.user, item, Crumb("Quality")),
     })
@@ -437,7 +437,7 @@ def deliverable(request, pk):
 def decide(request, pk):
     """Accept or reject the deliverable; refused with the criterion named while a mandatory one has not passed."""
     item = _deliverable(request, pk)
-    if not accepts_deliverable(request.user, item.project.program_id, item.owner_id):
+    if not accepts_deliverable(request.user, item):
         raise PermissionDenied(f"you may not accept or reject deliverables of {item.project.code}")
     form = DecisionForm(request.POST or None, initial={"decision": "accepted"})
     if request.method == "POST" and form.is_valid():
