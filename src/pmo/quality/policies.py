@@ -73,6 +73,12 @@ def accepts_deliverable(user, deliverable) -> bool:
     return deliverable_policy.can(user, "accept", deliverable)
 
 
+def require_accepts_deliverable(user, deliverable) -> None:
+    """PermissionDenied naming why (the archive, or who decides) unless :func:`accepts_deliverable`."""
+    deliverable_policy.require(user, "accept", deliverable,
+                               f"you may not accept or reject deliverables of {deliverable.project.code}")
+
+
 class PlanScopedPolicy(Policy):
     """Records of a quality plan, reached through ``prefix``."""
 

@@ -43,12 +43,12 @@ from .models import (
     ReviewStatus,
 )
 from .policies import (
-    accepts_deliverable,
     corrective_action_policy,
     criterion_policy,
     manages_quality,
     nc_policy,
     plan_policy,
+    require_accepts_deliverable,
     review_policy,
     role_policy,
     sees_scope,
@@ -399,9 +399,7 @@ def acceptance_record(*, actor, deliverable, decision: str, note: str = "",
     deliverable's status through ``change.services.deliverable_accept``/``_reject``, in one transaction.
     Acceptance is refused (422 naming the criterion) while a mandatory criterion of the deliverable has failed or
     is not assessed. Decided by the PMO Director or the program's Program Manager (the change app's rule)."""
-    project = deliverable.project
-    if not accepts_deliverable(actor, deliverable):
-        raise PermissionDenied(f"you may not accept or reject deliverables of {project.code}")
+    require_accepts_deliverable(actor, deliverable)
     if decision not in AcceptanceDecision.values:
         raise ValidationError({"decision": f"must be accepted or rejected, not {decision!r}"})
     note = note or ""

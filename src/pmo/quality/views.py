@@ -42,6 +42,7 @@ from .policies import (
     manages_quality,
     nc_policy,
     plan_policy,
+    require_accepts_deliverable,
     review_policy,
     role_policy,
 )
@@ -437,8 +438,7 @@ def deliverable(request, pk):
 def decide(request, pk):
     """Accept or reject the deliverable; refused with the criterion named while a mandatory one has not passed."""
     item = _deliverable(request, pk)
-    if not accepts_deliverable(request.user, item):
-        raise PermissionDenied(f"you may not accept or reject deliverables of {item.project.code}")
+    require_accepts_deliverable(request.user, item)
     form = DecisionForm(request.POST or None, initial={"decision": "accepted"})
     if request.method == "POST" and form.is_valid():
         saved = apply_service(form, lambda: services.acceptance_record(
