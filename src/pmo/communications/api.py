@@ -25,6 +25,8 @@ from pmo.core.api import (
     Input,
     Pagination,
     expected_version,
+    filtered,
+    in_subset,
     optional_version,
     visible_in_body,
     with_etag,
@@ -374,17 +376,9 @@ class MeetingActionFilter(Schema):
 @paginate(Pagination)
 def list_meeting_actions(request: HttpRequest, filters: Query[MeetingActionFilter]):
     """Meeting actions you see; ``overdue=true``: open ones past their due date."""
-    rows = selectors.actions_for(request.user).order_by("due", "pk")
-    if filters.meeting:
-        rows = rows.filter(meeting_id=filters.meeting)
-    if filters.program:
-        rows = rows.filter(meeting__program_id=filters.program)
-    if filters.owner:
-        rows = rows.filter(owner_id=filters.owner)
-    if filters.overdue is not None:
-        overdue = selectors.overdue_actions(request.user).values("pk")
-        rows = rows.filter(pk__in=overdue) if filters.overdue else rows.exclude(pk__in=overdue)
-    return rows
+    rows = filtered(selectors.actions_for(request.user).order_by("due", "pk"), filters,
+                    {"meeting": "meeting_id", "program": "meeting__program_id", "owner": "owner_id"})
+    return in_subset(rows, filters.overdue, selectors.overdue_actions(request.user))
 
 
 @router.post("/meeting-actions", response={201: MeetingActionOut})
@@ -505,16 +499,9 @@ class SendOut(Schema):
 @paginate(Pagination)
 def list_communications(request: HttpRequest, filters: Query[CommunicationFilter]):
     """The communication plans of the programs you see; ``overdue=true``: past their next due date."""
-    rows = selectors.search_communications(selectors.communications_for(request.user), filters.q)
-    if filters.program:
-        rows = rows.filter(program_id=filters.program)
-    if filters.channel:
-        rows = rows.filter(channel=filters.channel)
-    if filters.owner:
-        rows = rows.filter(owner_id=filters.owner)
-    if filters.overdue is not None:
-        overdue = selectors.overdue_communications(request.user).values("pk")
-        rows = rows.filter(pk__in=overdue) if filters.overdue else rows.exclude(pk__in=overdue)
+    rows = filtered(selectors.search_communications(selectors.communications_for(request.user), filters.q), filters,
+                    {"program": "program_id", "channel": "channel", "owner": "owner_id"})
+    rows = in_subset(rows, filters.overdue, selectors.overdue_communications(request.user))
     return rows.prefetch_related("audiences__stakeholder", "audiences__group").order_by("next_due", "pk")
 
 
@@ -582,10 +569,8 @@ class AudienceFilter(Schema):
 @router.get("/communication-audiences", response=list[AudienceOut])
 @paginate(Pagination)
 def list_communication_audiences(request: HttpRequest, filters: Query[AudienceFilter]):
-    rows = selectors.audiences_for(request.user).order_by("communication_id", "pk")
-    if filters.communication:
-        rows = rows.filter(communication_id=filters.communication)
-    return rows.filter(communication__program_id=filters.program) if filters.program else rows
+    return filtered(selectors.audiences_for(request.user).order_by("communication_id", "pk"), filters,
+                    {"communication": "communication_id", "program": "communication__program_id"})
 
 
 @router.post("/communications/{communication_id}/audiences", response={201: AudienceOut})

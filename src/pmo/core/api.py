@@ -124,6 +124,24 @@ def visible_in_body(queryset, pk, field: str, what: str):
     return found
 
 
+def filtered(rows, filters, lookups: dict[str, str]):
+    """``rows`` narrowed by each of a list's query filters that is given (filter name -> ORM lookup)."""
+    for name, lookup in lookups.items():
+        value = getattr(filters, name)
+        if value is not None:
+            rows = rows.filter(**{lookup: value})
+    return rows
+
+
+def in_subset(rows, flag: bool | None, subset):
+    """``rows`` that are in ``subset`` (``flag`` true), that are not (false), or all of them (None): the lists'
+    ``overdue=`` filters, whose subset is the app's overdue selector."""
+    if flag is None:
+        return rows
+    ids = subset.values("pk")
+    return rows.filter(pk__in=ids) if flag else rows.exclude(pk__in=ids)
+
+
 def _if_match(*, required: bool) -> dict:
     return {"parameters": [{
         "in": "header", "name": "If-Match", "required": required, "schema": {"type": "string"},

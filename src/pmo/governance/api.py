@@ -23,6 +23,8 @@ from pmo.core.api import (
     Input,
     Pagination,
     expected_version,
+    filtered,
+    in_subset,
     optional_version,
     with_etag,
 )
@@ -216,14 +218,8 @@ def _gate_out(user, gate):
 @paginate(Pagination)
 def list_gates(request: HttpRequest, filters: Query[GateFilter]):
     """Stage gates of the programs you see (``project`` empty: a program's own gates)."""
-    rows = selectors.gates_for(request.user).order_by("program_id", "project_id", "order", "pk")
-    if filters.program:
-        rows = rows.filter(program_id=filters.program)
-    if filters.project:
-        rows = rows.filter(project_id=filters.project)
-    if filters.status:
-        rows = rows.filter(status=filters.status)
-    return rows
+    return filtered(selectors.gates_for(request.user).order_by("program_id", "project_id", "order", "pk"), filters,
+                    {"program": "program_id", "project": "project_id", "status": "status"})
 
 
 @router.get("/gates/{gate_id}", response=GateDetailOut)
@@ -295,12 +291,8 @@ def update_gate_criterion(request: HttpRequest, response: HttpResponse, criterio
 @router.get("/gate-reviews", response=list[GateReviewOut])
 @paginate(Pagination)
 def list_gate_reviews(request: HttpRequest, filters: Query[GateFilter]):
-    rows = selectors.reviews_for(request.user).order_by("-scheduled_for", "-pk")
-    if filters.program:
-        rows = rows.filter(gate__program_id=filters.program)
-    if filters.project:
-        rows = rows.filter(gate__project_id=filters.project)
-    return rows
+    return filtered(selectors.reviews_for(request.user).order_by("-scheduled_for", "-pk"), filters,
+                    {"program": "gate__program_id", "project": "gate__project_id"})
 
 
 @router.post("/gates/{gate_id}/reviews", response={201: GateReviewOut})
@@ -468,14 +460,6 @@ def create_decision(request: HttpRequest, response: HttpResponse, payload: Decis
 @paginate(Pagination)
 def list_steering_actions(request: HttpRequest, filters: Query[SteeringActionFilter]):
     """The action log: actions agreed in Steering Committee meetings you see; ``overdue=true``: open, past due."""
-    rows = selectors.steering_actions_for(request.user).order_by("due", "pk")
-    if filters.program:
-        rows = rows.filter(meeting__program_id=filters.program)
-    if filters.owner:
-        rows = rows.filter(owner_id=filters.owner)
-    if filters.status:
-        rows = rows.filter(status=filters.status)
-    if filters.overdue is not None:
-        overdue = selectors.overdue_steering_actions(request.user).values("pk")
-        rows = rows.filter(pk__in=overdue) if filters.overdue else rows.exclude(pk__in=overdue)
-    return rows
+    rows = filtered(selectors.steering_actions_for(request.user).order_by("due", "pk"), filters,
+                    {"program": "meeting__program_id", "owner": "owner_id", "status": "status"})
+    return in_subset(rows, filters.overdue, selectors.overdue_steering_actions(request.user))

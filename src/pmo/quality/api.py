@@ -23,6 +23,8 @@ from pmo.core.api import (
     Input,
     Pagination,
     expected_version,
+    filtered,
+    in_subset,
     visible_in_body,
     with_etag,
 )
@@ -53,15 +55,6 @@ from .policies import (
 )
 
 router = Router(tags=["quality"])
-
-
-def _filtered(rows, filters, lookups: dict[str, str]):
-    """``rows`` narrowed by each filter given (filter name -> ORM lookup)."""
-    for name, lookup in lookups.items():
-        value = getattr(filters, name)
-        if value is not None:
-            rows = rows.filter(**{lookup: value})
-    return rows
 
 
 # --- schemas ----------------------------------------------------------------------------------------------
@@ -377,7 +370,7 @@ class QualityMetricsOut(Schema):
 def list_quality_plans(request: HttpRequest, filters: Query[QualityPlanFilter]):
     """Quality plans of the programs and projects you see."""
     rows = selectors.plans_for(request.user).prefetch_related("roles").order_by("program_id", "project_id", "pk")
-    return _filtered(rows, filters, {"program": "program_id", "project": "project_id"})
+    return filtered(rows, filters, {"program": "program_id", "project": "project_id"})
 
 
 @router.post("/quality-plans", response={201: QualityPlanOut})
@@ -431,7 +424,7 @@ def delete_quality_role(request: HttpRequest, role_id: Id):
 @router.get("/quality-criteria", response=list[QualityCriterionOut])
 @paginate(Pagination)
 def list_quality_criteria(request: HttpRequest, filters: Query[QualityCriterionFilter]):
-    return _filtered(selectors.criteria_for(request.user).order_by("plan_id", "pk"), filters, {
+    return filtered(selectors.criteria_for(request.user).order_by("plan_id", "pk"), filters, {
         "plan": "plan_id", "program": "plan__program_id", "project": "plan__project_id", "status": "status",
         "gate": "gate", "deliverable": "deliverable_id"})
 
@@ -477,7 +470,7 @@ def delete_quality_criterion(request: HttpRequest, criterion_id: Id):
 @paginate(Pagination)
 def list_quality_reviews(request: HttpRequest, filters: Query[QualityReviewFilter]):
     rows = selectors.reviews_for(request.user).prefetch_related("results").order_by("planned_on", "pk")
-    return _filtered(rows, filters, {"plan": "plan_id", "program": "plan__program_id", "status": "status",
+    return filtered(rows, filters, {"plan": "plan_id", "program": "plan__program_id", "status": "status",
                                      "deliverable": "deliverable_id"})
 
 
@@ -526,7 +519,7 @@ def record_quality_review(request: HttpRequest, response: HttpResponse, review_i
 @paginate(Pagination)
 def list_nonconformances(request: HttpRequest, filters: Query[NonConformanceFilter]):
     rows = selectors.search(selectors.nonconformances_for(request.user), filters.q).order_by("-detected_on", "-pk")
-    return _filtered(rows, filters, {"plan": "plan_id", "program": "plan__program_id", "status": "status",
+    return filtered(rows, filters, {"plan": "plan_id", "program": "plan__program_id", "status": "status",
                                      "severity": "severity", "owner": "owner_id", "deliverable": "deliverable_id"})
 
 
@@ -570,11 +563,9 @@ def transition_nonconformance(request: HttpRequest, response: HttpResponse, nc_i
 @paginate(Pagination)
 def list_corrective_actions(request: HttpRequest, filters: Query[CorrectiveActionFilter]):
     """Corrective and preventive actions you see; ``overdue=true``: open ones past their due date."""
-    rows = _filtered(selectors.actions_for(request.user).order_by("due", "pk"), filters,
-                     {"nonconformance": "nonconformance_id", "owner": "owner_id"})
-    if filters.overdue is not None:
-        overdue = selectors.overdue_actions(request.user).values("pk")
-        rows = rows.filter(pk__in=overdue) if filters.overdue else rows.exclude(pk__in=overdue)
+    rows = filtered(selectors.actions_for(request.user).order_by("due", "pk"), filters,
+                    {"nonconformance": "nonconformance_id", "owner": "owner_id"})
+    rows = in_subset(rows, filters.overdue, selectors.overdue_actions(request.user))
     return rows
 
 
@@ -611,7 +602,7 @@ def update_corrective_action(request: HttpRequest, response: HttpResponse, actio
 @paginate(Pagination)
 def list_acceptances(request: HttpRequest, filters: Query[AcceptanceFilter]):
     """Decisions on deliverables you see, newest first."""
-    return _filtered(selectors.acceptances_for(request.user).order_by("-decided_on", "-pk"), filters, {
+    return filtered(selectors.acceptances_for(request.user).order_by("-decided_on", "-pk"), filters, {
         "deliverable": "deliverable_id", "program": "deliverable__project__program_id",
         "project": "deliverable__project_id"})
 

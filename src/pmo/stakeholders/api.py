@@ -13,7 +13,18 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from pmo.core.api import IF_MATCH, Day, Id, Input, Pagination, expected_version, visible_in_body, with_etag
+from pmo.core.api import (
+    IF_MATCH,
+    Day,
+    Id,
+    Input,
+    Pagination,
+    expected_version,
+    filtered,
+    in_subset,
+    visible_in_body,
+    with_etag,
+)
 from pmo.portfolio.policies import program_policy, project_policy
 
 from . import selectors, services
@@ -353,17 +364,9 @@ def delete_engagement_assessment(request: HttpRequest, assessment_id: Id):
 @paginate(Pagination)
 def list_engagement_actions(request: HttpRequest, filters: Query[ActionFilter]):
     """The engagement plan's actions you see; ``overdue=true``: open ones past their due date."""
-    rows = selectors.actions_for(request.user).order_by("due", "pk")
-    if filters.stakeholder:
-        rows = rows.filter(stakeholder_id=filters.stakeholder)
-    if filters.program:
-        rows = rows.filter(stakeholder__program_id=filters.program)
-    if filters.owner:
-        rows = rows.filter(owner_id=filters.owner)
-    if filters.overdue is not None:
-        overdue = selectors.overdue_actions(request.user).values("pk")
-        rows = rows.filter(pk__in=overdue) if filters.overdue else rows.exclude(pk__in=overdue)
-    return rows
+    rows = filtered(selectors.actions_for(request.user).order_by("due", "pk"), filters,
+                    {"stakeholder": "stakeholder_id", "program": "stakeholder__program_id", "owner": "owner_id"})
+    return in_subset(rows, filters.overdue, selectors.overdue_actions(request.user))
 
 
 @router.post("/engagement-actions", response={201: ActionOut})
