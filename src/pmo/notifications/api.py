@@ -8,7 +8,6 @@ A notification is its recipient's only: anyone else's is a 404. Preferences take
 from datetime import datetime
 from typing import Literal
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
@@ -17,7 +16,7 @@ from pmo.core.api import Id, Input, Pagination
 
 from . import selectors, services
 from .models import Channel, DeliveryChannel, DeliveryState
-from .policies import delivery_policy, notification_policy, reads_log
+from .policies import delivery_policy, notification_policy, require_log_reader
 
 router = Router(tags=["notifications"])
 
@@ -137,16 +136,11 @@ def set_notification_preferences(request: HttpRequest, payload: PreferencesPatch
 
 # --- the communication log ------------------------------------------------------------------------------
 
-def _log_reader(request):
-    if not reads_log(request.user):
-        raise PermissionDenied("the communication log is for the PMO Director and PMO Coordinators")
-
-
 @router.get("/communication-log", response=list[DeliveryOut])
 @paginate(Pagination)
 def list_deliveries(request: HttpRequest, filters: Query[DeliveryFilter]):
     """Every message sent (in-app, e-mail, digest) in your scope, newest first (PMO Director, PMO Coordinator)."""
-    _log_reader(request)
+    require_log_reader(request.user)
     rows = selectors.search_log(selectors.log_for(request.user), filters.q)
     for name in ("state", "channel"):
         if getattr(filters, name):
@@ -159,7 +153,7 @@ def list_deliveries(request: HttpRequest, filters: Query[DeliveryFilter]):
 
 @router.get("/communication-log/{delivery_id}", response=DeliveryOut)
 def get_delivery(request: HttpRequest, delivery_id: Id):
-    _log_reader(request)
+    require_log_reader(request.user)
     return delivery_policy.get(request.user, pk=delivery_id)
 
 

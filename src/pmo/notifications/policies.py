@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
+
 from pmo.accounts.models import Role
 from pmo.accounts.scopes import scopes_of
 from pmo.core.policies import Policy
@@ -26,6 +28,11 @@ def reads_log(user) -> bool:
     scopes = scopes_of(user)
     return scopes.is_director or Role.PMO_COORDINATOR in scopes.portfolio_roles or any(
         Role.PMO_COORDINATOR in roles for roles in scopes.program_roles.values())
+
+
+def require_log_reader(user) -> None:
+    if not reads_log(user):
+        raise PermissionDenied("the communication log is for the PMO Director and PMO Coordinators")
 
 
 def reads_whole_log(user) -> bool:

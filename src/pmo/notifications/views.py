@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,7 +21,7 @@ from pmo.portfolio.policies import program_policy
 from . import feed as ical_feed
 from . import selectors, services
 from .models import Channel, DeliveryChannel, DeliveryState, FeedToken
-from .policies import delivery_policy, notification_policy, reads_log
+from .policies import delivery_policy, notification_policy, require_log_reader
 
 #: the preferences table's column headings (the full label is read out)
 SHORT = {Channel.IN_APP: "In-app", Channel.EMAIL: "+ e-mail", Channel.DIGEST: "+ digest", Channel.OFF: "Off"}
@@ -155,15 +155,10 @@ def ical(request, key):
     return response
 
 
-def _log_reader(request):
-    if not reads_log(request.user):
-        raise PermissionDenied("the communication log is for the PMO Director and PMO Coordinators")
-
-
 @login_required
 def log(request):
     """The communication log: every message sent, to whom, when, on which channel, and its outcome."""
-    _log_reader(request)
+    require_log_reader(request.user)
     rows = selectors.search_log(selectors.log_for(request.user), request.GET.get("q"))
     found = listing(request, rows, sortable=LOG_SORTS, default_sort="-created", filters=LOG_FILTERS)
     return render(request, "notifications/log.html", {
@@ -175,7 +170,7 @@ def log(request):
 
 @login_required
 def log_detail(request, pk):
-    _log_reader(request)
+    require_log_reader(request.user)
     delivery = delivery_policy.get(request.user, selectors.log_for(request.user), pk=pk)
     return render(request, "notifications/log_detail.html", {
         "object": delivery, "label": selectors.kind_label(delivery.kind),
