@@ -18,6 +18,9 @@ Run with ``python -m benchmarks.bench_leveling [options]`` (``--help`` lists the
 * **j120 exact**: ``--j120-exact`` instances (default 6: instance 1 of parameter sets spread over 1..60)
   at ``--j120-time-limit`` seconds (default 10; the issue's figure is at 60 s: ``--j120-time-limit 60
   --j120-exact 60``): mean percentage above ``j120hrs.sm``, beside the plain CP-SAT model.
+* **j30 proofs** (``--j30-proof-limit S``): for each j30 instance the exact mode did not prove optimal, the
+  seconds the plain model needs, told the optimum, to show that optimum - 1 is infeasible: the proof alone,
+  which no warm start shortens.
 """
 
 from __future__ import annotations
@@ -36,12 +39,12 @@ from pmo.engine.rcpsp_check import violations
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "psplib"
 
 
-def plain_cp_sat(problem: PsplibProblem, time_limit: float, workers: int) -> tuple[int | None, bool, float]:
-    """The textbook CP-SAT model, no warm start: (makespan or None, proven optimal, seconds)."""
+def plain_model(problem: PsplibProblem, horizon: int | None = None):
+    """The textbook CP-SAT model (makespan at most ``horizon``, default the sum of durations): (model, makespan)."""
     from ortools.sat.python import cp_model  # noqa: PLC0415
 
     jobs = problem.jobs
-    horizon = sum(j.duration for j in jobs)
+    horizon = sum(j.duration for j in jobs) if horizon is None else horizon
     model = cp_model.CpModel()
     start = [model.new_int_var(0, horizon - j.duration, f"s{j.number}") for j in jobs]
     intervals = [model.new_fixed_size_interval_var(start[k], j.duration, f"i{k}") for k, j in enumerate(jobs)]
@@ -54,16 +57,43 @@ def plain_cp_sat(problem: PsplibProblem, time_limit: float, workers: int) -> tup
     makespan = model.new_int_var(0, horizon, "makespan")
     for k, job in enumerate(jobs):
         model.add(makespan >= start[k] + job.duration)
-    model.minimize(makespan)
+    return model, makespan
+
+
+def _solver(time_limit: float, workers: int):
+    from ortools.sat.python import cp_model  # noqa: PLC0415
+
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = time_limit
     solver.parameters.num_workers = workers
+    return solver
+
+
+def plain_cp_sat(problem: PsplibProblem, time_limit: float, workers: int) -> tuple[int | None, bool, float]:
+    """The textbook CP-SAT model, no warm start: (makespan or None, proven optimal, seconds)."""
+    from ortools.sat.python import cp_model  # noqa: PLC0415
+
+    model, makespan = plain_model(problem)
+    model.minimize(makespan)
+    solver = _solver(time_limit, workers)
     t0 = time.perf_counter()
     status = solver.solve(model)
     seconds = time.perf_counter() - t0
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None, False, seconds
     return int(solver.objective_value), status == cp_model.OPTIMAL, seconds
+
+
+def prove_optimum(problem: PsplibProblem, optimum: int, time_limit: float, workers: int) -> float | None:
+    """Seconds the plain model takes to show that no schedule is shorter than the known ``optimum`` (the proof
+    alone: the optimum is given), or None when the time limit ends first."""
+    from ortools.sat.python import cp_model  # noqa: PLC0415
+
+    model, _ = plain_model(problem, horizon=optimum - 1)
+    solver = _solver(time_limit, workers)
+    t0 = time.perf_counter()
+    status = solver.solve(model)
+    return time.perf_counter() - t0 if status == cp_model.INFEASIBLE else None
 
 
 def spread(keys: list, count: int) -> list:
@@ -90,8 +120,10 @@ def percent(values: list[float]) -> str:
     return f"{100 * statistics.fmean(values):.2f} %"
 
 
-def j30_exact(data: Path, keys: list, optimum: dict, time_limit: float, workers: int) -> None:
+def j30_exact(data: Path, keys: list, optimum: dict, time_limit: float, workers: int) -> list:
+    """The table; returns the instances pmo did not prove optimal."""
     ours = {"reached": 0, "proven": 0, "solver": [], "total": []}
+    unproven = []
     plain = {"reached": 0, "proven": 0, "total": []}
     for p, i in keys:
         raw, problem = load(data, f"j30/j30{p}_{i}")
@@ -99,6 +131,8 @@ def j30_exact(data: Path, keys: list, optimum: dict, time_limit: float, workers:
         result = checked(problem, leveling.level(problem, mode="exact", time_limit=time_limit, workers=workers))
         ours["reached"] += result.makespan == best
         ours["proven"] += result.status is leveling.Status.OPTIMAL
+        if result.status is not leveling.Status.OPTIMAL:
+            unproven.append((p, i))
         ours["solver"].append(result.solver_time)
         ours["total"].append(result.elapsed)
         makespan, proven, seconds = plain_cp_sat(raw, time_limit, workers + 1)
@@ -118,6 +152,17 @@ def j30_exact(data: Path, keys: list, optimum: dict, time_limit: float, workers:
               f"{max(times):>8.2f}{late:>8}")
     ratio = statistics.fmean(plain["total"]) / statistics.fmean(ours["total"])
     print(f"mean time, plain / pmo (total): {ratio:.1f}x")
+    return unproven
+
+
+def j30_proofs(data: Path, keys: list, optimum: dict, time_limit: float, workers: int) -> None:
+    """Where the exact mode ran out of time: how long the proof alone takes, the optimum given."""
+    print(f"\nj30 proofs: {len(keys)} instances pmo did not prove; the plain model, told the optimum, shows that "
+          f"optimum - 1 is infeasible ({workers + 1} threads, limit {time_limit:g} s)")
+    for p, i in keys:
+        seconds = prove_optimum(read_sm(data / f"j30/j30{p}_{i}.sm"), optimum[p, i].upper, time_limit, workers + 1)
+        print(f"  j30{p}_{i:<3} optimum {optimum[p, i].upper:>4}   "
+              + (f"proven in {seconds:.2f} s" if seconds is not None else f"not proven in {time_limit:g} s"))
 
 
 def heuristic_rows(data: Path, names: list[str], seconds: float) -> tuple[list, list, list, list]:
@@ -183,6 +228,8 @@ def main() -> None:
     parser.add_argument("--j120-heuristic", type=int, default=60, help="j120 instances in heuristic mode")
     parser.add_argument("--j120-exact", type=int, default=6, help="j120 instances in exact mode")
     parser.add_argument("--j120-time-limit", type=float, default=10.0)
+    parser.add_argument("--j30-proof-limit", type=float, default=0.0,
+                        help="seconds for the proof alone on each j30 instance pmo did not prove (0: skip)")
     parser.add_argument("--heuristic-time", type=float, default=1.0)
     parser.add_argument("--workers", type=int, default=1, help="pmo's CP-SAT threads (the plain model gets one more)")
     args, _ = parser.parse_known_args()
@@ -195,7 +242,9 @@ def main() -> None:
     j120_first = [(p, 1) for p in range(1, 61)]
     print(f"Leveling benchmark on PSPLIB ({args.data})")
     if args.j30:
-        j30_exact(args.data, spread(j30, args.j30), optimum, args.j30_time_limit, args.workers)
+        unproven = j30_exact(args.data, spread(j30, args.j30), optimum, args.j30_time_limit, args.workers)
+        if args.j30_proof_limit > 0 and unproven:
+            j30_proofs(args.data, unproven, optimum, args.j30_proof_limit, args.workers)
     if args.j30_heuristic:
         j30_heuristic(args.data, spread(j30, args.j30_heuristic), optimum, args.heuristic_time)
     if args.j120_heuristic:
